@@ -1,0 +1,48 @@
+# Two commands do everything (README): `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+WORKERS ?= 3
+
+.PHONY: run test install install-dev serve lint format bench-data clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip "setuptools<81" wheel
+
+# XStatic-Bootstrap 5.3.8 is published as a source archive whose build needs setuptools<81
+# from the venv, hence --no-build-isolation (see ../shared/NOTES.md).
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet --no-build-isolation -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	CE_DEMO=1 $(PY) manage.py migrate --noinput -v 0
+	CE_DEMO=1 $(PY) manage.py collectstatic --noinput -v 0
+	CE_DEMO=1 $(PY) manage.py load_reference_data
+	CE_DEMO=1 $(PY) manage.py load_demo_data
+	@echo "平台地址：http://127.0.0.1:$(PORT)/   管理后台：/admin/   接口文档：/api/v1/docs"
+	CE_DEMO=1 $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
+		--workers $(WORKERS) --threads 4 --access-logfile - --timeout 60
+
+test: install-dev
+	bash scripts/test.sh
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var

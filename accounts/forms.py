@@ -1,0 +1,71 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.services import login_name_to_username
+from organisations.selectors import units
+from policy.selectors import professions
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("账号或身份证号码"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    error_messages = {
+        "invalid_login": _("账号或密码错误。"),
+        "inactive": _("该账号已停用。"),
+    }
+
+    def clean(self):
+        if self.cleaned_data.get("username"):
+            self.cleaned_data["username"] = login_name_to_username(self.cleaned_data["username"])
+        return super().clean()
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=30)
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=18,
+        min_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    unit_id = forms.ModelChoiceField(label=_("工作单位"), queryset=units(), empty_label=_("请选择"))
+    profession = forms.ChoiceField(label=_("职称系列"))
+    password = forms.CharField(
+        label=_("密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少8位，须同时包含字母和数字。"),
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profession"].choices = [("", _("请选择"))] + [(p.code, p.name) for p in professions()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
+    new_password = forms.CharField(
+        label=_("新密码"), widget=forms.PasswordInput, help_text=_("至少8位，须同时包含字母和数字。")
+    )

@@ -1,0 +1,62 @@
+"""Reading people and accounts, always through the actor's scope."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Membership, Person, RoleAssignment, User
+from core.actors import Actor, Role
+from core.errors import NotFound
+from organisations.selectors import units_in_scope
+
+
+def roles_of(user: User) -> list[RoleAssignment]:
+    return list(RoleAssignment.objects.filter(user=user).select_related("organisation").order_by("id"))
+
+
+def persons_in_scope(actor: Actor) -> QuerySet[Person]:
+    """A person sees themself; a unit its pending and confirmed members; an authority and a
+    bureau the confirmed members of the units they oversee."""
+    qs = Person.objects.select_related("user", "profession")
+    if actor.is_role(Role.PERSON):
+        return qs.filter(user=actor.user)
+    if actor.is_role(Role.UNIT):
+        return qs.filter(
+            memberships__unit=actor.organisation, memberships__state__in=Membership.ACTIVE_STATES
+        )
+    if actor.is_role(Role.AUTHORITY, Role.BUREAU):
+        return qs.filter(
+            memberships__unit__in=units_in_scope(actor), memberships__state=Membership.State.CONFIRMED
+        )
+    return qs.none()
+
+
+def person_for_actor(actor: Actor, person_id: int) -> Person:
+    person = persons_in_scope(actor).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound()
+    return person
+
+
+def current_membership(person: Person) -> Membership | None:
+    return (
+        Membership.objects.select_related("unit", "unit__supervisor")
+        .filter(person=person, state__in=Membership.ACTIVE_STATES)
+        .first()
+    )
+
+
+def confirmed_unit(person: Person):
+    membership = current_membership(person)
+    if membership and membership.state == Membership.State.CONFIRMED:
+        return membership.unit
+    return None
+
+
+def unit_members(actor: Actor, state: str | None = None) -> QuerySet[Membership]:
+    if not actor.is_role(Role.UNIT):
+        return Membership.objects.none()
+    qs = Membership.objects.select_related("person", "person__profession").filter(unit=actor.organisation)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-requested_at", "-id")

@@ -1,0 +1,322 @@
+"""Writing accounts: registration (管理入口), membership decisions, tokens, passwords."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ApiToken, Membership, Person, RoleAssignment, User
+from audit.services import record
+from core import crypto, idnumber
+from core.actors import SYSTEM, Actor, Role
+from core.errors import DomainError, Forbidden, NotFound
+from organisations.models import Organisation, phone_validator
+from policy.models import Profession
+
+
+@dataclass(frozen=True)
+class Registration:
+    name: str
+    id_number: str
+    phone: str
+    password: str
+    unit_id: int
+    profession: str
+
+
+def _validate_registration(data: Registration) -> tuple[str, Organisation, Profession]:
+    errors = []
+    name = (data.name or "").strip()
+    if not name:
+        errors.append({"field": "name", "message": _("姓名：请填写真实姓名。")})
+    elif len(name) > 30:
+        errors.append({"field": "name", "message": _("姓名：不能超过30个字符。")})
+    try:
+        number = idnumber.validate(data.id_number)
+    except ValidationError as exc:
+        number = None
+        errors.append({"field": "id_number", "message": _("身份证号码：") + exc.messages[0]})
+    if number and Person.objects.filter(id_number_hash=crypto.lookup_hash(number)).exists():
+        errors.append(
+            {"field": "id_number", "message": _("身份证号码：该号码已注册，请直接登录或找回密码。")}
+        )
+    try:
+        phone_validator(data.phone or "")
+    except ValidationError as exc:
+        errors.append({"field": "phone", "message": _("手机号码：") + exc.messages[0]})
+    unit = Organisation.objects.filter(pk=data.unit_id, kind=Organisation.Kind.UNIT, is_active=True).first()
+    if unit is None:
+        errors.append({"field": "unit_id", "message": _("工作单位：所选单位不存在，请从单位列表中选择。")})
+    profession = Profession.objects.filter(code=data.profession).first()
+    if profession is None:
+        errors.append({"field": "profession", "message": _("职称系列：请从列表中选择。")})
+    try:
+        validate_password(data.password or "", User(username=number or "", first_name=name))
+    except ValidationError as exc:
+        errors.append({"field": "password", "message": _("密码：") + " ".join(exc.messages)})
+    if errors:
+        raise DomainError(errors[0]["message"], errors)
+    return number, unit, profession
+
+
+def register_person(data: Registration) -> Person:
+    """管理入口注册: the person may log in at once; the unit link waits for confirmation."""
+    number, unit, profession = _validate_registration(data)
+    try:
+        with transaction.atomic():
+            user = User(username=_new_person_username(), first_name=data.name.strip())
+            user.set_password(data.password)
+            user.save()
+            RoleAssignment.objects.create(user=user, role=Role.PERSON)
+            person = Person(user=user, name=data.name.strip(), phone=data.phone, profession=profession)
+            person.set_id_number(number)
+            person.save()
+            membership = Membership.objects.create(person=person, unit=unit)
+            actor = Actor(user=user, role=Role.PERSON)
+            record(
+                actor,
+                "person.registered",
+                person,
+                after={
+                    "name": person.name,
+                    "id_number": person.id_number_masked,
+                    "profession": profession.code,
+                },
+            )
+            record(
+                actor, "membership.requested", membership, after={"unit": unit.pk, "state": membership.state}
+            )
+    except IntegrityError:
+        # Two registrations with the same number racing: the unique hash decides.
+        raise DomainError.field("id_number", _("身份证号码：该号码已注册，请直接登录或找回密码。")) from None
+    return person
+
+
+def _new_person_username() -> str:
+    """An account name like p482913570; the ID number never becomes a username in clear."""
+    while True:
+        username = "p" + "".join(secrets.choice("0123456789") for _ in range(9))
+        if not User.objects.filter(username=username).exists():
+            return username
+
+
+def login_name_to_username(login: str) -> str:
+    """People may sign in with their ID number or their account name; staff with their name."""
+    candidate = idnumber.normalise(login)
+    if len(candidate) == 18 and candidate[:17].isdigit():
+        username = (
+            Person.objects.filter(id_number_hash=crypto.lookup_hash(candidate))
+            .values_list("user__username", flat=True)
+            .first()
+        )
+        return username or candidate
+    return (login or "").strip()
+
+
+def _unit_membership(actor: Actor, person_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(person_id=person_id, unit=actor.organisation, state=Membership.State.PENDING)
+        .first()
+    )
+    if membership is None:
+        raise NotFound(_("该单位没有这位待确认的人员。"))
+    return membership
+
+
+@transaction.atomic
+def confirm_membership(actor: Actor, person_id: int) -> Membership:
+    if not actor.is_role(Role.UNIT):
+        raise Forbidden()
+    membership = _unit_membership(actor, person_id)
+    if membership.person.user_id == actor.user.pk:
+        raise Forbidden(_("不能确认本人的单位关系。"))
+    membership.state = Membership.State.CONFIRMED
+    membership.decided_at = timezone.now()
+    membership.decided_by = actor.user
+    membership.save(update_fields=["state", "decided_at", "decided_by"])
+    record(
+        actor, "membership.confirmed", membership, before={"state": "pending"}, after={"state": "confirmed"}
+    )
+    return membership
+
+
+@transaction.atomic
+def reject_membership(actor: Actor, person_id: int, reason: str) -> Membership:
+    if not actor.is_role(Role.UNIT):
+        raise Forbidden()
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError.field("reason", _("原因：不予确认时必须填写原因。"))
+    membership = _unit_membership(actor, person_id)
+    membership.state = Membership.State.REJECTED
+    membership.decided_at = timezone.now()
+    membership.decided_by = actor.user
+    membership.reason = reason[:200]
+    membership.save(update_fields=["state", "decided_at", "decided_by", "reason"])
+    record(
+        actor,
+        "membership.rejected",
+        membership,
+        before={"state": "pending"},
+        after={"state": "rejected", "reason": membership.reason},
+    )
+    return membership
+
+
+@transaction.atomic
+def request_unit_change(actor: Actor, unit_id: int) -> Membership:
+    """A person names a (new) employer: the old link ends, the new one waits for the unit."""
+    person = actor.person
+    if person is None:
+        raise Forbidden()
+    unit = Organisation.objects.filter(pk=unit_id, kind=Organisation.Kind.UNIT, is_active=True).first()
+    if unit is None:
+        raise DomainError.field("unit_id", _("工作单位：所选单位不存在，请从单位列表中选择。"))
+    active = Membership.objects.select_for_update().filter(person=person, state__in=Membership.ACTIVE_STATES)
+    for old in active:
+        if old.unit_id == unit.pk:
+            raise DomainError.field("unit_id", _("工作单位：已是该单位或正在等待该单位确认。"))
+        old.state = Membership.State.ENDED
+        old.decided_at = timezone.now()
+        old.save(update_fields=["state", "decided_at"])
+        record(actor, "membership.ended", old, after={"state": "ended"})
+    membership = Membership.objects.create(person=person, unit=unit)
+    record(actor, "membership.requested", membership, after={"unit": unit.pk, "state": membership.state})
+    return membership
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    role: str
+    organisation: Organisation | None
+    expires_at: object
+
+
+class LoginThrottled(DomainError):
+    status = 429
+
+
+def authenticate_for_token(request, login: str, password: str) -> User:
+    username = login_name_to_username(login)
+    user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise LoginThrottled(_("登录失败次数过多，账号已被暂时锁定，请15分钟后再试。"))
+    if user is None or not user.is_active:
+        raise DomainError(
+            _("用户名或密码错误。"), [{"field": "password", "message": _("用户名或密码错误。")}], status=401
+        )
+    return user
+
+
+def primary_role(user: User) -> RoleAssignment | None:
+    """The role a token or session starts in: a staff role first, else the person role."""
+    order = [Role.BUREAU, Role.AUTHORITY, Role.UNIT, Role.BASE, Role.PERSON]
+    roles = sorted(user.roles(), key=lambda r: order.index(r.role))
+    return roles[0] if roles else None
+
+
+@transaction.atomic
+def issue_token(user: User, role: RoleAssignment) -> IssuedToken:
+    token = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + settings.API_TOKEN_TTL
+    ApiToken.objects.create(
+        user=user,
+        role=role.role,
+        organisation=role.organisation,
+        key_hash=crypto.token_hash(token),
+        expires_at=expires_at,
+    )
+    ApiToken.objects.filter(user=user, expires_at__lt=timezone.now()).delete()
+    return IssuedToken(token=token, role=role.role, organisation=role.organisation, expires_at=expires_at)
+
+
+def actor_for_token(token: str) -> Actor | None:
+    row = (
+        ApiToken.objects.select_related("user", "organisation")
+        .filter(key_hash=crypto.token_hash(token), expires_at__gt=timezone.now())
+        .first()
+    )
+    if row is None or not row.user.is_active:
+        return None
+    return Actor(user=row.user, role=row.role, organisation=row.organisation)
+
+
+@transaction.atomic
+def reset_password(actor: Actor, person_id: int) -> str:
+    """A unit (for its confirmed or pending members) or the bureau resets a person's password
+    to a one-time password that must be changed at next login. No e-mail or SMS is assumed."""
+    from accounts.selectors import person_for_actor
+
+    person = person_for_actor(actor, person_id)
+    if not actor.is_role(Role.UNIT, Role.BUREAU):
+        raise Forbidden()
+    temporary = _temporary_password()
+    user = person.user
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    ApiToken.objects.filter(user=user).delete()
+    record(actor, "user.password_reset", user, note=f"person={person.pk}")
+    return temporary
+
+
+def _temporary_password() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
+    return "".join(secrets.choice(alphabet) for _ in range(6)) + "".join(
+        secrets.choice("23456789") for _ in range(4)
+    )
+
+
+@transaction.atomic
+def change_password(actor: Actor, old_password: str, new_password: str) -> None:
+    user = actor.user
+    if not user.check_password(old_password or ""):
+        raise DomainError.field("old_password", _("原密码：原密码不正确。"))
+    try:
+        validate_password(new_password or "", user)
+    except ValidationError as exc:
+        raise DomainError.field("new_password", _("新密码：") + " ".join(exc.messages)) from None
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    record(actor, "user.password_changed", user)
+
+
+@transaction.atomic
+def create_staff_account(
+    actor: Actor, username: str, password: str, role: str, organisation: Organisation, name: str = ""
+) -> User:
+    """Bureau admins create reviewer and operator accounts (also used by the demo loader)."""
+    if actor is not SYSTEM and not actor.is_role(Role.BUREAU):
+        raise Forbidden()
+    expected_kind = {
+        Role.UNIT: Organisation.Kind.UNIT,
+        Role.AUTHORITY: Organisation.Kind.AUTHORITY,
+        Role.BASE: Organisation.Kind.BASE,
+        Role.BUREAU: Organisation.Kind.BUREAU,
+    }.get(role)
+    if expected_kind is None or organisation.kind != expected_kind:
+        raise DomainError.field("organisation", _("所属机构：机构类型与身份不符。"))
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        # Bureau staff work in the admin; reviewers and operators never enter it.
+        user = User(username=username, first_name=name, is_staff=role == Role.BUREAU)
+        user.set_password(password)
+        user.save()
+        record(actor, "user.created", user, after={"username": username})
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, organisation=organisation
+    )
+    if created:
+        record(actor, "role.granted", assignment, after={"role": role, "organisation": organisation.pk})
+    return user

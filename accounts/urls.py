@@ -1,0 +1,15 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("password/", views.change_password, name="password_change"),
+    path("switch-role/", views.switch_role, name="switch_role"),
+    path("members/<int:person_id>/confirm/", views.confirm_member, name="confirm_member"),
+    path("members/<int:person_id>/reject/", views.reject_member, name="reject_member"),
+]

@@ -1,0 +1,40 @@
+"""The public API v1 (DESIGN §5): one NinjaAPI, one router per domain app."""
+
+from django.db import connection
+from ninja import NinjaAPI, Schema, Status
+
+from accounts.api import router as accounts_router
+from core.api import install_error_handlers
+from organisations.api import router as organisations_router
+from policy.api import router as policy_router
+
+api = NinjaAPI(
+    title="专业技术人员继续教育管理平台 API",
+    version="1",
+    description="学时申报、审核、平台学时推送与年度政策。错误格式："
+    '`{"detail": ..., "errors": [{"field": ..., "message": ...}]}`。',
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+
+
+@api.get("health", response={200: HealthOut, 503: HealthOut}, tags=["运行状态"], summary="健康检查")
+def health(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return Status(503, HealthOut(status="degraded", database="error"))
+    return HealthOut(status="ok", database="ok")
+
+
+api.add_router("", accounts_router)
+api.add_router("", organisations_router)
+api.add_router("", policy_router)

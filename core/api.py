@@ -1,0 +1,145 @@
+"""What every API router shares: bearer authentication, role checks, the error format."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from core.actors import Actor
+from core.errors import DomainError, Forbidden
+
+# Chinese names of API fields, used to name the field in validation messages.
+FIELD_LABELS: dict[str, str] = {
+    "username": "用户名",
+    "password": "密码",
+    "name": "姓名",
+    "id_number": "身份证号码",
+    "phone": "手机号码",
+    "unit_id": "工作单位",
+    "profession": "职称系列",
+    "reason": "原因",
+    "start": "起始日期",
+    "days": "工作日天数",
+    "year": "年度",
+    "category": "科目类别",
+    "method": "学习方式",
+    "title": "学习内容",
+    "organizer": "举办单位",
+    "hours": "学时",
+    "started_on": "开始日期",
+    "ended_on": "结束日期",
+    "plan_item_id": "培训计划项目",
+    "decision": "审核结果",
+    "comment": "审核意见",
+    "items": "记录列表",
+    "external_id": "平台记录号",
+    "course": "课程",
+    "completed_on": "完成日期",
+    "file": "文件",
+    "state": "状态",
+    "q": "关键词",
+}
+
+_MESSAGES = {
+    "missing": "必须填写。",
+    "string_type": "应为文本。",
+    "int_parsing": "应为整数。",
+    "int_type": "应为整数。",
+    "int_from_float": "应为整数。",
+    "float_parsing": "应为数字。",
+    "float_type": "应为数字。",
+    "decimal_parsing": "应为数字。",
+    "decimal_type": "应为数字。",
+    "decimal_max_places": "最多保留 {decimal_places} 位小数。",
+    "date_parsing": "日期格式应为 YYYY-MM-DD。",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD。",
+    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD。",
+    "date_type": "日期格式应为 YYYY-MM-DD。",
+    "greater_than": "应大于 {gt}。",
+    "greater_than_equal": "不能小于 {ge}。",
+    "less_than": "应小于 {lt}。",
+    "less_than_equal": "不能大于 {le}。",
+    "string_too_short": "不能为空。",
+    "string_too_long": "不能超过 {max_length} 个字符。",
+    "too_long": "最多 {max_length} 条。",
+    "too_short": "至少 {min_length} 条。",
+    "literal_error": "取值应为 {expected}。",
+    "enum": "取值应为 {expected}。",
+    "json_invalid": "请求内容不是有效的 JSON。",
+    "model_attributes_type": "请求内容格式不正确。",
+    "dict_type": "请求内容格式不正确。",
+    "list_type": "应为列表。",
+    "bool_parsing": "应为是或否（true/false）。",
+    "value_error": "{error}",
+}
+
+_LOC_NOISE = {"body", "query", "path", "form", "file", "payload", "data", "header"}
+
+
+def _field_of(loc) -> str:
+    parts = [str(p) for p in loc if str(p) not in _LOC_NOISE]
+    return ".".join(parts) or "__all__"
+
+
+def translate_errors(errors: list[dict]) -> list[dict]:
+    """Pydantic's English errors → [{field, message}] in Chinese, naming the field."""
+    result = []
+    for error in errors:
+        field = _field_of(error.get("loc", ()))
+        ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
+        template = _MESSAGES.get(error.get("type", ""), "输入不正确。")
+        try:
+            message = template.format(**ctx)
+        except (KeyError, IndexError):
+            message = "输入不正确。"
+        leaf = field.split(".")[-1]
+        label = FIELD_LABELS.get(leaf, leaf if not leaf.isdigit() else field)
+        result.append({"field": field, "message": f"{label}：{message}"})
+    return result
+
+
+def error_body(detail: str, errors: list[dict] | None = None) -> dict:
+    return {"detail": detail, "errors": errors or []}
+
+
+def install_error_handlers(api) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        return api.create_response(request, error_body(exc.detail, exc.errors), status=exc.status)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request, exc: NinjaValidationError):
+        errors = translate_errors(exc.errors)
+        return api.create_response(
+            request, error_body(errors[0]["message"] if errors else "输入有误。", errors), status=422
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        return api.create_response(request, error_body(_("未登录或令牌已失效，请重新获取令牌。")), status=401)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, error_body(_("未找到该对象。")), status=404)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+class BearerAuth(HttpBearer):
+    """A person or staff token from POST auth/token; request.auth becomes the Actor."""
+
+    def authenticate(self, request, token: str) -> Actor | None:
+        from accounts.services import actor_for_token
+
+        return actor_for_token(token)
+
+
+def require_role(actor: Actor, *roles: str) -> Actor:
+    if not actor.is_role(*roles):
+        raise Forbidden(_("当前身份无权使用此接口。"))
+    return actor

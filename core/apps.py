@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class CoreConfig(AppConfig):
+    default = True
+    name = "core"
+    verbose_name = "公共组件"
+
+
+class BureauAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with a site that only bureau staff may enter."""
+
+    default = False
+    default_site = "core.admin.BureauAdminSite"

@@ -1,0 +1,247 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Person
+from filings.models import Category, PlanItem
+from organisations.models import Organisation
+
+
+class Method(models.TextChoices):
+    TRAINING = "training", _("研修培训")
+    PRACTICE = "practice", _("实践操作")
+    GRASSROOTS = "grassroots", _("服务基层")
+    ONLINE = "online", _("在线学习")
+    SELF_STUDY = "self_study", _("经批准且有考核的自学")
+
+
+class Source(models.TextChoices):
+    PLATFORM = "platform", _("学习入口自动计入")
+    DECLARATION = "declaration", _("个人申报")
+    ATTENDANCE = "attendance", _("基地报送")
+
+
+class RecordState(models.TextChoices):
+    CREDITED = "credited", _("已计入")
+    PENDING = "pending", _("审核中")
+    RETURNED = "returned", _("退回修改")
+    REJECTED = "rejected", _("未通过")
+    NOT_RECOGNISED = "not_recognised", _("不予认可")
+
+
+class HourRecord(models.Model):
+    """One piece of learning in a person's hour file (学时档案), credited or not, with why."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="hour_records")
+    year = models.PositiveSmallIntegerField(_("学时年度"))
+    category = models.CharField(_("科目类别"), max_length=12, choices=Category.choices)
+    method = models.CharField(_("学习方式"), max_length=12, choices=Method.choices)
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
+    source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
+    state = models.CharField(_("状态"), max_length=16, choices=RecordState.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    organizer = models.CharField(_("举办单位/施教机构"), max_length=120, blank=True)
+    completed_on = models.DateField(_("完成日期"))
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
+    declaration = models.OneToOneField(
+        "Declaration", null=True, blank=True, on_delete=models.PROTECT, related_name="hour_record"
+    )
+    completion = models.OneToOneField(
+        "PlatformCompletion", null=True, blank=True, on_delete=models.PROTECT, related_name="hour_record"
+    )
+    plan_item = models.ForeignKey(
+        PlanItem, null=True, blank=True, on_delete=models.PROTECT, related_name="hour_records"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("学时记录")
+        verbose_name_plural = _("学时记录")
+        ordering = ["-completed_on", "-id"]
+        indexes = [models.Index(fields=["person", "year", "state"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=Decimal(0)), name="hour_record_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.year} {self.title} {self.hours}"
+
+
+class YearSummary(models.Model):
+    """Per person and year, kept in step by the ledger in the same transaction as each
+    record change, so that progress is one indexed row."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="year_summaries")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    public_hours = models.DecimalField(_("公需科目已计入"), max_digits=7, decimal_places=1, default=0)
+    professional_hours = models.DecimalField(_("专业科目已计入"), max_digits=7, decimal_places=1, default=0)
+    pending_hours = models.DecimalField(_("审核中"), max_digits=7, decimal_places=1, default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("年度学时汇总")
+        verbose_name_plural = _("年度学时汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="year_summary_unique_person_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.year}: {self.public_hours}+{self.professional_hours}"
+
+    @property
+    def total_hours(self) -> Decimal:
+        return self.public_hours + self.professional_hours
+
+
+class DeclarationState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PENDING_UNIT = "pending_unit", _("待单位审核")
+    PENDING_AUTHORITY = "pending_authority", _("待主管部门审核")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("未通过")
+    RETURNED = "returned", _("退回修改")
+    NOT_RECOGNISED = "not_recognised", _("不予认可")
+
+
+class Declaration(models.Model):
+    """学时申报: learning outside the learning entrance, declared with evidence for review."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="declarations")
+    year = models.PositiveSmallIntegerField(_("学时年度"))
+    category = models.CharField(_("科目类别"), max_length=12, choices=Category.choices)
+    method = models.CharField(_("学习方式"), max_length=12, choices=Method.choices)
+    title = models.CharField(_("学习内容"), max_length=200)
+    organizer = models.CharField(_("举办单位"), max_length=120)
+    hours = models.DecimalField(_("申报学时"), max_digits=5, decimal_places=1)
+    started_on = models.DateField(_("开始日期"))
+    ended_on = models.DateField(_("结束日期"))
+    plan_item = models.ForeignKey(
+        PlanItem,
+        verbose_name=_("培训计划项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=DeclarationState.choices, default=DeclarationState.DRAFT
+    )
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name=_("审核单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    authority = models.ForeignKey(
+        Organisation,
+        verbose_name=_("审核主管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("学时申报")
+        verbose_name_plural = _("学时申报")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "year", "state"])]
+
+    def __str__(self):
+        return f"{self.title}（{self.hours}学时）"
+
+
+class Review(models.Model):
+    """One level of review of one submission: the unit's, then the authority's."""
+
+    class Level(models.TextChoices):
+        UNIT = "unit", _("用人单位")
+        AUTHORITY = "authority", _("行业主管部门")
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("通过")
+        REJECT = "reject", _("不通过")
+        RETURN = "return", _("退回修改")
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="reviews")
+    level = models.CharField(_("审核级别"), max_length=10, choices=Level.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("审核机构"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    arrived_at = models.DateTimeField(_("到达时间"))
+    due_on = models.DateField(_("审核期限"))
+    due_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(_("审核结果"), max_length=10, choices=Decision.choices, blank=True)
+    comment = models.CharField(_("审核意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("审核")
+        verbose_name_plural = _("审核")
+        ordering = ["due_on", "arrived_at"]
+        indexes = [
+            models.Index(fields=["organisation", "decided_at", "due_on"]),
+            models.Index(
+                fields=["due_provisional"],
+                condition=models.Q(due_provisional=True),
+                name="review_provisional_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} · {self.declaration_id} · {self.decision or '待审'}"
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.declaration.person_id}/{instance.declaration_id}/{instance.sha256[:16]}"
+
+
+class Evidence(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to=evidence_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证明材料")
+        verbose_name_plural = _("证明材料")
+
+    def __str__(self):
+        return self.original_name
+
+
+class PlatformCompletion(models.Model):
+    """A course completion pushed by a filed learning platform (学习入口), kept as received."""
+
+    platform = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="completions")
+    external_id = models.CharField(_("平台记录号"), max_length=80)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="completions")
+    course = models.CharField(_("课程"), max_length=200)
+    category = models.CharField(_("科目类别"), max_length=12, choices=Category.choices)
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
+    completed_on = models.DateField(_("完成日期"))
+    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("平台学习记录")
+        verbose_name_plural = _("平台学习记录")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "external_id"], name="completion_unique_external_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.platform_id}:{self.external_id}"

@@ -1,0 +1,189 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+
+
+class Category(models.TextChoices):
+    PUBLIC = "public", _("公需科目")
+    PROFESSIONAL = "professional", _("专业科目")
+
+
+class FilingState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待备案")
+    ACCEPTED = "accepted", _("已备案")
+    RETURNED = "returned", _("已退回")
+
+
+class FilingException(models.Model):
+    """The bureau lets one organisation file after the deadline of a year (who, why)."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("培训计划")
+        PLATFORM = "platform", _("网络学习平台")
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("机构"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("备案类型"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("原因"), max_length=300)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("逾期备案特批")
+        verbose_name_plural = _("逾期备案特批")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "kind"], name="filing_exception_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.year} {self.get_kind_display()}"
+
+
+class FilingBase(models.Model):
+    """What both filings share: who files, for which year, and the bureau's decision."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    state = models.CharField(_("状态"), max_length=10, choices=FilingState.choices, default=FilingState.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("备案/退回时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
+    late_exception = models.ForeignKey(
+        FilingException,
+        verbose_name=_("逾期特批"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    authority_opinion = models.CharField(_("行业主管单位意见"), max_length=300, blank=True)
+    authority_opinion_at = models.DateTimeField(_("主管单位意见时间"), null=True, blank=True)
+    authority_opinion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TrainingPlan(FilingBase):
+    """培训计划申报表 (附件4): a unit's, base's or authority's annual training plan."""
+
+    filer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("申报单位（基地）"),
+        on_delete=models.PROTECT,
+        related_name="training_plans",
+    )
+    declared_on = models.DateField(_("申报日期"), null=True, blank=True)
+    filer_opinion = models.CharField(_("申报单位（基地）意见"), max_length=300, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("电话"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("年度培训计划")
+        verbose_name_plural = _("年度培训计划")
+        ordering = ["-year", "-id"]
+        indexes = [models.Index(fields=["filer", "year", "state"])]
+
+    def __str__(self):
+        return f"{self.year}年度培训计划 · {self.filer}"
+
+
+class PlanItem(models.Model):
+    """One numbered row of the plan form."""
+
+    plan = models.ForeignKey(TrainingPlan, on_delete=models.CASCADE, related_name="items")
+    seq = models.PositiveSmallIntegerField(_("序号"))
+    project = models.CharField(_("培训项目"), max_length=120)
+    audience = models.CharField(_("培训对象及人数"), max_length=120)
+    starts_on = models.DateField(_("开班时间"))
+    hours = models.DecimalField(_("培训学时数"), max_digits=5, decimal_places=1)
+    teachers = models.CharField(_("培训师资"), max_length=120, blank=True)
+    mode = models.CharField(_("培训方式"), max_length=60)
+    venue = models.CharField(_("办班地点"), max_length=120)
+    funding = models.CharField(_("经费来源"), max_length=60, blank=True)
+    remark = models.CharField(_("备注"), max_length=200, blank=True)
+    category = models.CharField(
+        _("科目类别"), max_length=12, choices=Category.choices, default=Category.PROFESSIONAL
+    )
+
+    class Meta:
+        verbose_name = _("培训计划项目")
+        verbose_name_plural = _("培训计划项目")
+        ordering = ["plan", "seq"]
+        constraints = [models.UniqueConstraint(fields=["plan", "seq"], name="plan_item_unique_seq")]
+
+    def __str__(self):
+        return f"{self.seq}. {self.project}"
+
+
+class PlatformFiling(FilingBase):
+    """网络学习平台备案登记表 (附件3)."""
+
+    filer = models.ForeignKey(
+        Organisation, verbose_name=_("备案单位"), on_delete=models.PROTECT, related_name="platform_filings"
+    )
+    site_name = models.CharField(_("网站名称"), max_length=100)
+    host_org = models.CharField(_("主办单位"), max_length=100)
+    icp_number = models.CharField(_("网站备案号"), max_length=40)
+    domain = models.CharField(_("域名"), max_length=100)
+    url = models.URLField(_("网址"), max_length=200)
+    offers_public = models.BooleanField(_("培训内容：公需科目"), default=False)
+    offers_professional = models.BooleanField(_("培训内容：专业科目"), default=False)
+    fee_payer = models.CharField(_("收费主体"), max_length=100, blank=True)
+    fee_standard = models.CharField(_("收费标准"), max_length=200, blank=True)
+    fee_approval = models.CharField(_("批准部门及文号"), max_length=200, blank=True)
+    manager_name = models.CharField(_("网站运行管理负责人"), max_length=30)
+    manager_phone = models.CharField(_("负责人联系电话"), max_length=20)
+    tech_org = models.CharField(_("技术支持单位名称"), max_length=100)
+    tech_mobile = models.CharField(_("客服手机"), max_length=20, blank=True)
+    tech_office_phone = models.CharField(_("客服办公电话"), max_length=20, blank=True)
+    base_opinion = models.CharField(_("继续教育基地意见"), max_length=300, blank=True)
+    base_opinion_at = models.DateTimeField(_("基地意见时间"), null=True, blank=True)
+    platform = models.ForeignKey(
+        Organisation,
+        verbose_name=_("学习平台"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="filings_as_platform",
+        limit_choices_to={"kind": "platform"},
+    )
+
+    class Meta:
+        verbose_name = _("网络学习平台备案")
+        verbose_name_plural = _("网络学习平台备案")
+        ordering = ["-year", "-id"]
+
+    def __str__(self):
+        return f"{self.year} {self.site_name}"
+
+
+class PlatformCredential(models.Model):
+    """The API key a learning platform pushes completions with; issued on acceptance."""
+
+    filing = models.ForeignKey(PlatformFiling, on_delete=models.PROTECT, related_name="credentials")
+    platform = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="credentials")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    key_prefix = models.CharField(_("密钥前缀"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("平台接口密钥")
+        verbose_name_plural = _("平台接口密钥")
+
+    def __str__(self):
+        return f"{self.platform} {self.year} {self.key_prefix}…"

@@ -1,0 +1,156 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyYear(models.Model):
+    """The rules of one year (2025: 三人社专技〔2025〕1号). No figure of the notice lives in code."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), primary_key=True)
+    declaration_deadline = models.DateField(
+        _("学时完成及申报截止日"), help_text=_("当日 23:59:59（北京时间）截止")
+    )
+    plan_filing_deadline = models.DateField(
+        _("培训计划及平台备案截止日"), help_text=_("当日 23:59:59（北京时间）截止")
+    )
+    review_sla_working_days = models.PositiveSmallIntegerField(
+        _("每级审核时限（工作日）"), default=5, validators=[MinValueValidator(1)]
+    )
+    notice_reference = models.CharField(_("依据文件"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("年度政策")
+        verbose_name_plural = _("年度政策")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年度"
+
+    def clean(self):
+        for field in ("declaration_deadline", "plan_filing_deadline"):
+            value = getattr(self, field)
+            if value and value.year != self.year:
+                raise ValidationError({field: _("截止日期应在本年度内。")})
+
+
+class RequirementProfile(models.Model):
+    """A kind of requirement (default; accounting staff in their own zone, …)."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    is_default = models.BooleanField(_("默认"), default=False)
+
+    class Meta:
+        verbose_name = _("学时要求类别")
+        verbose_name_plural = _("学时要求类别")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="requirement_profile_single_default",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Requirement(models.Model):
+    policy_year = models.ForeignKey(
+        PolicyYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="requirements"
+    )
+    profile = models.ForeignKey(RequirementProfile, verbose_name=_("类别"), on_delete=models.PROTECT)
+    total_hours = models.DecimalField(_("总学时不少于"), max_digits=5, decimal_places=1)
+    public_hours = models.DecimalField(_("公需科目不少于"), max_digits=5, decimal_places=1)
+    professional_hours = models.DecimalField(_("专业科目不少于"), max_digits=5, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("学时要求")
+        verbose_name_plural = _("学时要求")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy_year", "profile"], name="requirement_unique_year_profile"
+            ),
+        ]
+
+    def __str__(self):
+        hours = f"{self.total_hours}/{self.public_hours}/{self.professional_hours}"
+        return f"{self.policy_year_id} {self.profile}: {hours}"
+
+    def clean(self):
+        values = (self.total_hours, self.public_hours, self.professional_hours)
+        if any(v is not None and v < Decimal("0") for v in values):
+            raise ValidationError(_("学时要求不能为负数。"))
+        if None not in values and self.public_hours + self.professional_hours > self.total_hours:
+            # The law reads "≥ 90, of which ≥ 30 public and ≥ 60 professional"; parts above
+            # the total would make the total meaningless.
+            raise ValidationError({"total_hours": _("总学时不应少于公需与专业学时之和。")})
+
+
+class Profession(models.Model):
+    """Title series (职称系列) a person belongs to; it decides the requirement profile."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("职称系列"), max_length=40, unique=True)
+    profile = models.ForeignKey(
+        RequirementProfile,
+        verbose_name=_("学时要求类别"),
+        on_delete=models.PROTECT,
+        related_name="professions",
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("职称系列")
+        verbose_name_plural = _("职称系列")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday arrangement has been entered (from the package or by hand)."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "chinesecalendar", _("chinesecalendar 软件包")
+        MANUAL = "manual", _("人工录入（国务院办公厅通知）")
+
+    year = models.PositiveSmallIntegerField(_("年份"), primary_key=True)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日历年份")
+        verbose_name_plural = _("工作日历年份")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day that departs from Monday–Friday: a weekday holiday or a make-up working weekend."""
+
+    date = models.DateField(_("日期"), primary_key=True)
+    is_working_day = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("名称"), max_length=40, blank=True, help_text=_("如：国庆节、春节调休上班"))
+
+    class Meta:
+        verbose_name = _("节假日/调休日")
+        verbose_name_plural = _("节假日/调休日")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'上班' if self.is_working_day else '休息'} {self.name}"
+
+    def clean(self):
+        weekend = self.date.weekday() >= 5 if self.date else False
+        if self.date and self.is_working_day != weekend:
+            raise ValidationError(
+                {"is_working_day": _("只需录入与“周一至周五上班”不同的日子：周末调休上班或工作日放假。")}
+            )

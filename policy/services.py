@@ -1,0 +1,250 @@
+"""Writing policy years and the work calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import chinese_calendar
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import record, snapshot
+from core.actors import SYSTEM, Actor
+from core.errors import DomainError
+from policy.models import CalendarDay, CalendarYear, PolicyYear, Profession, Requirement, RequirementProfile
+from policy.signals import calendar_year_entered
+
+
+def package_years() -> list[int]:
+    """Years the installed chinesecalendar knows (it raises for the others)."""
+    known = []
+    for year in range(2004, 2100):
+        try:
+            chinese_calendar.is_workday(dt.date(year, 6, 1))
+        except NotImplementedError:
+            break
+        known.append(year)
+    return known
+
+
+def _package_deviations(year: int) -> list[CalendarDay]:
+    rows = []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        working = chinese_calendar.is_workday(day)
+        if working != (day.weekday() < 5):
+            _on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            label = _HOLIDAY_NAMES.get(name or "", name or "")
+            rows.append(
+                CalendarDay(date=day, is_working_day=working, name=label + ("调休上班" if working else ""))
+            )
+        day += dt.timedelta(days=1)
+    return rows
+
+
+_HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+@transaction.atomic
+def seed_calendar_from_package(actor: Actor = SYSTEM, years: list[int] | None = None) -> int:
+    """Load the official arrangement of every year the package knows; years already entered
+    (possibly corrected by hand) are left alone. Returns the number of years added."""
+    added = 0
+    existing = set(CalendarYear.objects.values_list("year", flat=True))
+    for year in years or package_years():
+        if year in existing:
+            continue
+        CalendarDay.objects.bulk_create(_package_deviations(year), ignore_conflicts=True)
+        entry = CalendarYear.objects.create(year=year, source=CalendarYear.Source.PACKAGE)
+        record(actor, "calendar.year_entered", entry, after={"year": year, "source": entry.source})
+        added += 1
+        transaction.on_commit(lambda y=year: calendar_year_entered.send(sender=CalendarYear, year=y))
+    return added
+
+
+@transaction.atomic
+def enter_calendar_year(
+    actor: Actor, year: int, holidays: list[dt.date], make_up_days: list[dt.date], note: str = ""
+) -> CalendarYear:
+    """A bureau admin enters a year from the State Council notice: weekday holidays and
+    weekend make-up working days. Replaces what was there for that year."""
+    for field, days, weekend in (("holidays", holidays, False), ("make_up_days", make_up_days, True)):
+        for day in days:
+            if day.year != year:
+                raise DomainError.field(field, _("%(day)s 不在 %(year)s 年内。") % {"day": day, "year": year})
+            if (day.weekday() >= 5) != weekend:
+                message = (
+                    _("%(day)s 是周末，无需作为节假日录入。")
+                    if not weekend
+                    else _("%(day)s 不是周末，不能作为调休上班日。")
+                )
+                raise DomainError.field(field, message % {"day": day})
+    CalendarDay.objects.filter(date__year=year).delete()
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=d, is_working_day=False, name="法定节假日") for d in holidays]
+        + [CalendarDay(date=d, is_working_day=True, name="调休上班") for d in make_up_days]
+    )
+    entry, _created = CalendarYear.objects.update_or_create(
+        year=year, defaults={"source": CalendarYear.Source.MANUAL, "note": note}
+    )
+    record(
+        actor,
+        "calendar.year_entered",
+        entry,
+        after={
+            "year": year,
+            "holidays": holidays,
+            "make_up_days": make_up_days,
+        },
+    )
+    transaction.on_commit(lambda: calendar_year_entered.send(sender=CalendarYear, year=year))
+    return entry
+
+
+def notify_calendar_changed(year: int) -> None:
+    """Called after an admin edits single days: holders of provisional dates recompute."""
+    transaction.on_commit(lambda: calendar_year_entered.send(sender=CalendarYear, year=year))
+
+
+# The figures of 三人社专技〔2025〕1号; later years are carried forward from the last one.
+NOTICE_2025 = {
+    "year": 2025,
+    "declaration_deadline": dt.date(2025, 12, 31),
+    "plan_filing_deadline": dt.date(2025, 9, 15),
+    "review_sla_working_days": 5,
+    "notice_reference": "三人社专技〔2025〕1号",
+    "requirements": {"total": Decimal(90), "public": Decimal(30), "professional": Decimal(60)},
+}
+
+
+@transaction.atomic
+def ensure_policy_year(actor: Actor, year: int) -> PolicyYear:
+    """Create `year` by carrying the latest earlier year forward (same figures, same dates)."""
+    existing = PolicyYear.objects.filter(year=year).first()
+    if existing:
+        return existing
+    previous = PolicyYear.objects.filter(year__lt=year).order_by("-year").first()
+    if previous is None:
+        raise DomainError.field("year", _("没有可沿用的上一年度政策。"))
+    policy = PolicyYear.objects.create(
+        year=year,
+        declaration_deadline=_same_day_in(previous.declaration_deadline, year),
+        plan_filing_deadline=_same_day_in(previous.plan_filing_deadline, year),
+        review_sla_working_days=previous.review_sla_working_days,
+        notice_reference=_("沿用 %(year)s 年度") % {"year": previous.year},
+    )
+    Requirement.objects.bulk_create(
+        [
+            Requirement(
+                policy_year=policy,
+                profile_id=r.profile_id,
+                total_hours=r.total_hours,
+                public_hours=r.public_hours,
+                professional_hours=r.professional_hours,
+            )
+            for r in previous.requirements.all()
+        ]
+    )
+    record(
+        actor,
+        "policy.year_carried_forward",
+        policy,
+        after=snapshot(
+            policy,
+            [
+                "year",
+                "declaration_deadline",
+                "plan_filing_deadline",
+                "review_sla_working_days",
+            ],
+        ),
+    )
+    return policy
+
+
+def _same_day_in(day: dt.date, year: int) -> dt.date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return day.replace(year=year, day=28)
+
+
+@transaction.atomic
+def load_notice_2025(actor: Actor = SYSTEM) -> PolicyYear:
+    figures = NOTICE_2025
+    policy, created = PolicyYear.objects.get_or_create(
+        year=figures["year"],
+        defaults={
+            k: figures[k]
+            for k in (
+                "declaration_deadline",
+                "plan_filing_deadline",
+                "review_sla_working_days",
+                "notice_reference",
+            )
+        },
+    )
+    default, accounting = (
+        RequirementProfile.objects.get(code="default"),
+        RequirementProfile.objects.get(code="accounting"),
+    )
+    req = figures["requirements"]
+    for profile in (default, accounting):
+        Requirement.objects.get_or_create(
+            policy_year=policy,
+            profile=profile,
+            defaults={
+                "total_hours": req["total"],
+                "public_hours": req["public"],
+                "professional_hours": req["professional"],
+            },
+        )
+    if created:
+        record(
+            actor,
+            "policy.year_created",
+            policy,
+            after=snapshot(
+                policy,
+                [
+                    "year",
+                    "declaration_deadline",
+                    "plan_filing_deadline",
+                    "review_sla_working_days",
+                ],
+            ),
+        )
+    return policy
+
+
+@transaction.atomic
+def load_profiles_and_professions(actor: Actor = SYSTEM) -> int:
+    data = json.loads((Path(settings.BASE_DIR) / "data" / "professions.json").read_text(encoding="utf-8"))
+    created = 0
+    for row in data["profiles"]:
+        profile, was_created = RequirementProfile.objects.get_or_create(
+            code=row["code"], defaults={"name": row["name"], "is_default": row["is_default"]}
+        )
+        if was_created:
+            record(actor, "policy.profile_created", profile, after=row)
+            created += 1
+    profiles = {p.code: p for p in RequirementProfile.objects.all()}
+    for order, (code, name, profile_code) in enumerate(data["professions"]):
+        _, was_created = Profession.objects.get_or_create(
+            code=code, defaults={"name": name, "profile": profiles[profile_code], "sort_order": order}
+        )
+        created += was_created
+    return created

@@ -1,0 +1,64 @@
+import pytest
+from django.test import Client
+
+from core.reference import load_reference_data
+from organisations.models import Region
+from tests import factories
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data (regions, bases, policy, calendar) once per test database."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Tests that flush the database (transactional ones) get the reference data back."""
+    if "django_db_setup" not in request.fixturenames:
+        return
+    flushing = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    if flushing and not Region.objects.exists():
+        load_reference_data()
+
+
+@pytest.fixture
+def world(db):
+    """Two authorities, three units, a base, a bureau, their staff, and confirmed people."""
+    return factories.World.build()
+
+
+class ApiClient:
+    """A thin client for /api/v1/ that sends JSON and an optional bearer token."""
+
+    def __init__(self, token: str | None = None):
+        self.client = Client()
+        self.token = token
+
+    def _headers(self):
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+
+    def get(self, path, **params):
+        return self.client.get(f"/api/v1/{path}", params, **self._headers())
+
+    def post(self, path, data=None, **extra):
+        return self.client.post(
+            f"/api/v1/{path}", data=data or {}, content_type="application/json", **self._headers(), **extra
+        )
+
+    def upload(self, path, files: dict):
+        return self.client.post(f"/api/v1/{path}", data=files, **self._headers())
+
+
+@pytest.fixture
+def api():
+    return ApiClient()
+
+
+@pytest.fixture
+def api_as():
+    def make(user, role=None):
+        return ApiClient(factories.token_for(user, role))
+
+    return make

@@ -1,0 +1,80 @@
+import json
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from accounts.models import User
+from core import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health(api):
+    assert api.get("health").json() == {"status": "ok", "database": "ok"}
+
+
+def test_openapi_and_docs_are_served(api):
+    schema = api.get("openapi.json").json()
+    for path in (
+        "/api/v1/health",
+        "/api/v1/auth/token",
+        "/api/v1/register",
+        "/api/v1/bases",
+        "/api/v1/units",
+        "/api/v1/policy/{year}",
+        "/api/v1/calendar/add-working-days",
+        "/api/v1/unit/members",
+    ):
+        assert path in schema["paths"], path
+    assert Client().get("/api/v1/docs").status_code == 200
+
+
+def test_home_page_is_chinese_and_links_the_entrances():
+    html = Client().get("/").content.decode()
+    assert '<meta charset="utf-8">' in html
+    for text in ("管理入口", "学习入口", "继续教育基地名单", "接口文档", "90", "2026年12月31日"):
+        assert text in html
+
+
+def test_demo_data_is_refused_without_debug_or_demo_flag(settings):
+    settings.DEBUG = False
+    settings.DEMO_MODE = False
+    with pytest.raises(ImproperlyConfigured):
+        demo.load_demo_data()
+    with pytest.raises(CommandError):
+        call_command("load_demo_data")
+    assert not User.objects.filter(username="demo-unit").exists()
+
+
+def test_demo_data_is_idempotent_and_writes_the_credentials_file(settings, tmp_path, monkeypatch):
+    settings.DEMO_MODE = True
+    monkeypatch.setattr(demo, "CREDENTIALS_FILE", tmp_path / "demo-credentials.json")
+    first = demo.load_demo_data()
+    users = User.objects.count()
+    second = demo.load_demo_data()
+    assert User.objects.count() == users
+    assert first == second
+    saved = json.loads((tmp_path / "demo-credentials.json").read_text())
+    assert set(saved) == {
+        "person",
+        "unit",
+        "authority",
+        "base",
+        "bureau",
+        "other_unit",
+        "unit_id",
+        "platform_token",
+    }
+    client = Client()
+    for role in ("person", "unit", "authority", "base", "bureau", "other_unit"):
+        username, password = saved[role]
+        response = client.post(
+            "/api/v1/auth/token",
+            {"username": username, "password": password},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, role
+        expected = "unit" if role == "other_unit" else role
+        assert response.json()["role"] == expected
