@@ -19,6 +19,13 @@ class PolicyYear(models.Model):
     review_sla_working_days = models.PositiveSmallIntegerField(
         _("每级审核时限（工作日）"), default=5, validators=[MinValueValidator(1)]
     )
+    max_daily_hours = models.DecimalField(
+        _("每日学时上限"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(12),
+        help_text=_("一条学时记录的学时不能超过其起止日期天数乘以此值"),
+    )
     notice_reference = models.CharField(_("依据文件"), max_length=120, blank=True)
 
     class Meta:

@@ -144,6 +144,7 @@ def ensure_policy_year(actor: Actor, year: int) -> PolicyYear:
         declaration_deadline=_same_day_in(previous.declaration_deadline, year),
         plan_filing_deadline=_same_day_in(previous.plan_filing_deadline, year),
         review_sla_working_days=previous.review_sla_working_days,
+        max_daily_hours=previous.max_daily_hours,
         notice_reference=_("沿用 %(year)s 年度") % {"year": previous.year},
     )
     Requirement.objects.bulk_create(

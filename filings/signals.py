@@ -1,0 +1,7 @@
+"""Signals other apps listen to, so that filings never writes into their tables."""
+
+from django.dispatch import Signal
+
+# Sent with `plan` (a TrainingPlan) after it is accepted (备案), also when accepted late under an
+# exception: training declared against its items becomes recognised (credits listens).
+plan_accepted = Signal()
