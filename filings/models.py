@@ -12,6 +12,7 @@ class Category(models.TextChoices):
 
 class FilingState(models.TextChoices):
     DRAFT = "draft", _("草稿")
+    PENDING_OPINION = "pending_opinion", _("待主管部门意见")
     SUBMITTED = "submitted", _("待备案")
     ACCEPTED = "accepted", _("已备案")
     RETURNED = "returned", _("已退回")
@@ -46,10 +47,15 @@ class FilingBase(models.Model):
     """What both filings share: who files, for which year, and the bureau's decision."""
 
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
-    state = models.CharField(_("状态"), max_length=10, choices=FilingState.choices, default=FilingState.DRAFT)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=FilingState.choices, default=FilingState.DRAFT, db_index=True
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(
+        _("首次提交时间"), null=True, blank=True, help_text=_("按时首次提交的备案退回后可再次提交")
+    )
     decided_at = models.DateTimeField(_("备案/退回时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -68,9 +74,25 @@ class FilingBase(models.Model):
     authority_opinion_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    opinion_authority = models.ForeignKey(
+        Organisation,
+        verbose_name=_("出具意见的行业主管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (FilingState.DRAFT, FilingState.RETURNED)
+
+    @property
+    def is_late(self) -> bool:
+        return self.late_exception_id is not None
 
 
 class TrainingPlan(FilingBase):
@@ -187,3 +209,27 @@ class PlatformCredential(models.Model):
 
     def __str__(self):
         return f"{self.platform} {self.year} {self.key_prefix}…"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None
+
+
+class AttendanceUpload(models.Model):
+    """One accepted attendance report (到课名单) of a class of an accepted plan."""
+
+    plan_item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="attendance_uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    row_count = models.PositiveIntegerField(_("名单行数"))
+    credited = models.PositiveIntegerField(_("计入人数"))
+    duplicates = models.PositiveIntegerField(_("此前已计入人数"))
+
+    class Meta:
+        verbose_name = _("培训到课名单")
+        verbose_name_plural = _("培训到课名单")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.plan_item} {self.file_name}"

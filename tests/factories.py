@@ -135,3 +135,96 @@ class World:
             person=person(unit_a, name="张三"),
             other_person=person(unit_b, name="李四"),
         )
+
+
+# --- filings (training plans, platform filings) ---------------------------------------------
+
+
+def plan_item_data(**fields) -> dict:
+    data = {
+        "project": "建筑节能新技术研修班",
+        "audience": "建筑设计人员 60人",
+        "starts_on": dt.date(2025, 10, 20),
+        "hours": 24,
+        "teachers": "高级工程师 王工",
+        "mode": "面授",
+        "venue": "三门峡市建筑业协会培训中心",
+        "funding": "单位自筹",
+        "remark": "",
+        "category": "professional",
+    }
+    data.update(fields)
+    return data
+
+
+def plan_data(year: int = 2025, **fields) -> dict:
+    data = {
+        "year": year,
+        "contact_name": "乔宇",
+        "contact_phone": "0398-2850937",
+        "filer_opinion": "同意申报",
+    }
+    data.update(fields)
+    return data
+
+
+def platform_data(year: int = 2025, **fields) -> dict:
+    data = {
+        "year": year,
+        "site_name": "豫才继续教育在线",
+        "host_org": "三门峡市建筑业协会",
+        "icp_number": "豫ICP备2025000001号",
+        "domain": "learn.example.cn",
+        "url": "https://learn.example.cn/",
+        "offers_public": True,
+        "offers_professional": False,
+        "fee_payer": "三门峡市建筑业协会",
+        "fee_standard": "公需科目免费",
+        "fee_approval": "三发改收费〔2025〕1号",
+        "manager_name": "乔宇",
+        "manager_phone": "03982850937",
+        "tech_org": "豫才网络技术有限公司",
+        "tech_mobile": "13800000000",
+        "tech_office_phone": "0398-2850937",
+        "base_opinion": "同意备案",
+    }
+    data.update(fields)
+    return data
+
+
+def in_time(year: int = 2025) -> dt.datetime:
+    """An instant before the year's plan-filing deadline (15 September for 2025)."""
+    from policy.selectors import SHANGHAI
+
+    return dt.datetime(year, 9, 1, 10, 0, tzinfo=SHANGHAI)
+
+
+def accepted_plan(world: World, filer_user: User | None = None, year: int = 2025, items: list | None = None):
+    """A plan of `filer_user`'s organisation (default: the world's unit), submitted in time,
+    given its authority's opinion where needed, and accepted by the city bureau."""
+    from filings import services as filing_services
+    from filings.models import FilingState
+
+    filer_user = filer_user or world.unit_user
+    filer = actor(filer_user)
+    plan = filing_services.create_plan(filer, plan_data(year), items or [plan_item_data()])
+    plan = filing_services.submit_plan(filer, plan.pk, now=in_time(year))
+    if plan.state == FilingState.PENDING_OPINION:
+        supervisor_user = staff(Role.AUTHORITY, plan.filer.supervisor)
+        filing_services.give_opinion(actor(supervisor_user), "plan", plan.pk, "同意")
+    return filing_services.accept_plan(actor(world.bureau_user), plan.pk)
+
+
+def accepted_platform(world: World, year: int = 2025, **fields):
+    """The world's base files a platform, its authority agrees, the bureau accepts.
+    Returns (filing, token)."""
+    from filings import services as filing_services
+
+    if world.base.supervisor_id is None:
+        upsert_organisation(SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority)
+        world.base.refresh_from_db()
+    filer = actor(world.base_user)
+    filing = filing_services.create_platform_filing(filer, platform_data(year, **fields))
+    filing_services.submit_platform_filing(filer, filing.pk, now=in_time(year))
+    filing_services.give_opinion(actor(world.authority_user), "platform", filing.pk, "同意")
+    return filing_services.accept_platform_filing_by_id(actor(world.bureau_user), filing.pk)
