@@ -61,11 +61,37 @@ class RegistrationForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("原因"), max_length=200)
+    reason = forms.CharField(
+        label=_("不予确认的原因"),
+        max_length=200,
+        error_messages={
+            "required": _("原因：不予确认时必须填写原因。"),
+            "max_length": _("原因：不能超过200个字。"),
+        },
+        widget=forms.TextInput(attrs={"placeholder": _("如：非本单位在职人员")}),
+    )
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
-    new_password = forms.CharField(
-        label=_("新密码"), widget=forms.PasswordInput, help_text=_("至少8位，须同时包含字母和数字。")
+    old_password = forms.CharField(
+        label=_("原密码（或一次性密码）"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("原密码：请填写原密码。")},
     )
+    new_password = forms.CharField(
+        label=_("新密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少8位，须同时包含字母和数字。"),
+        error_messages={"required": _("新密码：请填写新密码。")},
+    )
+    new_password2 = forms.CharField(
+        label=_("再次输入新密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("再次输入新密码：请再输入一次新密码。")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password2") not in (None, data["new_password"]):
+            self.add_error("new_password2", _("再次输入新密码：两次输入的新密码不一致。"))
+        return data

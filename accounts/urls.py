@@ -12,4 +12,5 @@ urlpatterns = [
     path("switch-role/", views.switch_role, name="switch_role"),
     path("members/<int:person_id>/confirm/", views.confirm_member, name="confirm_member"),
     path("members/<int:person_id>/reject/", views.reject_member, name="reject_member"),
+    path("people/<int:person_id>/reset-password/", views.reset_password, name="reset_password"),
 ]

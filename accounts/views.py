@@ -2,18 +2,20 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import LoginForm, PasswordChangeForm, ReasonForm, RegistrationForm
 from accounts.middleware import SESSION_KEY
-from accounts.selectors import roles_of
+from accounts.selectors import person_for_actor, roles_of
 from core.actors import Role
 from core.errors import DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
+from web.selectors import pending_membership
 
 
 class LoginView(auth_views.LoginView):
@@ -24,7 +26,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         if form.get_user().must_change_password:
-            messages.warning(self.request, "您的密码已被重置，请先设置新密码。")
+            messages.warning(self.request, _("您的密码已被重置，请先设置新密码。"))
             return redirect("accounts:password_change")
         return response
 
@@ -54,8 +56,8 @@ def register(request):
             login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
-                f"注册成功。您的账号为 {person.user.username}，也可以用身份证号码登录。"
-                f"工作单位关系待“{data['unit_id'].name}”确认。",
+                _("注册成功。您的账号为 %(username)s，也可以用身份证号码登录。工作单位关系待“%(unit)s”确认。")
+                % {"username": person.user.username, "unit": data["unit_id"].name},
             )
             return redirect("web:dashboard")
     return render(request, "accounts/register.html", {"form": form})
@@ -73,7 +75,7 @@ def change_password(request):
             apply_domain_error(form, exc)
         else:
             update_session_auth_hash(request, request.user)
-            messages.success(request, "密码已修改。")
+            messages.success(request, _("密码已修改。"))
             return redirect("web:dashboard")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -84,18 +86,27 @@ def switch_role(request):
     wanted = request.POST.get("role_id", "")
     role = next((r for r in roles_of(request.user) if str(r.pk) == wanted), None)
     if role is None:
-        messages.error(request, "无效的身份。")
+        messages.error(request, _("无效的身份。"))
     else:
         request.session[SESSION_KEY] = role.pk
-        messages.info(request, f"已切换为：{role}")
+        messages.info(request, _("已切换为：%(role)s") % {"role": role})
     return redirect("web:dashboard")
 
 
 def _unit_actor(request):
     actor = request.actor
     if actor is None or not actor.is_role(Role.UNIT):
-        raise Http404
+        raise Forbidden(_("只有用人单位审核账号可以确认本单位人员。"))
     return actor
+
+
+def _back(request, default: str = "web:unit_members"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
 
 
 @login_required
@@ -109,32 +120,67 @@ def confirm_member(request, person_id: int):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"已确认 {membership.person.name} 为本单位人员。")
-    return redirect(reverse("web:dashboard"))
+        messages.success(
+            request,
+            _("已确认 %(name)s 为本单位人员，其学时申报将送本单位审核。") % {"name": membership.person.name},
+        )
+    return _back(request)
 
 
 @login_required
-@require_POST
 def reject_member(request, person_id: int):
+    """Refuse a membership with a reason. A refused form comes back with what was typed."""
     actor = _unit_actor(request)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "原因：不予确认时必须填写原因。")
-        return redirect(reverse("web:dashboard"))
-    try:
-        membership = services.reject_membership(actor, person_id, form.cleaned_data["reason"])
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, f"已不予确认 {membership.person.name}。")
-    return redirect(reverse("web:dashboard"))
+    membership = pending_membership(actor, person_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reject_membership(actor, person_id, form.cleaned_data["reason"])
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已不予确认 %(name)s：%(reason)s")
+                % {"name": membership.person.name, "reason": form.cleaned_data["reason"]},
+            )
+            return _back(request)
+    return render(
+        request,
+        "accounts/reject_member.html",
+        {"form": form, "membership": membership, "next": request.POST.get("next", "")},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _reset_actor(request):
+    actor = request.actor
+    if actor is None or not actor.is_role(Role.UNIT, Role.BUREAU):
+        raise Forbidden(_("只有用人单位或人社局可以重置密码。"))
+    return actor
+
+
+@login_required
+def reset_password(request, person_id: int):
+    """A unit (its members) or a bureau (its region) resets a forgotten password. The one-time
+    password is shown once, on this answer only, and must be changed at the next login."""
+    actor = _reset_actor(request)
+    person = person_for_actor(actor, person_id)
+    if request.method != "POST":
+        return render(request, "accounts/reset_password_confirm.html", {"person": person})
+    temporary = services.reset_password(actor, person.pk)
+    response = render(
+        request, "accounts/reset_password_done.html", {"person": person, "temporary": temporary}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def locked_out(request, response=None, credentials=None, *args, **kwargs):
     """django-axes lockout answer: JSON for the API, a page for the web (both 429)."""
-    message = "登录失败次数过多，账号已被暂时锁定，请15分钟后再试。"
+    message = _("登录失败次数过多，账号已被暂时锁定，请15分钟后再试。")
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"detail": message, "errors": [{"field": "username", "message": message}]}, status=429

@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("messages/", include("notifications.urls")),
     path("", include("web.urls")),
 ]

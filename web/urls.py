@@ -9,4 +9,10 @@ urlpatterns = [
     path("bases/", views.bases, name="bases"),
     path("learn/", views.learning_entrance, name="learning_entrance"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("unit/members/", views.unit_members, name="unit_members"),
+    path("bureau/people/", views.bureau_people, name="bureau_people"),
+    path("bureau/policy/", views.policy_years, name="policy_years"),
+    path("bureau/policy/carry-forward/", views.policy_year_carry_forward, name="policy_carry_forward"),
+    path("bureau/calendar/", views.calendar, name="calendar"),
+    path("bureau/calendar/<int:year>/", views.calendar_year, name="calendar_year"),
 ]

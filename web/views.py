@@ -1,13 +1,33 @@
+"""Public pages, each role's home, and the bureau's and unit's daily management pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from accounts.models import Membership
-from core.errors import NotFound
+from core.actors import Role
+from core.errors import DomainError, Forbidden, NotFound
+from core.forms import apply_domain_error
 from filings import selectors as filing_selectors
 from organisations import selectors as org_selectors
 from policy import selectors as policy_selectors
+from policy import services as policy_services
+from web import dashboards
+from web import selectors as web_selectors
+from web.forms import CalendarYearForm, MemberFilterForm, PeopleSearchForm
+
+PAGE_SIZE = 20
+
+
+def paginate(request, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def _current_policy():
@@ -30,13 +50,15 @@ def home(request):
         context["declaration_deadline_iso"] = policy_selectors.end_of_day(
             policy.declaration_deadline
         ).isoformat()
+        context["base_count"] = org_selectors.bases().count()
+        context["platform_count"] = filing_selectors.accepted_platform_filings(policy.year).count()
     return render(request, "web/home.html", context)
 
 
 def bases(request):
     q = request.GET.get("q", "").strip()
     level = request.GET.get("level", "")
-    page = Paginator(org_selectors.search_bases(q, level), 25).get_page(request.GET.get("page"))
+    page = paginate(request, org_selectors.search_bases(q, level), 25)
     return render(request, "web/bases.html", {"page": page, "q": q, "level": level})
 
 
@@ -52,34 +74,185 @@ def dashboard(request):
     actor = request.actor
     if actor is None:
         return render(request, "web/no_role.html")
-    context = {"actor": actor, **_DASHBOARD_CONTEXT[actor.role](actor)}
+    context = {"actor": actor, **dashboards.context_for(actor)}
     return render(request, f"web/dashboard_{actor.role}.html", context)
 
 
-def _person_context(actor):
-    person = actor.person
-    return {"person": person, "membership": account_selectors.current_membership(person)}
+# --- unit: members (审核账户) -------------------------------------------------------------
 
 
-def _unit_context(actor):
-    return {
-        "pending_members": account_selectors.unit_members(actor, Membership.State.PENDING)[:100],
-        "confirmed_count": account_selectors.unit_members(actor, Membership.State.CONFIRMED).count(),
+def _unit_actor(request):
+    actor = request.actor
+    if actor is None or not actor.is_role(Role.UNIT):
+        raise Forbidden(_("只有用人单位审核账号可以管理本单位人员。"))
+    return actor
+
+
+@login_required
+def unit_members(request):
+    actor = _unit_actor(request)
+    form = MemberFilterForm(request.GET or None)
+    state, q = Membership.State.PENDING, ""
+    if form.is_valid():
+        state = form.cleaned_data["state"] or Membership.State.PENDING
+        q = form.cleaned_data["q"].strip()
+    qs = account_selectors.unit_members(actor, state).select_related("person__user")
+    if q:
+        qs = qs.filter(Q(person__name__icontains=q) | Q(person__user__username=q))
+    counts = {
+        s: account_selectors.unit_members(actor, s).count()
+        for s in (Membership.State.PENDING, Membership.State.CONFIRMED, Membership.State.REJECTED)
     }
+    return render(
+        request,
+        "web/unit_members.html",
+        {
+            "actor": actor,
+            "form": form,
+            "state": state,
+            "q": q,
+            "page": paginate(request, qs),
+            "counts": counts,
+        },
+    )
 
 
-def _authority_context(actor):
-    return {"units": org_selectors.units_in_scope(actor).select_related("region")[:200]}
+# --- bureau: people, policy years, work calendar -----------------------------------------
 
 
-def _organisation_context(actor):
-    return {}
+def _bureau_actor(request):
+    actor = request.actor
+    web_selectors.require_bureau(actor)
+    return actor
 
 
-_DASHBOARD_CONTEXT = {
-    "person": _person_context,
-    "unit": _unit_context,
-    "authority": _authority_context,
-    "base": _organisation_context,
-    "bureau": _organisation_context,
-}
+@login_required
+def bureau_people(request):
+    actor = _bureau_actor(request)
+    form = PeopleSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    page = paginate(request, web_selectors.search_people(actor, q))
+    units = web_selectors.current_units([p.pk for p in page])
+    rows = [(p, units.get(p.pk)) for p in page]
+    return render(request, "web/bureau_people.html", {"form": form, "page": page, "rows": rows, "q": q})
+
+
+@login_required
+def policy_years(request):
+    actor = _bureau_actor(request)
+    years = list(web_selectors.policy_years())
+    today = policy_selectors.today()
+    latest = years[0].year if years else None
+    next_year = (latest + 1) if latest else today.year
+    return render(
+        request,
+        "web/policy_years.html",
+        {
+            "years": years,
+            "next_year": next_year,
+            "latest": latest,
+            "may_edit": web_selectors.may_edit_policy(actor),
+            "current_year": today.year,
+        },
+    )
+
+
+@login_required
+@require_POST
+def policy_year_carry_forward(request):
+    actor = _bureau_actor(request)
+    if not web_selectors.may_edit_policy(actor):
+        raise Forbidden(_("县级人社局只能查看年度政策，由市人社局设置。"))
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    today = policy_selectors.today()
+    if not today.year - 1 <= year <= today.year + 1:
+        messages.error(request, _("年度：只能设置上一年、今年或明年的政策。"))
+        return redirect("web:policy_years")
+    try:
+        policy = policy_services.ensure_policy_year(actor, year)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("已设置 %(year)s 年度政策（%(ref)s）。如本年度通知有变化，请在“修改”中调整。")
+            % {"year": policy.year, "ref": policy.notice_reference},
+        )
+    return redirect("web:policy_years")
+
+
+@login_required
+def calendar(request):
+    actor = _bureau_actor(request)
+    today = policy_selectors.today()
+    years = web_selectors.calendar_years(today.year - 2, today.year + 1)
+    return render(
+        request,
+        "web/calendar.html",
+        {
+            "years": years,
+            "today": today,
+            "may_edit": web_selectors.may_edit_policy(actor),
+            "next_year": today.year + 1,
+            "next_year_missing": not web_selectors.calendar_entered(today.year + 1),
+        },
+    )
+
+
+@login_required
+def calendar_year(request, year: int):
+    actor = _bureau_actor(request)
+    today = policy_selectors.today()
+    if not 2004 <= year <= today.year + 2:
+        raise NotFound(_("只能录入 2004 年至 %(last)s 年的工作日历。") % {"last": today.year + 2})
+    may_edit = web_selectors.may_edit_policy(actor)
+    days = web_selectors.calendar_days(year)
+    if request.method == "POST":
+        if not may_edit:
+            raise Forbidden(_("县级人社局只能查看工作日历，由市人社局录入。"))
+        form = CalendarYearForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                policy_services.enter_calendar_year(
+                    actor, year, data["holidays"], data["make_up_days"], note=data["note"]
+                )
+            except DomainError as exc:
+                labels = {"holidays": _("放假的工作日："), "make_up_days": _("调休上班的周末：")}
+                for error in exc.errors:
+                    prefix = labels.get(error.get("field"), "")
+                    if prefix and not error["message"].startswith(prefix):
+                        error["message"] = prefix + error["message"]
+                apply_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "已录入 %(year)s 年工作日历：放假 %(h)s 天、调休上班 %(m)s 天。"
+                        "落在该年的暂定审核期限将按新日历重新计算。"
+                    )
+                    % {"year": year, "h": len(data["holidays"]), "m": len(data["make_up_days"])},
+                )
+                return redirect("web:calendar")
+    else:
+        form = CalendarYearForm(
+            initial={
+                "holidays": "\n".join(d.date.isoformat() for d in days if not d.is_working_day),
+                "make_up_days": "\n".join(d.date.isoformat() for d in days if d.is_working_day),
+                "note": web_selectors.calendar_note(year),
+            }
+        )
+    return render(
+        request,
+        "web/calendar_year.html",
+        {
+            "year": year,
+            "form": form,
+            "days": days,
+            "may_edit": may_edit,
+            "entered": web_selectors.calendar_entered(year),
+        },
+    )

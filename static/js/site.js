@@ -1,0 +1,29 @@
+/* Small enhancements; every page works without them. */
+(function () {
+  "use strict";
+  document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
+    el.addEventListener("change", function () { el.form.submit(); });
+  });
+  // Forms whose action cannot be undone ask first.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+  // "Select all" for batch actions on a table.
+  document.querySelectorAll("input[data-select-all]").forEach(function (master) {
+    var boxes = document.querySelectorAll("input[name='" + master.dataset.selectAll + "']");
+    master.addEventListener("change", function () {
+      boxes.forEach(function (b) { b.checked = master.checked; });
+    });
+  });
+  // Days left to a deadline (the server already printed them; this only keeps them current).
+  document.querySelectorAll("[data-deadline]").forEach(function (el) {
+    var deadline = new Date(el.dataset.deadline);
+    var target = el.querySelector("[data-days]");
+    if (!target || isNaN(deadline)) return;
+    var days = Math.floor((deadline - new Date()) / 86400000);
+    if (days >= 0) target.textContent = String(days);
+  });
+})();

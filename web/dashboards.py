@@ -1,0 +1,110 @@
+"""What each role's home shows: the answer to its first question, at a glance."""
+
+from __future__ import annotations
+
+from accounts import selectors as account_selectors
+from accounts.models import Membership
+from core.actors import Actor, Role
+from filings.models import FilingState, PlatformFiling, TrainingPlan
+from organisations import selectors as org_selectors
+from policy import selectors as policy_selectors
+from web import selectors as web_selectors
+
+
+def _deadline(year: int):
+    try:
+        policy = policy_selectors.get_policy_year(year)
+    except Exception:
+        return None, None
+    return policy, (policy.declaration_deadline - policy_selectors.today()).days
+
+
+def person(actor: Actor) -> dict:
+    person = actor.person
+    year = policy_selectors.today().year
+    policy, days_left = _deadline(year)
+    return {
+        "person": person,
+        "membership": account_selectors.current_membership(person),
+        "year": year,
+        "policy": policy,
+        "days_left": days_left,
+        "progress": web_selectors.person_progress(actor, person, year) if person else None,
+        "in_review": web_selectors.person_open_declarations(actor),
+    }
+
+
+def unit(actor: Actor) -> dict:
+    year = policy_selectors.today().year
+    policy, days_left = _deadline(year)
+    return {
+        "year": year,
+        "policy": policy,
+        "days_left": days_left,
+        "queue": web_selectors.queue_figures(actor),
+        "pending_members": account_selectors.unit_members(actor, Membership.State.PENDING)[:5],
+        "pending_count": account_selectors.unit_members(actor, Membership.State.PENDING).count(),
+        "confirmed_count": account_selectors.unit_members(actor, Membership.State.CONFIRMED).count(),
+    }
+
+
+def authority(actor: Actor) -> dict:
+    year = policy_selectors.today().year
+    policy, days_left = _deadline(year)
+    timeliness = web_selectors.units_timeliness(actor, year)
+    return {
+        "year": year,
+        "policy": policy,
+        "days_left": days_left,
+        "queue": web_selectors.queue_figures(actor),
+        "timeliness": timeliness[:10],
+        "unit_count": len(timeliness),
+        "units_overdue": sum(1 for t in timeliness if t.overdue),
+    }
+
+
+def base(actor: Actor) -> dict:
+    year = policy_selectors.today().year
+    policy, _days = _deadline(year)
+    plans = TrainingPlan.objects.filter(filer=actor.organisation).order_by("-year", "-id")[:5]
+    platforms = PlatformFiling.objects.filter(filer=actor.organisation).order_by("-year", "-id")[:5]
+    return {
+        "year": year,
+        "policy": policy,
+        "today": policy_selectors.today(),
+        "plans": plans,
+        "platforms": platforms,
+    }
+
+
+def bureau(actor: Actor) -> dict:
+    today = policy_selectors.today()
+    next_year = today.year + 1
+    orgs = org_selectors.organisations_in_scope(actor)
+    return {
+        "year": today.year,
+        "next_year": next_year,
+        "calendar_warning": today.month >= 11 and not web_selectors.calendar_entered(next_year),
+        "next_policy_missing": today.month >= 11
+        and not policy_selectors.PolicyYear.objects.filter(year=next_year).exists(),
+        "may_edit_policy": web_selectors.may_edit_policy(actor),
+        "plans_waiting": TrainingPlan.objects.filter(filer__in=orgs, state=FilingState.SUBMITTED).count(),
+        "platforms_waiting": PlatformFiling.objects.filter(
+            filer__in=orgs, state=FilingState.SUBMITTED
+        ).count(),
+        "unit_count": org_selectors.units_in_scope(actor).count(),
+        "person_count": account_selectors.persons_in_scope(actor).distinct().count(),
+    }
+
+
+_BY_ROLE = {
+    Role.PERSON: person,
+    Role.UNIT: unit,
+    Role.AUTHORITY: authority,
+    Role.BASE: base,
+    Role.BUREAU: bureau,
+}
+
+
+def context_for(actor: Actor) -> dict:
+    return _BY_ROLE[actor.role](actor)

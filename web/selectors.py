@@ -1,0 +1,282 @@
+"""Read-only, actor-scoped queries the pages need beyond those of the domain apps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Membership, Person
+from accounts.selectors import persons_in_scope
+from core import crypto, idnumber
+from core.actors import Actor, Role
+from core.errors import DomainError, Forbidden
+from organisations.models import Region
+from policy.models import CalendarDay, CalendarYear, PolicyYear
+
+ZERO = Decimal(0)
+
+
+def search_people(actor: Actor, q: str = "") -> QuerySet[Person]:
+    """People in the actor's scope, by name, account name or (exactly) the ID number."""
+    qs = persons_in_scope(actor)
+    q = (q or "").strip()
+    if q:
+        number = idnumber.normalise(q)
+        if len(number) == 18:
+            qs = qs.filter(id_number_hash=crypto.lookup_hash(number))
+        else:
+            qs = qs.filter(Q(name__icontains=q) | Q(user__username=q) | Q(phone=q))
+    return qs.distinct().order_by("name", "id")
+
+
+def current_units(person_ids: list[int]) -> dict[int, Membership]:
+    rows = Membership.objects.select_related("unit").filter(
+        person_id__in=person_ids, state__in=Membership.ACTIVE_STATES
+    )
+    return {m.person_id: m for m in rows}
+
+
+def may_edit_policy(actor: Actor) -> bool:
+    """City and province bureaus set the year's rules and the calendar; county bureaus read them."""
+    return (
+        actor is not None
+        and actor.is_role(Role.BUREAU)
+        and actor.organisation is not None
+        and actor.organisation.region.level in (Region.Level.CITY, Region.Level.PROVINCE)
+    )
+
+
+def require_bureau(actor: Actor) -> None:
+    if actor is None or not actor.is_role(Role.BUREAU):
+        raise Forbidden()
+
+
+def policy_years() -> QuerySet[PolicyYear]:
+    return PolicyYear.objects.prefetch_related("requirements__profile").order_by("-year")
+
+
+@dataclass(frozen=True)
+class CalendarYearStatus:
+    year: int
+    entry: CalendarYear | None
+    holidays: int
+    make_up_days: int
+
+
+def calendar_years(first: int, last: int) -> list[CalendarYearStatus]:
+    entries = {c.year: c for c in CalendarYear.objects.filter(year__range=(first, last))}
+    days = list(CalendarDay.objects.filter(date__year__gte=first, date__year__lte=last))
+    result = []
+    for year in range(last, first - 1, -1):
+        in_year = [d for d in days if d.date.year == year]
+        result.append(
+            CalendarYearStatus(
+                year=year,
+                entry=entries.get(year),
+                holidays=sum(1 for d in in_year if not d.is_working_day),
+                make_up_days=sum(1 for d in in_year if d.is_working_day),
+            )
+        )
+    return result
+
+
+def calendar_days(year: int) -> list[CalendarDay]:
+    return list(CalendarDay.objects.filter(date__year=year).order_by("date"))
+
+
+def calendar_entered(year: int) -> bool:
+    return CalendarYear.objects.filter(year=year).exists()
+
+
+def calendar_note(year: int) -> str:
+    entry = CalendarYear.objects.filter(year=year).first()
+    return entry.note if entry else ""
+
+
+# --- dashboard figures (read-only, scoped) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    year: int
+    public: Decimal
+    professional: Decimal
+    pending: Decimal
+    required_total: Decimal
+    required_public: Decimal
+    required_professional: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.public + self.professional
+
+    @property
+    def missing_public(self) -> Decimal:
+        return max(ZERO, self.required_public - self.public)
+
+    @property
+    def missing_professional(self) -> Decimal:
+        return max(ZERO, self.required_professional - self.professional)
+
+    @property
+    def missing_total(self) -> Decimal:
+        return max(ZERO, self.required_total - self.total)
+
+    @property
+    def still_needed(self) -> Decimal:
+        """Surplus public hours never make up for missing professional ones."""
+        return max(self.missing_total, self.missing_public + self.missing_professional)
+
+    @property
+    def compliant(self) -> bool:
+        return self.still_needed == ZERO
+
+
+def person_progress(actor: Actor, person: Person, year: int) -> Progress | None:
+    """One person's figures for a year, if the actor may see that person."""
+    from credits.models import YearSummary
+    from policy.selectors import requirement_for
+
+    if not persons_in_scope(actor).filter(pk=person.pk).exists():
+        raise Forbidden()
+    try:
+        requirement = requirement_for(year, person.profession.profile_id)
+    except DomainError:
+        return None
+    summary = YearSummary.objects.filter(person=person, year=year).first()
+    return Progress(
+        year=year,
+        public=summary.public_hours if summary else ZERO,
+        professional=summary.professional_hours if summary else ZERO,
+        pending=summary.pending_hours if summary else ZERO,
+        required_total=requirement.total_hours,
+        required_public=requirement.public_hours,
+        required_professional=requirement.professional_hours,
+    )
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    open: int
+    overdue: int
+    due_soon: int
+
+
+def queue_figures(actor: Actor) -> QueueFigures:
+    """The reviewer's own open reviews: how many, how many overdue, how many due within 2 days."""
+    import datetime as dt
+
+    from credits.models import Review
+    from policy.selectors import today
+
+    if not actor.is_role(Role.UNIT, Role.AUTHORITY) or actor.organisation is None:
+        return QueueFigures(0, 0, 0)
+    now = today()
+    qs = Review.objects.filter(organisation=actor.organisation, decided_at__isnull=True)
+    return QueueFigures(
+        open=qs.count(),
+        overdue=qs.filter(due_on__lt=now).count(),
+        due_soon=qs.filter(due_on__gte=now, due_on__lte=now + dt.timedelta(days=2)).count(),
+    )
+
+
+@dataclass(frozen=True)
+class UnitTimeliness:
+    unit: object
+    open: int
+    overdue: int
+    decided: int
+    decided_late: int
+
+
+def units_timeliness(actor: Actor, year: int) -> list[UnitTimeliness]:
+    """For an authority (or bureau): each unit's first-level reviews, open and late."""
+    from django.db.models import Count, F
+
+    from credits.models import Review
+    from organisations.selectors import units_in_scope
+    from policy.selectors import today
+
+    units = list(units_in_scope(actor).order_by("name"))
+    if not units:
+        return []
+    now = today()
+    rows = (
+        Review.objects.filter(level="unit", organisation__in=units, arrived_at__year=year)
+        .values("organisation_id")
+        .annotate(
+            open=Count("id", filter=Q(decided_at__isnull=True)),
+            overdue=Count("id", filter=Q(decided_at__isnull=True, due_on__lt=now)),
+            decided=Count("id", filter=Q(decided_at__isnull=False)),
+            decided_late=Count("id", filter=Q(decided_at__isnull=False, decided_at__date__gt=F("due_on"))),
+        )
+    )
+    by_unit = {r["organisation_id"]: r for r in rows}
+    result = []
+    for unit in units:
+        r = by_unit.get(unit.pk, {})
+        result.append(
+            UnitTimeliness(
+                unit=unit,
+                open=r.get("open", 0),
+                overdue=r.get("overdue", 0),
+                decided=r.get("decided", 0),
+                decided_late=r.get("decided_late", 0),
+            )
+        )
+    result.sort(key=lambda t: (-t.overdue, -t.open, t.unit.name))
+    return result
+
+
+_STATE_BADGES = {
+    "draft": "secondary",
+    "pending_unit": "warning",
+    "pending_authority": "warning",
+    "approved": "success",
+    "rejected": "danger",
+    "returned": "info",
+    "not_recognised": "danger",
+}
+
+
+def state_badge(state: str) -> str:
+    return _STATE_BADGES.get(state, "secondary")
+
+
+def person_open_declarations(actor: Actor, limit: int = 8) -> list:
+    """The person's declarations that are in review or wait for them (draft, returned)."""
+    from credits.models import Declaration, Review
+
+    if not actor.is_role(Role.PERSON) or actor.person is None:
+        return []
+    rows = list(
+        Declaration.objects.filter(
+            person=actor.person, state__in=["draft", "pending_unit", "pending_authority", "returned"]
+        ).order_by("-updated_at", "-id")[:limit]
+    )
+    open_reviews = {
+        r.declaration_id: r
+        for r in Review.objects.filter(declaration__in=rows, decided_at__isnull=True).select_related(
+            "organisation"
+        )
+    }
+    for d in rows:
+        d.open_review = open_reviews.get(d.pk)
+        d.badge = state_badge(d.state)
+    return rows
+
+
+def pending_membership(actor: Actor, person_id: int) -> Membership:
+    """A unit's pending membership of one person, or 404 (another unit's person, or decided)."""
+    from core.errors import NotFound
+
+    membership = (
+        Membership.objects.select_related("person", "person__profession")
+        .filter(person_id=person_id, unit=actor.organisation, state=Membership.State.PENDING)
+        .first()
+    )
+    if membership is None or not actor.is_role(Role.UNIT):
+        raise NotFound()
+    return membership

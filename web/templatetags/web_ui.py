@@ -1,0 +1,74 @@
+"""Template helpers shared by every page: role navigation, hour figures, optional links."""
+
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+
+from web import nav
+
+register = template.Library()
+
+
+@register.inclusion_tag("web/_nav.html", takes_context=True)
+def role_nav(context):
+    request = context["request"]
+    actor = getattr(request, "actor", None)
+    return {"items": nav.items_for(actor.role if actor else None, request.path)}
+
+
+@register.simple_tag
+def site_owner():
+    return getattr(settings, "SITE_OWNER_NAME", "三门峡市人力资源和社会保障局")
+
+
+@register.simple_tag
+def optional_url(name, *args):
+    """The URL of a page another app may not have built yet, or an empty string."""
+    return nav.url_if_exists(name, *args) or ""
+
+
+@register.filter
+def hours(value):
+    """45.0 → 45, 12.5 → 12.5; hours are shown without a useless decimal."""
+    if value is None or value == "":
+        return "0"
+    value = Decimal(str(value)).quantize(Decimal("0.1"))
+    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+
+
+@register.filter
+def percent_of(value, total):
+    """Width of a progress bar, 0–100."""
+    try:
+        value, total = Decimal(str(value)), Decimal(str(total))
+    except Exception:
+        return 0
+    if total <= 0:
+        return 100
+    return int(min(Decimal(100), max(Decimal(0), value * 100 / total)))
+
+
+@register.filter
+def role_label(actor):
+    from core.actors import Role
+
+    return Role(actor.role).label if actor else ""
+
+
+@register.simple_tag(takes_context=True)
+def unread_count(context):
+    from notifications.models import Notification
+
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at=None).count()
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number):
+    """The current query string with another page number (filters are kept)."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()
