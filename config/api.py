@@ -5,6 +5,7 @@ from ninja import NinjaAPI, Schema, Status
 
 from accounts.api import router as accounts_router
 from core.api import install_error_handlers
+from filings.api import router as filings_router
 from organisations.api import router as organisations_router
 from policy.api import router as policy_router
 
@@ -38,3 +39,4 @@ def health(request):
 api.add_router("", accounts_router)
 api.add_router("", organisations_router)
 api.add_router("", policy_router)
+api.add_router("", filings_router)
