@@ -29,6 +29,11 @@ class RecordState(models.TextChoices):
     RETURNED = "returned", _("退回修改")
     REJECTED = "rejected", _("未通过")
     NOT_RECOGNISED = "not_recognised", _("不予认可")
+    DUPLICATE = "duplicate", _("重复，不重复计入")
+
+
+# States whose hours count toward a year (credited) or may still count (pending).
+COUNTING_STATES = (RecordState.CREDITED, RecordState.PENDING)
 
 
 class HourRecord(models.Model):
@@ -64,10 +69,26 @@ class HourRecord(models.Model):
         indexes = [models.Index(fields=["person", "year", "state"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(hours__gt=Decimal(0)), name="hour_record_positive"),
+            # A base reports a person's attendance of one class once (exactly-once crediting).
+            models.UniqueConstraint(
+                fields=["person", "plan_item"],
+                condition=models.Q(source="attendance"),
+                name="hour_record_one_attendance_per_item",
+            ),
+            # One class counts once for a person, whether reported by the base or declared.
+            models.UniqueConstraint(
+                fields=["person", "plan_item"],
+                condition=models.Q(state="credited", plan_item__isnull=False),
+                name="hour_record_one_credit_per_item",
+            ),
         ]
 
     def __str__(self):
         return f"{self.person_id} {self.year} {self.title} {self.hours}"
+
+    @property
+    def counted(self) -> bool:
+        return self.state == RecordState.CREDITED
 
 
 class YearSummary(models.Model):
@@ -153,10 +174,19 @@ class Declaration(models.Model):
         verbose_name = _("学时申报")
         verbose_name_plural = _("学时申报")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["person", "year", "state"])]
+        indexes = [
+            models.Index(fields=["person", "year", "state"]),
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["authority", "state"]),
+        ]
 
     def __str__(self):
         return f"{self.title}（{self.hours}学时）"
+
+    @property
+    def editable(self) -> bool:
+        """Only a draft, or a declaration returned for correction, may be changed."""
+        return self.state in (DeclarationState.DRAFT, DeclarationState.RETURNED)
 
 
 class Review(models.Model):
@@ -185,11 +215,20 @@ class Review(models.Model):
     )
     decision = models.CharField(_("审核结果"), max_length=10, choices=Decision.choices, blank=True)
     comment = models.CharField(_("审核意见"), max_length=300, blank=True)
+    overdue_notified_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("审核")
         verbose_name_plural = _("审核")
         ordering = ["due_on", "arrived_at"]
+        constraints = [
+            # A declaration waits at one level at a time (a double submit cannot open two clocks).
+            models.UniqueConstraint(
+                fields=["declaration"],
+                condition=models.Q(decided_at__isnull=True),
+                name="review_one_open_per_declaration",
+            ),
+        ]
         indexes = [
             models.Index(fields=["organisation", "decided_at", "due_on"]),
             models.Index(
@@ -235,6 +274,14 @@ class PlatformCompletion(models.Model):
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
     completed_on = models.DateField(_("完成日期"))
     received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+    credential = models.ForeignKey(
+        "filings.PlatformCredential",
+        verbose_name=_("推送密钥"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("平台学习记录")

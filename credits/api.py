@@ -1,0 +1,753 @@
+"""Credit hours in the public API (DESIGN §5): progress, hour records, declarations with
+evidence, two-level review, supervision, and learning-platform pushes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Router, Schema, Status, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer
+
+from core.actors import Role
+from core.api import BearerAuth, require_role
+from core.errors import DomainError
+from credits import selectors, services
+from credits.models import Declaration, HourRecord, Review
+from filings import selectors as filing_selectors
+
+router = Router(tags=["学时"])
+auth = BearerAuth()
+STAFF = (Role.UNIT, Role.AUTHORITY, Role.BUREAU)
+
+
+def _hours(value) -> float:
+    return float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# progress and hour records
+
+
+class RequiredOut(Schema):
+    total: float
+    public: float
+    professional: float
+
+
+class ShortOut(Schema):
+    total: float
+    public: float
+    professional: float
+
+
+class ProgressOut(Schema):
+    year: int
+    public_hours: float
+    professional_hours: float
+    total_hours: float
+    pending_hours: float = Field(..., description="审核中、尚未计入的学时")
+    required: RequiredOut
+    compliant: bool = Field(..., description="公需、专业、总学时三项均达到要求")
+    short: ShortOut = Field(..., description="各项还差的学时（0 表示已达到）")
+    year_closed: bool = Field(..., description="本年度申报已截止（学时不得结转或顺延）")
+    declaration_deadline: dt.date | None
+
+
+def _progress_out(p: selectors.Progress) -> ProgressOut:
+    from credits import rules
+
+    policy = rules.policy_for(p.year)
+    return ProgressOut(
+        year=p.year,
+        public_hours=_hours(p.public_hours),
+        professional_hours=_hours(p.professional_hours),
+        total_hours=_hours(p.total_hours),
+        pending_hours=_hours(p.pending_hours),
+        required=RequiredOut(
+            total=_hours(p.required.total),
+            public=_hours(p.required.public),
+            professional=_hours(p.required.professional),
+        ),
+        compliant=p.compliant,
+        short=ShortOut(
+            total=_hours(p.short_total),
+            public=_hours(p.short_public),
+            professional=_hours(p.short_professional),
+        ),
+        year_closed=bool(policy and rules.year_is_closed(policy)),
+        declaration_deadline=policy.declaration_deadline if policy else None,
+    )
+
+
+class HourRecordOut(Schema):
+    id: int
+    year: int
+    category: str
+    method: str
+    hours: float
+    source: str = Field(
+        ..., description="platform 学习入口自动计入 | declaration 个人申报 | attendance 基地报送"
+    )
+    state: str = Field(
+        ..., description="credited | pending | returned | rejected | not_recognised | duplicate"
+    )
+    state_label: str
+    counted: bool = Field(..., description="是否计入本年度学时")
+    explanation: str = Field(..., description="计入或不计入的原因")
+    title: str
+    organizer: str
+    completed_on: dt.date
+    declaration_id: int | None
+    plan_item_id: int | None
+
+
+def _record_out(r: HourRecord) -> HourRecordOut:
+    return HourRecordOut(
+        id=r.pk,
+        year=r.year,
+        category=r.category,
+        method=r.method,
+        hours=_hours(r.hours),
+        source=r.source,
+        state=r.state,
+        state_label=r.get_state_display(),
+        counted=r.counted,
+        explanation=r.explanation,
+        title=r.title,
+        organizer=r.organizer,
+        completed_on=r.completed_on,
+        declaration_id=r.declaration_id,
+        plan_item_id=r.plan_item_id,
+    )
+
+
+@router.get("me/progress", response=ProgressOut, auth=auth, summary="本人年度学时进度")
+def my_progress(request, year: int | None = None):
+    return _progress_out(selectors.progress(request.auth, year))
+
+
+@router.get("me/hours", response=list[HourRecordOut], auth=auth, summary="本人学时档案（含不计入的原因）")
+def my_hours(request, year: int | None = None):
+    return [_record_out(r) for r in selectors.hour_records(request.auth, year)]
+
+
+@router.get("persons/{person_id}/progress", response=ProgressOut, auth=auth, summary="人员年度学时进度")
+def person_progress(request, person_id: int, year: int | None = None):
+    return _progress_out(selectors.person_progress(request.auth, person_id, year))
+
+
+@router.get("persons/{person_id}/hours", response=list[HourRecordOut], auth=auth, summary="人员学时档案")
+def person_hours(request, person_id: int, year: int | None = None):
+    return [_record_out(r) for r in selectors.person_hour_records(request.auth, person_id, year)]
+
+
+# ---------------------------------------------------------------------------------------------
+# declarations
+
+
+class DeclarationIn(Schema):
+    category: str = Field(..., description="public 公需科目 | professional 专业科目")
+    method: str = Field(..., description="training | practice | grassroots | online | self_study")
+    title: str
+    organizer: str
+    hours: float
+    started_on: dt.date
+    ended_on: dt.date
+    plan_item_id: int | None = Field(None, description="研修培训须选择已备案培训计划中的项目")
+
+
+class DeclarationPatch(Schema):
+    category: str | None = None
+    method: str | None = None
+    title: str | None = None
+    organizer: str | None = None
+    hours: float | None = None
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+    plan_item_id: int | None = None
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: dt.datetime
+    url: str
+
+
+class ReviewOut(Schema):
+    level: str
+    organisation: str
+    arrived_at: dt.datetime
+    due_on: dt.date
+    due_provisional: bool
+    overdue: bool
+    decided_at: dt.datetime | None
+    decision: str
+    comment: str
+
+
+class DeclarationOut(Schema):
+    id: int
+    state: str
+    state_label: str
+    year: int
+    category: str
+    method: str
+    title: str
+    organizer: str
+    hours: float
+    started_on: dt.date
+    ended_on: dt.date
+    plan_item_id: int | None
+    person: str = Field(..., description="姓名（脱敏身份证号码）")
+    unit: str | None
+    authority: str | None
+    submitted_at: dt.datetime | None
+    due_on: dt.date | None = Field(None, description="当前审核环节的审核期限")
+    due_provisional: bool = False
+    editable: bool
+    reason: str = Field("", description="学时记录的说明（不予认可、退回、不通过的原因）")
+    evidence: list[EvidenceOut]
+    reviews: list[ReviewOut]
+
+
+def _person_label(person) -> str:
+    return f"{person.name}（{person.id_number_masked}）"
+
+
+def _declaration_out(d: Declaration, with_record: bool = True) -> DeclarationOut:
+    current = selectors.open_review(d)
+    hour_record = selectors.declaration_record(d) if with_record else None
+    return DeclarationOut(
+        id=d.pk,
+        state=d.state,
+        state_label=d.get_state_display(),
+        year=d.year,
+        category=d.category,
+        method=d.method,
+        title=d.title,
+        organizer=d.organizer,
+        hours=_hours(d.hours),
+        started_on=d.started_on,
+        ended_on=d.ended_on,
+        plan_item_id=d.plan_item_id,
+        person=_person_label(d.person),
+        unit=d.unit.name if d.unit_id else None,
+        authority=d.authority.name if d.authority_id else None,
+        submitted_at=d.submitted_at,
+        due_on=current.due_on if current else None,
+        due_provisional=current.due_provisional if current else False,
+        editable=d.editable,
+        reason=hour_record.explanation if hour_record else "",
+        evidence=[
+            EvidenceOut(
+                id=e.pk,
+                name=e.original_name,
+                content_type=e.content_type,
+                size=e.size,
+                uploaded_at=e.uploaded_at,
+                url=f"/api/v1/declarations/{d.pk}/evidence/{e.pk}",
+            )
+            for e in d.evidence.all()
+        ],
+        reviews=[
+            ReviewOut(
+                level=r.level,
+                organisation=r.organisation.name,
+                arrived_at=r.arrived_at,
+                due_on=r.due_on,
+                due_provisional=r.due_provisional,
+                overdue=selectors.is_overdue(r),
+                decided_at=r.decided_at,
+                decision=r.decision,
+                comment=r.comment,
+            )
+            for r in sorted(d.reviews.all(), key=lambda r: (r.arrived_at, r.pk))
+        ],
+    )
+
+
+def _reload(request, declaration_id: int) -> DeclarationOut:
+    return _declaration_out(selectors.declaration_for(request.auth, declaration_id))
+
+
+class DeclarationRow(Schema):
+    id: int
+    state: str
+    state_label: str
+    year: int
+    category: str
+    method: str
+    title: str
+    hours: float
+    ended_on: dt.date
+    person: str
+    unit: str | None
+    submitted_at: dt.datetime | None
+
+
+def _declaration_row(d: Declaration) -> DeclarationRow:
+    return DeclarationRow(
+        id=d.pk,
+        state=d.state,
+        state_label=d.get_state_display(),
+        year=d.year,
+        category=d.category,
+        method=d.method,
+        title=d.title,
+        hours=_hours(d.hours),
+        ended_on=d.ended_on,
+        person=_person_label(d.person),
+        unit=d.unit.name if d.unit_id else None,
+        submitted_at=d.submitted_at,
+    )
+
+
+class _Mapped:
+    """A queryset the paginator can count and slice, mapped to schemas after slicing."""
+
+    def __init__(self, qs, fn):
+        self.qs, self.fn = qs, fn
+
+    def __len__(self):
+        return self.qs.count()
+
+    def __getitem__(self, item):
+        return [self.fn(r) for r in self.qs[item]]
+
+
+@router.get("declarations", response=list[DeclarationRow], auth=auth, summary="学时申报列表（按身份范围）")
+@paginate(LimitOffsetPagination)
+def list_declarations(request, year: int | None = None, state: str | None = None, **kwargs):
+    return _Mapped(selectors.declarations(request.auth, year, state), _declaration_row)
+
+
+@router.post("declarations", response={201: DeclarationOut}, auth=auth, summary="新建学时申报（草稿）")
+def create_declaration(request, payload: DeclarationIn):
+    require_role(request.auth, Role.PERSON)
+    declaration = services.create_declaration(request.auth, payload.dict())
+    return Status(201, _reload(request, declaration.pk))
+
+
+@router.get("declarations/{declaration_id}", response=DeclarationOut, auth=auth, summary="学时申报详情")
+def get_declaration(request, declaration_id: int):
+    return _reload(request, declaration_id)
+
+
+@router.patch(
+    "declarations/{declaration_id}", response=DeclarationOut, auth=auth, summary="修改草稿或退回的申报"
+)
+def update_declaration(request, declaration_id: int, payload: DeclarationPatch):
+    require_role(request.auth, Role.PERSON)
+    services.update_declaration(request.auth, declaration_id, payload.dict(exclude_unset=True))
+    return _reload(request, declaration_id)
+
+
+@router.delete("declarations/{declaration_id}", response={204: None}, auth=auth, summary="删除草稿")
+def delete_declaration(request, declaration_id: int):
+    require_role(request.auth, Role.PERSON)
+    services.delete_declaration(request.auth, declaration_id)
+    return Status(204, None)
+
+
+@router.post(
+    "declarations/{declaration_id}/evidence",
+    response={201: EvidenceOut},
+    auth=auth,
+    summary="上传证明材料（PDF/JPG/PNG）",
+)
+def upload_evidence(request, declaration_id: int, file: File[UploadedFile]):
+    require_role(request.auth, Role.PERSON)
+    e = services.attach_evidence(request.auth, declaration_id, file)
+    return Status(
+        201,
+        EvidenceOut(
+            id=e.pk,
+            name=e.original_name,
+            content_type=e.content_type,
+            size=e.size,
+            uploaded_at=e.uploaded_at,
+            url=f"/api/v1/declarations/{declaration_id}/evidence/{e.pk}",
+        ),
+    )
+
+
+@router.get(
+    "declarations/{declaration_id}/evidence/{evidence_id}",
+    auth=auth,
+    summary="下载证明材料（仅本人及有权审核、监督的机构）",
+    response={200: None},
+)
+def download_evidence(request, declaration_id: int, evidence_id: int):
+    evidence = selectors.evidence_for(request.auth, declaration_id, evidence_id)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=True,
+        filename=evidence.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.delete(
+    "declarations/{declaration_id}/evidence/{evidence_id}",
+    response={204: None},
+    auth=auth,
+    summary="删除证明材料",
+)
+def delete_evidence(request, declaration_id: int, evidence_id: int):
+    require_role(request.auth, Role.PERSON)
+    services.remove_evidence(request.auth, declaration_id, evidence_id)
+    return Status(204, None)
+
+
+@router.post("declarations/{declaration_id}/submit", response=DeclarationOut, auth=auth, summary="提交申报")
+def submit_declaration(request, declaration_id: int):
+    require_role(request.auth, Role.PERSON)
+    services.submit_declaration(request.auth, declaration_id)
+    return _reload(request, declaration_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# review
+
+
+class ReviewIn(Schema):
+    decision: str = Field(..., description="approve 通过 | reject 不通过（须填写原因） | return 退回修改")
+    comment: str = ""
+
+
+class QueueItem(Schema):
+    id: int = Field(..., description="申报编号")
+    review_id: int
+    level: str
+    person: str = Field(..., description="姓名（脱敏身份证号码）")
+    person_id: int
+    unit: str | None
+    title: str
+    category: str
+    method: str
+    hours: float
+    year: int
+    state: str
+    submitted_at: dt.datetime | None
+    arrived_at: dt.datetime
+    due_on: dt.date
+    due_provisional: bool
+    overdue: bool
+    decided_at: dt.datetime | None
+    decision: str
+
+
+def _queue_item(r: Review) -> QueueItem:
+    d = r.declaration
+    return QueueItem(
+        id=d.pk,
+        review_id=r.pk,
+        level=r.level,
+        person=_person_label(d.person),
+        person_id=d.person_id,
+        unit=d.unit.name if d.unit_id else None,
+        title=d.title,
+        category=d.category,
+        method=d.method,
+        hours=_hours(d.hours),
+        year=d.year,
+        state=d.state,
+        submitted_at=d.submitted_at,
+        arrived_at=r.arrived_at,
+        due_on=r.due_on,
+        due_provisional=r.due_provisional,
+        overdue=selectors.is_overdue(r),
+        decided_at=r.decided_at,
+        decision=r.decision,
+    )
+
+
+@router.get("reviews", response=list[QueueItem], auth=auth, summary="审核队列（pending/overdue/decided/all）")
+def review_queue(request, state: str = "pending", year: int | None = None, limit: int = 200, offset: int = 0):
+    limit = max(1, min(limit, 500))
+    rows = selectors.review_queue(request.auth, state, year)[offset : offset + limit]
+    return [_queue_item(r) for r in rows]
+
+
+@router.post("declarations/{declaration_id}/review", response=DeclarationOut, auth=auth, summary="审核申报")
+def review_declaration(request, declaration_id: int, payload: ReviewIn):
+    require_role(request.auth, Role.UNIT, Role.AUTHORITY)
+    services.review_declaration(request.auth, declaration_id, payload.decision, payload.comment)
+    return _reload(request, declaration_id)
+
+
+class BatchIn(Schema):
+    ids: list[int] = Field(..., description="申报编号", max_length=services.MAX_BATCH_APPROVE)
+    comment: str = ""
+
+
+class BatchFailure(Schema):
+    id: int
+    reason: str
+
+
+class BatchOut(Schema):
+    approved: list[int]
+    failed: list[BatchFailure]
+
+
+@router.post("reviews/batch-approve", response=BatchOut, auth=auth, summary="批量通过")
+def batch_approve(request, payload: BatchIn):
+    require_role(request.auth, Role.UNIT, Role.AUTHORITY)
+    result = services.batch_approve(request.auth, payload.ids, payload.comment)
+    return BatchOut(approved=result.approved, failed=[BatchFailure(**f) for f in result.failed])
+
+
+@router.get("reviews/overdue", response=list[QueueItem], auth=auth, summary="超期未审（本级及下级）")
+@paginate(LimitOffsetPagination)
+def overdue_reviews(request, **kwargs):
+    return _Mapped(selectors.overdue_reviews(request.auth), _queue_item)
+
+
+class TimelinessOut(Schema):
+    organisation_id: int
+    organisation: str
+    level: str
+    decided: int
+    on_time: int
+    late: int
+    open: int
+    overdue: int
+    on_time_rate: float | None
+
+
+@router.get("reviews/timeliness", response=list[TimelinessOut], auth=auth, summary="审核时效（按机构）")
+def review_timeliness(request, year: int | None = None):
+    require_role(request.auth, *STAFF)
+    return [
+        TimelinessOut(
+            organisation_id=t.organisation.pk,
+            organisation=t.organisation.name,
+            level=t.level,
+            decided=t.decided,
+            on_time=t.on_time,
+            late=t.late,
+            open=t.open,
+            overdue=t.overdue,
+            on_time_rate=t.on_time_rate,
+        )
+        for t in selectors.review_timeliness(request.auth, year)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# compliance and title readiness
+
+
+class ComplianceRow(Schema):
+    person_id: int
+    name: str
+    id_number: str = Field(..., description="脱敏后的身份证号码")
+    unit_id: int
+    unit: str
+    public_hours: float
+    professional_hours: float
+    total_hours: float
+    pending_hours: float
+    required: RequiredOut
+    short: ShortOut
+    compliant: bool
+
+
+def _compliance_row(m) -> ComplianceRow:
+    return ComplianceRow(
+        person_id=m.person_id,
+        name=m.person.name,
+        id_number=m.person.id_number_masked,
+        unit_id=m.unit_id,
+        unit=m.unit.name,
+        public_hours=_hours(m.public),
+        professional_hours=_hours(m.professional),
+        total_hours=_hours(m.total),
+        pending_hours=_hours(m.pending),
+        required=RequiredOut(
+            total=_hours(m.req_total), public=_hours(m.req_public), professional=_hours(m.req_professional)
+        ),
+        short=ShortOut(
+            total=_hours(max(m.req_total - m.total, 0)),
+            public=_hours(max(m.req_public - m.public, 0)),
+            professional=_hours(max(m.req_professional - m.professional, 0)),
+        ),
+        compliant=bool(m.compliant),
+    )
+
+
+@router.get("compliance", response=list[ComplianceRow], auth=auth, summary="人员学时达标情况（谁差多少）")
+@paginate(LimitOffsetPagination)
+def compliance(request, year: int | None = None, unit_id: int | None = None, short: bool = False, **kwargs):
+    return _Mapped(selectors.staff_compliance(request.auth, year, unit_id, short), _compliance_row)
+
+
+class UnitComplianceOut(Schema):
+    unit_id: int
+    unit: str
+    members: int
+    compliant: int
+    short: int
+
+
+@router.get("compliance/units", response=list[UnitComplianceOut], auth=auth, summary="各单位达标人数")
+def compliance_units(request, year: int | None = None):
+    return [
+        UnitComplianceOut(
+            unit_id=u.unit.pk, unit=u.unit.name, members=u.members, compliant=u.compliant, short=u.short
+        )
+        for u in selectors.compliance_by_unit(request.auth, year)
+    ]
+
+
+class OpenDeclaration(Schema):
+    id: int
+    title: str
+    state: str
+    state_label: str
+
+
+class ReadinessYear(Schema):
+    year: int
+    public_hours: float
+    professional_hours: float
+    total_hours: float
+    required: RequiredOut
+    compliant: bool
+
+
+class ReadinessOut(Schema):
+    person_id: int
+    person: str
+    on_date: dt.date
+    year: int
+    reviews_finished: bool
+    unfinished: list[OpenDeclaration]
+    drafts: list[OpenDeclaration]
+    years: list[ReadinessYear]
+    requirements_met: bool
+    ready: bool
+
+
+def _parse_years(years: str) -> list[int]:
+    try:
+        return [int(y) for y in years.split(",") if y.strip()] if years else []
+    except ValueError:
+        raise DomainError.field("years", _("年度：应为以逗号分隔的年份，如 2024,2025。")) from None
+
+
+def _readiness_out(t: selectors.TitleReadiness) -> ReadinessOut:
+    def brief(d):
+        return OpenDeclaration(id=d.pk, title=d.title, state=d.state, state_label=d.get_state_display())
+
+    return ReadinessOut(
+        person_id=t.person.pk,
+        person=_person_label(t.person),
+        on_date=t.on_date,
+        year=t.year,
+        reviews_finished=t.reviews_finished,
+        unfinished=[brief(d) for d in t.unfinished],
+        drafts=[brief(d) for d in t.drafts],
+        years=[
+            ReadinessYear(
+                year=p.year,
+                public_hours=_hours(p.public_hours),
+                professional_hours=_hours(p.professional_hours),
+                total_hours=_hours(p.total_hours),
+                required=RequiredOut(
+                    total=_hours(p.required.total),
+                    public=_hours(p.required.public),
+                    professional=_hours(p.required.professional),
+                ),
+                compliant=p.compliant,
+            )
+            for p in t.years
+        ],
+        requirements_met=t.requirements_met,
+        ready=t.ready,
+    )
+
+
+@router.get("persons/{person_id}/title-readiness", response=ReadinessOut, auth=auth, summary="职称申报前核验")
+def title_readiness(request, person_id: int, on: dt.date | None = None, years: str = ""):
+    return _readiness_out(selectors.title_readiness(request.auth, person_id, on, _parse_years(years)))
+
+
+@router.get("me/title-readiness", response=ReadinessOut, auth=auth, summary="本人职称申报前核验")
+def my_title_readiness(request, on: dt.date | None = None, years: str = ""):
+    person = selectors.own_person(request.auth).pk
+    return _readiness_out(selectors.title_readiness(request.auth, person, on, _parse_years(years)))
+
+
+# ---------------------------------------------------------------------------------------------
+# learning-platform pushes
+
+
+class PlatformAuth(HttpBearer):
+    """A learning platform's API key, issued when its filing is accepted; revoked keys fail."""
+
+    def authenticate(self, request, token: str):
+        return filing_selectors.credential_for_token(token)
+
+
+class CompletionIn(Schema):
+    """Fields are checked one item at a time, so a malformed item is rejected on its own."""
+
+    external_id: Any = Field(
+        None, description="平台内唯一的学习记录号（字符串，≤80）", json_schema_extra={"type": "string"}
+    )
+    id_number: Any = Field(None, description="学员身份证号码", json_schema_extra={"type": "string"})
+    name: Any = Field(
+        None, description="学员姓名，须与身份证号码登记的姓名一致", json_schema_extra={"type": "string"}
+    )
+    course: Any = Field(None, description="课程名称", json_schema_extra={"type": "string"})
+    category: Any = Field(None, description="public | professional", json_schema_extra={"type": "string"})
+    hours: Any = Field(None, description="学时（数字，最多一位小数）", json_schema_extra={"type": "number"})
+    completed_on: Any = Field(
+        None, description="完成日期 YYYY-MM-DD", json_schema_extra={"type": "string", "format": "date"}
+    )
+
+
+class CompletionsIn(Schema):
+    items: list[CompletionIn] = Field(..., description=f"每批最多 {services.MAX_PLATFORM_BATCH} 条")
+
+
+class Rejected(Schema):
+    external_id: str | None
+    reason: str
+
+
+class CompletionsOut(Schema):
+    accepted: list[str]
+    duplicates: list[str]
+    rejected: list[Rejected]
+
+
+@router.post(
+    "platform/completions",
+    response=CompletionsOut,
+    auth=PlatformAuth(),
+    summary="学习平台推送学习记录（自动计入，幂等）",
+)
+def platform_completions(request, payload: CompletionsIn):
+    if len(payload.items) > services.MAX_PLATFORM_BATCH:
+        raise DomainError.field(
+            "items", _("记录列表：每批最多 %(n)s 条。") % {"n": services.MAX_PLATFORM_BATCH}
+        )
+    result = services.receive_platform_completions(request.auth, [i.dict() for i in payload.items])
+    return CompletionsOut(
+        accepted=result.accepted,
+        duplicates=result.duplicates,
+        rejected=[Rejected(**r) for r in result.rejected],
+    )

@@ -1,0 +1,184 @@
+"""Forms of the credit-hour pages. They check presence and shape; the rules (dates, the year's
+deadline, hours per day, plan items) are checked by credits.services, whose Chinese messages
+are placed on the same fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from credits.models import Method
+from filings.models import Category
+
+METHOD_HELP = {
+    Method.TRAINING: (
+        _("参加继续教育基地、用人单位或主管部门举办的培训班、研修班、学术会议。须选择已备案的培训计划项目，未备案培训的学时不予认可。"),
+        _("结业证书或培训证明、签到记录。"),
+    ),
+    Method.PRACTICE: (
+        _("参加技术实践、项目攻关、挂职锻炼等实践活动。"),
+        _("单位出具的实践证明（写明时间、内容和学时）或实践报告。"),
+    ),
+    Method.GRASSROOTS: (
+        _("到基层单位开展技术服务、支教、支医、支农等。"),
+        _("派出单位和服务单位出具的服务证明。"),
+    ),
+    Method.ONLINE: (
+        _("在学习入口以外的平台在线学习。（学习入口的已备案平台学时自动计入，无需申报。）"),
+        _("学习平台出具的学时证明或学习记录截图。"),
+    ),
+    Method.SELF_STUDY: (
+        _("经业务主管部门批准、并通过考核的自学。"),
+        _("主管部门的批准文件和考核结果。"),
+    ),
+}
+
+
+def method_help() -> list[dict]:
+    return [
+        {"value": value, "label": label, "what": METHOD_HELP[value][0], "evidence": METHOD_HELP[value][1]}
+        for value, label in Method.choices
+    ]
+
+
+def _required(label: str) -> dict:
+    return {"required": _("%(label)s：必须填写。") % {"label": label}}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class DeclarationForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("科目类别"),
+        choices=Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={**_required(_("科目类别")), "invalid_choice": _("科目类别：请从列表中选择。")},
+    )
+    method = forms.ChoiceField(
+        label=_("学习方式"),
+        choices=Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={**_required(_("学习方式")), "invalid_choice": _("学习方式：请从列表中选择。")},
+    )
+    plan_item_id = forms.TypedChoiceField(
+        label=_("培训计划项目（研修培训必选）"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("只列出已备案培训计划中的项目。找不到所参加的培训，说明其未备案，学时不予认可。"),
+        error_messages={"invalid_choice": _("培训计划项目：请从列表中选择。")},
+    )
+    title = forms.CharField(
+        label=_("学习内容"),
+        error_messages=_required(_("学习内容")),
+        widget=forms.TextInput(attrs={"maxlength": 200, "placeholder": _("如：BIM 技术应用研修班")}),
+    )
+    organizer = forms.CharField(
+        label=_("举办单位"),
+        error_messages=_required(_("举办单位")),
+        widget=forms.TextInput(attrs={"maxlength": 120}),
+    )
+    started_on = forms.CharField(
+        label=_("开始日期"),
+        error_messages=_required(_("开始日期")),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ended_on = forms.CharField(
+        label=_("结束日期"),
+        error_messages=_required(_("结束日期")),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("学时计入结束日期所在的年度；当年学时须在当年 12 月 31 日前申报。"),
+    )
+    hours = forms.CharField(
+        label=_("申报学时"),
+        error_messages=_required(_("申报学时")),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "12 或 12.5"}),
+    )
+    file = MultipleFileField(
+        label=_("证明材料"),
+        required=False,
+        help_text=_("PDF、JPG 或 PNG，每个不超过 10 MB，可一次选择多个文件。提交审核前至少上传一份。"),
+    )
+
+    SERVICE_FIELDS = ("category", "method", "title", "organizer", "hours", "started_on", "ended_on")
+
+    def __init__(self, *args, plan_items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("（不选择：非研修培训）"))]
+        choices += [
+            (
+                item.pk,
+                f"{item.plan.year} · {item.plan.filer.name} · {item.seq}. {item.project}"
+                f"（{item.get_category_display()}，{item.hours:g} 学时）",
+            )
+            for item in plan_items
+        ]
+        self.fields["plan_item_id"].choices = choices
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+        data["plan_item_id"] = self.cleaned_data.get("plan_item_id")
+        return data
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("approve", _("通过")), ("return", _("退回修改")), ("reject", _("不通过"))],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("审核结果：请选择通过、退回修改或不通过。"),
+            "invalid_choice": _("审核结果：请选择通过、退回修改或不通过。"),
+        },
+    )
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
+        help_text=_("不通过时必须填写原因；退回修改时请写明需要修改什么。"),
+    )
+
+
+class BatchApproveForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(
+        label=_("申报"), coerce=int, error_messages={"required": _("申报：请至少勾选一条申报。")}
+    )
+    comment = forms.CharField(label=_("审核意见"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any number is accepted here; the service checks each id against the actor's queue.
+        self.fields["ids"].valid_value = lambda value: True
+
+
+class ReadinessForm(forms.Form):
+    on_date = forms.DateField(
+        label=_("职称申报日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("职称申报日期：格式应为 YYYY-MM-DD。")},
+    )
+    years = forms.TypedMultipleChoiceField(
+        label=_("核验年度"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, year_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["years"].choices = [(y, f"{y} 年度") for y in year_choices]

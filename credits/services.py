@@ -1,0 +1,1011 @@
+"""Writing credit hours: declarations and their two-level review, evidence, platform pushes,
+base attendance reports, and the clock of reviews.
+
+Every public function here is one transaction and leaves an audit entry for each state change.
+HourRecords are created and moved only through `credits.ledger`, which keeps YearSummary in step.
+The functions the web pages use:
+
+    create_declaration(actor, data) · update_declaration(actor, id, data) · delete_declaration(actor, id)
+    attach_evidence(actor, id, uploaded_file) · remove_evidence(actor, id, evidence_id)
+    submit_declaration(actor, id) · review_declaration(actor, id, decision, comment)
+    batch_approve(actor, ids, comment) · credit_attendance(actor, plan_item, rows, completed_on=None)
+    receive_platform_completions(credential, items)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import selectors as account_selectors
+from accounts.models import Membership, Person, RoleAssignment
+from audit.services import record, record_many
+from core import crypto, idnumber
+from core.actors import SYSTEM, Actor, Role
+from core.errors import Conflict, DomainError, Forbidden, NotFound
+from credits import ledger, rules, selectors
+from credits.models import (
+    Declaration,
+    DeclarationState,
+    Evidence,
+    HourRecord,
+    Method,
+    PlatformCompletion,
+    RecordState,
+    Review,
+    Source,
+)
+from filings import selectors as filing_selectors
+from filings.models import Category, PlanItem, PlatformCredential, TrainingPlan
+from notifications.services import notify
+from policy import selectors as policy_selectors
+from policy.selectors import SHANGHAI
+
+NOT_RECOGNISED_REASON = "培训未按规定备案，学时不予认可"
+EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
+MAX_EVIDENCE_FILES = 10
+MAX_PLATFORM_BATCH = 1000
+MAX_BATCH_APPROVE = 200
+DECLARATION_FIELDS = ("category", "method", "title", "organizer", "hours", "started_on", "ended_on")
+_AUDIT_FIELDS = [*DECLARATION_FIELDS, "plan_item_id", "state"]
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, SHANGHAI).date()
+
+
+def _snapshot(declaration: Declaration) -> dict:
+    return {f: getattr(declaration, f) for f in _AUDIT_FIELDS}
+
+
+def _person_of(actor: Actor) -> Person:
+    if not actor.is_role(Role.PERSON) or actor.person is None:
+        raise Forbidden(_("只有专业技术人员本人可以申报学时。"))
+    return actor.person
+
+
+def _own_declaration(actor: Actor, declaration_id: int, lock: bool = True) -> Declaration:
+    """The person's own declaration (locked for the transaction), else 404."""
+    person = _person_of(actor)
+    qs = Declaration.objects.filter(pk=declaration_id, person=person)
+    if lock:
+        qs = qs.select_for_update()
+    declaration = qs.first()
+    if declaration is None:
+        raise NotFound()
+    return declaration
+
+
+def declaration_link(declaration_id: int) -> str:
+    """The person's page of a declaration, if the web app names one `credits:declaration_detail`."""
+    try:
+        return reverse("credits:declaration_detail", args=[declaration_id])
+    except NoReverseMatch:
+        return ""
+
+
+def _notify_person(declaration: Declaration, title: str, body: str = "") -> None:
+    notify([declaration.person.user_id], title, body, declaration_link(declaration.pk))
+
+
+def _reviewer_user_ids(organisation_id: int, role: str) -> list[int]:
+    return list(
+        RoleAssignment.objects.filter(organisation_id=organisation_id, role=role).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def due_date(year: int, arrived_at: dt.datetime) -> policy_selectors.WorkingDay:
+    """The last day a level may take: the n-th working day after the day of arrival (Shanghai),
+    n being the review time limit of the declaration's year."""
+    policy = rules.policy_for(year)
+    days = policy.review_sla_working_days if policy else 5
+    return policy_selectors.add_working_days(_local_day(arrived_at), days)
+
+
+def _open_review(declaration: Declaration, level: str, organisation_id: int, now: dt.datetime) -> Review:
+    due = due_date(declaration.year, now)
+    return Review.objects.create(
+        declaration=declaration,
+        level=level,
+        organisation_id=organisation_id,
+        arrived_at=now,
+        due_on=due.date,
+        due_provisional=due.provisional,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# declarations: validation
+
+
+def _clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None = None) -> dict:
+    """Validate a whole declaration (base values overlaid with `data`); every bad field is named."""
+    values = dict(base or {})
+    values.update({k: v for k, v in data.items() if k in (*DECLARATION_FIELDS, "plan_item_id")})
+    errors: list[dict] = []
+
+    def bad(name: str, message: str) -> None:
+        if not any(e["field"] == name for e in errors):
+            errors.append({"field": name, "message": message})
+
+    category = values.get("category")
+    if category not in Category.values:
+        bad("category", _("科目类别：应为 public（公需科目）或 professional（专业科目）。"))
+    method = values.get("method")
+    if method not in Method.values:
+        bad("method", _("学习方式：应为 training、practice、grassroots、online 或 self_study 之一。"))
+    for name, label, limit in (("title", _("学习内容"), 200), ("organizer", _("举办单位"), 120)):
+        text = values.get(name)
+        text = text.strip() if isinstance(text, str) else ""
+        values[name] = text
+        if not text:
+            bad(name, _("%(label)s：必须填写。") % {"label": label})
+        elif len(text) > limit:
+            bad(name, _("%(label)s：不能超过 %(n)s 个字符。") % {"label": label, "n": limit})
+    started_on = rules.parse_date(values.get("started_on"))
+    ended_on = rules.parse_date(values.get("ended_on"))
+    if started_on is None:
+        bad("started_on", _("开始日期：格式应为 YYYY-MM-DD。"))
+    if ended_on is None:
+        bad("ended_on", _("结束日期：格式应为 YYYY-MM-DD。"))
+    policy = None
+    today = _local_day(now or _now())
+    if started_on and ended_on:
+        if started_on > ended_on:
+            bad("started_on", _("开始日期：不能晚于结束日期。"))
+        if ended_on > today:
+            bad("ended_on", _("结束日期：不能晚于今天，学时在学习完成后申报。"))
+        else:
+            try:
+                policy = rules.require_open_year(ended_on.year, "ended_on", now)
+            except DomainError as exc:
+                errors.extend(exc.errors)
+    plan_item = None
+    plan_item_id = values.get("plan_item_id")
+    if plan_item_id in ("", 0):
+        plan_item_id = None
+    if plan_item_id is not None:
+        if method != Method.TRAINING:
+            bad("plan_item_id", _("培训计划项目：只有“研修培训”需要选择培训计划项目。"))
+        else:
+            plan_item = PlanItem.objects.select_related("plan").filter(pk=plan_item_id).first()
+            if plan_item is None:
+                bad("plan_item_id", _("培训计划项目：所选项目不存在。"))
+            elif category in Category.values and plan_item.category != category:
+                bad(
+                    "category",
+                    _("科目类别：与所选培训计划项目的类别（%(label)s）不一致。")
+                    % {"label": plan_item.get_category_display()},
+                )
+    days = (ended_on - started_on).days + 1 if started_on and ended_on and started_on <= ended_on else 1
+    problem = rules.hours_problem(
+        values.get("hours"), days, policy, ceiling=plan_item.hours if plan_item else None
+    )
+    if problem:
+        bad("hours", problem)
+    if errors:
+        raise DomainError(errors[0]["message"], errors)
+    return {
+        "category": category,
+        "method": method,
+        "title": values["title"],
+        "organizer": values["organizer"],
+        "hours": rules.parse_hours(values.get("hours")),
+        "started_on": started_on,
+        "ended_on": ended_on,
+        "year": ended_on.year,
+        "plan_item": plan_item,
+    }
+
+
+def _declaration_values(declaration: Declaration) -> dict:
+    values = {f: getattr(declaration, f) for f in DECLARATION_FIELDS}
+    values["plan_item_id"] = declaration.plan_item_id
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# declarations: the person's side
+
+
+@transaction.atomic
+def create_declaration(actor: Actor, data: Mapping) -> Declaration:
+    """A draft declaration (学时申报草稿). `data` has category, method, title, organizer, hours,
+    started_on, ended_on and optionally plan_item_id (training only). The year is the year of
+    ended_on; it must still be open (until its declaration deadline, 23:59:59 Shanghai)."""
+    person = _person_of(actor)
+    cleaned = _clean(data)
+    declaration = Declaration.objects.create(person=person, state=DeclarationState.DRAFT, **cleaned)
+    record(actor, "declaration.created", declaration, after=_snapshot(declaration))
+    return declaration
+
+
+@transaction.atomic
+def update_declaration(actor: Actor, declaration_id: int, data: Mapping) -> Declaration:
+    """Change a draft, or a declaration returned for correction (only then). Fields not in
+    `data` keep their values; `plan_item_id: None` clears the plan item."""
+    declaration = _own_declaration(actor, declaration_id)
+    if not declaration.editable:
+        raise Conflict(
+            _("当前状态（%(state)s）的申报不能修改。") % {"state": declaration.get_state_display()},
+            [{"field": "state", "message": _("只有草稿或退回修改的申报可以修改。")}],
+        )
+    before = _snapshot(declaration)
+    cleaned = _clean(data, base=_declaration_values(declaration))
+    for name, value in cleaned.items():
+        setattr(declaration, name, value)
+    declaration.save()
+    record(actor, "declaration.updated", declaration, before=before, after=_snapshot(declaration))
+    return declaration
+
+
+@transaction.atomic
+def delete_declaration(actor: Actor, declaration_id: int) -> None:
+    """A draft that was never submitted may be deleted with its evidence."""
+    declaration = _own_declaration(actor, declaration_id)
+    if declaration.state != DeclarationState.DRAFT or declaration.reviews.exists():
+        raise Conflict(
+            _("只有未提交过的草稿可以删除。"), [{"field": "state", "message": _("只能删除草稿。")}]
+        )
+    record(actor, "declaration.deleted", declaration, before=_snapshot(declaration))
+    files = [e.file.name for e in declaration.evidence.all()]
+    declaration.delete()
+    transaction.on_commit(lambda: [Evidence.file.field.storage.delete(name) for name in files])
+
+
+def _sniff(head: bytes) -> str | None:
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in EVIDENCE_TYPES:
+        return None
+    if kind.mime == "application/pdf" and not head.startswith(b"%PDF-"):
+        return None
+    return kind.mime
+
+
+@transaction.atomic
+def attach_evidence(actor: Actor, declaration_id: int, uploaded) -> Evidence:
+    """Attach a PDF/JPG/PNG (checked by its content, not its name; at most EVIDENCE_MAX_BYTES).
+    Stored by the default storage under PRIVATE_STORAGE_ROOT, outside the web root."""
+    declaration = _own_declaration(actor, declaration_id)
+    if not declaration.editable:
+        raise Conflict(
+            _("已提交的申报不能再添加证明材料。"), [{"field": "file", "message": _("申报已提交。")}]
+        )
+    limit = settings.EVIDENCE_MAX_BYTES
+    if getattr(uploaded, "size", 0) and uploaded.size > limit:
+        raise DomainError.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)})
+    data = uploaded.read(limit + 1)
+    if not data:
+        raise DomainError.field("file", _("文件：文件为空。"))
+    if len(data) > limit:
+        raise DomainError.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)})
+    mime = _sniff(data[:8192])
+    if mime is None:
+        raise DomainError.field("file", _("文件：只接受 PDF、JPG 或 PNG 格式（按文件内容识别）。"))
+    if declaration.evidence.count() >= MAX_EVIDENCE_FILES:
+        raise DomainError.field(
+            "file", _("文件：每份申报最多上传 %(n)s 个证明材料。") % {"n": MAX_EVIDENCE_FILES}
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    if declaration.evidence.filter(sha256=digest).exists():
+        raise DomainError.field("file", _("文件：该文件已经上传过。"))
+    name = os.path.basename((getattr(uploaded, "name", "") or "").replace("\\", "/")).strip()[:200]
+    evidence = Evidence(
+        declaration=declaration,
+        original_name=name or f"证明材料.{EVIDENCE_TYPES[mime].lower()}",
+        content_type=mime,
+        size=len(data),
+        sha256=digest,
+    )
+    evidence.file.save(digest[:16], ContentFile(data), save=False)
+    evidence.save()
+    record(
+        actor,
+        "evidence.attached",
+        evidence,
+        after={"declaration": declaration.pk, "name": evidence.original_name, "sha256": digest},
+    )
+    return evidence
+
+
+def _mb(limit: int) -> str:
+    return f"{limit / 1024 / 1024:g}"
+
+
+@transaction.atomic
+def remove_evidence(actor: Actor, declaration_id: int, evidence_id: int) -> None:
+    declaration = _own_declaration(actor, declaration_id)
+    evidence = declaration.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise NotFound()
+    if not declaration.editable:
+        raise Conflict(_("已提交的申报不能删除证明材料。"), [{"field": "file", "message": _("申报已提交。")}])
+    record(actor, "evidence.removed", evidence, before={"name": evidence.original_name})
+    name = evidence.file.name
+    evidence.delete()
+    transaction.on_commit(lambda: Evidence.file.field.storage.delete(name))
+
+
+def _submission_unit(person: Person):
+    """The confirmed employer and its supervising authority, or a 422 naming `unit`."""
+    membership = account_selectors.current_membership(person)
+    if membership is None:
+        raise DomainError.field(
+            "unit", _("工作单位：您尚未关联工作单位，请先在个人信息中选择单位，经单位确认后再提交。")
+        )
+    if membership.state != Membership.State.CONFIRMED:
+        raise DomainError.field(
+            "unit",
+            _("工作单位：您与“%(unit)s”的单位关系尚待单位确认，确认后才能提交申报。")
+            % {"unit": membership.unit.name},
+        )
+    unit = membership.unit
+    if unit.supervisor_id is None:
+        raise DomainError.field(
+            "unit",
+            _(
+                "工作单位：“%(unit)s”尚未设置行业主管部门，申报无法进入主管部门审核。"
+                "请单位联系人社局在机构信息中设置其行业主管部门后再提交。"
+            )
+            % {"unit": unit.name},
+        )
+    return unit
+
+
+def _already_credited(person_id: int, plan_item_id: int | None, exclude_declaration: int | None) -> bool:
+    if plan_item_id is None:
+        return False
+    qs = HourRecord.objects.filter(person_id=person_id, plan_item_id=plan_item_id, state=RecordState.CREDITED)
+    if exclude_declaration:
+        qs = qs.exclude(declaration_id=exclude_declaration)
+    return qs.exists()
+
+
+@transaction.atomic
+def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
+    """Send a draft (or a corrected, returned declaration) to the person's confirmed unit.
+
+    Training without a plan item of an accepted plan becomes `not_recognised` (kept, counts
+    for nothing) and enters review when its plan is accepted. Otherwise → `pending_unit` with a
+    fresh clock (due on the n-th working day after today)."""
+    declaration = _own_declaration(actor, declaration_id)
+    if not declaration.editable:
+        raise Conflict(
+            _("当前状态（%(state)s）的申报不能提交。") % {"state": declaration.get_state_display()},
+            [{"field": "state", "message": _("只有草稿或退回修改的申报可以提交。")}],
+        )
+    now = _now()
+    cleaned = _clean({}, base=_declaration_values(declaration), now=now)
+    if not declaration.evidence.exists():
+        raise DomainError.field("evidence", _("证明材料：请至少上传一份证明材料（PDF、JPG 或 PNG）。"))
+    unit = _submission_unit(declaration.person)
+    if _already_credited(declaration.person_id, declaration.plan_item_id, declaration.pk):
+        raise DomainError.field(
+            "plan_item_id", _("培训计划项目：该培训的学时已计入您的学时档案，无需重复申报。")
+        )
+    before = _snapshot(declaration)
+    declaration.unit = unit
+    declaration.authority_id = unit.supervisor_id
+    declaration.submitted_at = now
+    recognised = True
+    if declaration.method == Method.TRAINING:
+        recognised = filing_selectors.recognised_plan_item(declaration.plan_item_id) is not None
+    declaration.state = DeclarationState.PENDING_UNIT if recognised else DeclarationState.NOT_RECOGNISED
+    declaration.save()
+    record_state = RecordState.PENDING if recognised else RecordState.NOT_RECOGNISED
+    reason = "" if recognised else NOT_RECOGNISED_REASON
+    fields = {
+        "year": cleaned["year"],
+        "category": declaration.category,
+        "method": declaration.method,
+        "hours": declaration.hours,
+        "title": declaration.title,
+        "organizer": declaration.organizer,
+        "completed_on": declaration.ended_on,
+        "plan_item_id": declaration.plan_item_id,
+    }
+    existing = HourRecord.objects.select_for_update().filter(declaration=declaration).first()
+    if existing is None:
+        ledger.add_records(
+            [
+                HourRecord(
+                    person_id=declaration.person_id,
+                    source=Source.DECLARATION,
+                    state=record_state,
+                    reason=reason,
+                    declaration=declaration,
+                    **fields,
+                )
+            ]
+        )
+    else:
+        ledger.move_records([existing], record_state, reason, **fields)
+    if recognised:
+        _open_review(declaration, Review.Level.UNIT, unit.pk, now)
+    else:
+        _notify_person(
+            declaration,
+            _("学时申报不予认可：%(title)s") % {"title": declaration.title},
+            _(
+                "培训未按规定备案（所选培训计划未备案或未选择培训计划项目），学时不予认可。培训计划备案后将自动进入审核。"
+            ),
+        )
+    record(actor, "declaration.submitted", declaration, before=before, after=_snapshot(declaration))
+    return declaration
+
+
+# ---------------------------------------------------------------------------------------------
+# review
+
+
+_LEVEL_OF_ROLE = {Role.UNIT: Review.Level.UNIT, Role.AUTHORITY: Review.Level.AUTHORITY}
+
+
+def _reviewable(actor: Actor, declaration_id: int) -> tuple[Declaration, Review]:
+    """The declaration (locked) and its open review at the actor's level; 404 outside scope
+    (including one's own declaration), 409 when it is not waiting for the actor."""
+    if actor.role not in _LEVEL_OF_ROLE:
+        raise Forbidden(_("只有用人单位和行业主管部门的审核人员可以审核。"))
+    if not selectors.declarations_in_scope(actor).filter(pk=declaration_id).exists():
+        raise NotFound()
+    declaration = Declaration.objects.select_for_update().select_related("person").get(pk=declaration_id)
+    if declaration.person.user_id == actor.user.pk:
+        raise NotFound()
+    review = declaration.reviews.filter(decided_at__isnull=True).first()
+    if (
+        review is None
+        or review.level != _LEVEL_OF_ROLE[actor.role]
+        or review.organisation_id != (actor.organisation.pk if actor.organisation else None)
+    ):
+        raise Conflict(
+            _("该申报当前不在您的审核环节（状态：%(state)s）。") % {"state": declaration.get_state_display()},
+            [{"field": "state", "message": _("该申报当前不由您审核。")}],
+        )
+    return declaration, review
+
+
+def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> Declaration:
+    comment = (comment or "").strip()
+    if decision not in Review.Decision.values:
+        raise DomainError.field(
+            "decision", _("审核结果：应为 approve（通过）、reject（不通过）或 return（退回修改）。")
+        )
+    if decision == Review.Decision.REJECT and not comment:
+        raise DomainError.field("comment", _("审核意见：不通过时必须填写原因。"))
+    if len(comment) > 300:
+        raise DomainError.field("comment", _("审核意见：不能超过 300 个字符。"))
+    declaration, review = _reviewable(actor, declaration_id)
+    now = _now()
+    before = _snapshot(declaration)
+    review.decided_at = now
+    review.decided_by = actor.user
+    review.decision = decision
+    review.comment = comment
+    review.save(update_fields=["decided_at", "decided_by", "decision", "comment"])
+    hour_record = HourRecord.objects.select_for_update().get(declaration=declaration)
+    level_name = review.get_level_display()
+    if decision == Review.Decision.APPROVE and review.level == Review.Level.UNIT:
+        declaration.state = DeclarationState.PENDING_AUTHORITY
+        declaration.save(update_fields=["state", "updated_at"])
+        _open_review(declaration, Review.Level.AUTHORITY, declaration.authority_id, now)
+    elif decision == Review.Decision.APPROVE:
+        declaration.state = DeclarationState.APPROVED
+        declaration.save(update_fields=["state", "updated_at"])
+        if _already_credited(declaration.person_id, declaration.plan_item_id, declaration.pk):
+            ledger.move_records(
+                [hour_record],
+                RecordState.DUPLICATE,
+                _("该培训的学时已由其他记录计入（如基地报送的出勤），本申报不重复计入。"),
+            )
+        else:
+            ledger.move_records([hour_record], RecordState.CREDITED, "")
+        _notify_person(
+            declaration,
+            _("学时申报已通过：%(title)s") % {"title": declaration.title},
+            _("%(hours)s 学时已计入 %(year)s 年度。")
+            % {"hours": declaration.hours, "year": declaration.year},
+        )
+    elif decision == Review.Decision.REJECT:
+        declaration.state = DeclarationState.REJECTED
+        declaration.save(update_fields=["state", "updated_at"])
+        ledger.move_records(
+            [hour_record],
+            RecordState.REJECTED,
+            _("%(level)s审核不通过：%(c)s") % {"level": level_name, "c": comment},
+        )
+        _notify_person(
+            declaration,
+            _("学时申报未通过：%(title)s") % {"title": declaration.title},
+            _("%(level)s审核意见：%(c)s") % {"level": level_name, "c": comment},
+        )
+    else:
+        declaration.state = DeclarationState.RETURNED
+        declaration.save(update_fields=["state", "updated_at"])
+        reason = _("%(level)s退回修改") % {"level": level_name} + (f"：{comment}" if comment else "")
+        ledger.move_records([hour_record], RecordState.RETURNED, reason)
+        _notify_person(
+            declaration,
+            _("学时申报被退回修改：%(title)s") % {"title": declaration.title},
+            reason + _("。请修改后重新提交。"),
+        )
+    record(
+        actor,
+        f"declaration.review.{decision}",
+        declaration,
+        before=before,
+        after={**_snapshot(declaration), "level": review.level, "comment": comment},
+    )
+    return declaration
+
+
+@transaction.atomic
+def review_declaration(actor: Actor, declaration_id: int, decision: str, comment: str = "") -> Declaration:
+    """A unit or authority reviewer decides: approve (unit → pending_authority with a new clock;
+    authority → approved, hours credited), reject (comment required) or return (the person
+    corrects and resubmits)."""
+    return _decide(actor, declaration_id, decision, comment)
+
+
+@dataclass
+class BatchResult:
+    approved: list[int] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+
+
+@transaction.atomic
+def batch_approve(actor: Actor, declaration_ids: Iterable[int], comment: str = "") -> BatchResult:
+    """Approve a selection from the queue; each one succeeds or fails on its own (reason given)."""
+    ids = list(dict.fromkeys(int(i) for i in declaration_ids))
+    if not ids:
+        raise DomainError.field("ids", _("申报编号：请至少选择一条申报。"))
+    if len(ids) > MAX_BATCH_APPROVE:
+        raise DomainError.field("ids", _("申报编号：每次最多批量通过 %(n)s 条。") % {"n": MAX_BATCH_APPROVE})
+    result = BatchResult()
+    for declaration_id in ids:
+        try:
+            with transaction.atomic():
+                _decide(actor, declaration_id, Review.Decision.APPROVE, comment)
+            result.approved.append(declaration_id)
+        except DomainError as exc:
+            if isinstance(exc, Forbidden):
+                raise
+            result.failed.append({"id": declaration_id, "reason": exc.detail})
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# reacting to filings and to the calendar
+
+
+@transaction.atomic
+def recognise_plan(plan: TrainingPlan, actor: Actor = SYSTEM) -> list[Declaration]:
+    """The plan was accepted (备案): its not-recognised training declarations enter review at
+    their unit with a fresh clock. Called by the receiver of `filings.signals.plan_accepted`."""
+    now = _now()
+    moved = []
+    declarations = (
+        Declaration.objects.select_for_update()
+        .select_related("person")
+        .filter(state=DeclarationState.NOT_RECOGNISED, plan_item__plan_id=plan.pk)
+        .order_by("pk")
+    )
+    for declaration in declarations:
+        if declaration.unit_id is None:
+            continue
+        before = _snapshot(declaration)
+        declaration.state = DeclarationState.PENDING_UNIT
+        declaration.save(update_fields=["state", "updated_at"])
+        ledger.move_records(
+            HourRecord.objects.select_for_update().filter(declaration=declaration), RecordState.PENDING, ""
+        )
+        _open_review(declaration, Review.Level.UNIT, declaration.unit_id, now)
+        record(actor, "declaration.recognised", declaration, before=before, after=_snapshot(declaration))
+        _notify_person(
+            declaration,
+            _("培训计划已备案，申报进入审核：%(title)s") % {"title": declaration.title},
+        )
+        moved.append(declaration)
+    return moved
+
+
+@transaction.atomic
+def recompute_provisional_due_dates(year: int, actor: Actor = SYSTEM) -> int:
+    """A calendar year was entered: open reviews whose due date was computed Monday–Friday
+    for that year (or later) get the official date. Returns how many changed."""
+    changed = 0
+    reviews = (
+        Review.objects.select_for_update()
+        .select_related("declaration")
+        .filter(decided_at__isnull=True, due_provisional=True, due_on__year__gte=year)
+    )
+    for review in reviews.order_by("pk"):
+        due = due_date(review.declaration.year, review.arrived_at)
+        if (due.date, due.provisional) == (review.due_on, review.due_provisional):
+            continue
+        before = {"due_on": review.due_on, "due_provisional": review.due_provisional}
+        review.due_on, review.due_provisional = due.date, due.provisional
+        review.save(update_fields=["due_on", "due_provisional"])
+        record(
+            actor,
+            "review.due_recomputed",
+            review,
+            before=before,
+            after={"due_on": due.date, "due_provisional": due.provisional},
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def notify_overdue_reviews(actor: Actor = SYSTEM) -> int:
+    """The hourly sweep: reviews past their due date are flagged once to the reviewers of the
+    organisation and, for a unit, to its supervising authority. Returns how many were flagged."""
+    today = policy_selectors.today()
+    overdue = list(
+        Review.objects.select_for_update(skip_locked=connection.vendor == "postgresql")
+        .select_related("organisation", "declaration")
+        .filter(decided_at__isnull=True, due_on__lt=today, overdue_notified_at__isnull=True)
+        .order_by("organisation_id", "due_on")
+    )
+    if not overdue:
+        return 0
+    by_org: dict[int, list[Review]] = {}
+    for review in overdue:
+        by_org.setdefault(review.organisation_id, []).append(review)
+    for organisation_id, reviews in by_org.items():
+        level = reviews[0].level
+        role = Role.UNIT if level == Review.Level.UNIT else Role.AUTHORITY
+        title = _("有 %(n)s 条学时申报审核已超期") % {"n": len(reviews)}
+        body = _("最早一条的审核期限为 %(due)s，请尽快审核（每级审核不超过 5 个工作日）。") % {
+            "due": reviews[0].due_on.isoformat()
+        }
+        notify(_reviewer_user_ids(organisation_id, role), title, body)
+        if level == Review.Level.UNIT and reviews[0].organisation.supervisor_id:
+            notify(
+                _reviewer_user_ids(reviews[0].organisation.supervisor_id, Role.AUTHORITY),
+                _("下级单位“%(unit)s”有 %(n)s 条学时审核超期")
+                % {"unit": reviews[0].organisation.name, "n": len(reviews)},
+                body,
+            )
+    now = _now()
+    Review.objects.filter(pk__in=[r.pk for r in overdue]).update(overdue_notified_at=now)
+    record_many(actor, "review.overdue_flagged", overdue, after={"flagged_at": now})
+    return len(overdue)
+
+
+# ---------------------------------------------------------------------------------------------
+# base attendance (基地报送出勤)
+
+
+@dataclass
+class AttendanceResult:
+    """`credited`: people whose hours were credited now; `duplicates`: people this class was
+    already credited to (reported before, or declared and approved) — not counted again."""
+
+    credited: list[Person] = field(default_factory=list)
+    duplicates: list[Person] = field(default_factory=list)
+    records: list[HourRecord] = field(default_factory=list)
+
+
+@transaction.atomic
+def credit_attendance(
+    actor: Actor,
+    plan_item: PlanItem,
+    rows: Iterable[tuple[Person | int, Decimal]],
+    completed_on: dt.date | None = None,
+) -> AttendanceResult:
+    """Credit the attendance of one class (a plan item of an accepted plan).
+
+    `rows` are (person, hours) pairs. Each person is credited once per plan item, ever: a
+    person reported again (in this call or an earlier one, or whose declaration of this class
+    was already approved) is a duplicate and counts nothing; a unique index backs this.
+    Records are `credited`, source `attendance`, method `training`, category of the plan item,
+    dated `completed_on` (default: the class's start date `plan_item.starts_on`); their year is
+    the year of that date. The date may not be in the future and its year must be open.
+    Hours must be positive, with at most one decimal, and not above the plan item's hours.
+    The actor must be the plan's filer (or the bureau / SYSTEM). Nothing is written when any
+    row is bad: the DomainError names each bad row as `rows.<index>.hours`."""
+    plan_item = PlanItem.objects.select_related("plan", "plan__filer").get(pk=plan_item.pk)
+    plan = plan_item.plan
+    if (
+        actor is not SYSTEM
+        and not actor.is_role(Role.BUREAU)
+        and (actor.organisation is None or actor.organisation.pk != plan.filer_id)
+    ):
+        raise Forbidden(_("只有培训计划的申报单位（基地）可以报送该班次的出勤。"))
+    if filing_selectors.recognised_plan_item(plan_item.pk) is None:
+        raise DomainError.field("plan_item", _("培训计划项目：所属培训计划尚未备案，不能报送出勤学时。"))
+    day = completed_on or plan_item.starts_on
+    if day > policy_selectors.today():
+        raise DomainError.field("completed_on", _("完成日期：不能晚于今天。"))
+    rules.require_open_year(day.year, "completed_on")
+    errors = []
+    prepared: list[tuple[int, Decimal]] = []
+    for index, (who, hours) in enumerate(rows):
+        person_id = who.pk if isinstance(who, Person) else int(who)
+        problem = rules.hours_problem(hours, 1, None, ceiling=plan_item.hours)
+        if problem:
+            errors.append(
+                {"field": f"rows.{index}.hours", "message": _("第 %(n)s 行 ") % {"n": index + 1} + problem}
+            )
+            continue
+        prepared.append((person_id, rules.parse_hours(hours)))
+    if errors:
+        raise DomainError(errors[0]["message"], errors)
+    people = Person.objects.in_bulk([p for p, _h in prepared])
+    missing = [p for p, _h in prepared if p not in people]
+    if missing:
+        raise DomainError.field("rows", _("人员不存在：%(ids)s") % {"ids": ", ".join(map(str, missing))})
+    result = AttendanceResult()
+    seen: set[int] = set()
+    candidates = []
+    for person_id, hours in prepared:
+        if person_id in seen:
+            result.duplicates.append(people[person_id])
+            continue
+        seen.add(person_id)
+        candidates.append(
+            HourRecord(
+                person_id=person_id,
+                year=day.year,
+                category=plan_item.category,
+                method=Method.TRAINING,
+                hours=hours,
+                source=Source.ATTENDANCE,
+                state=RecordState.CREDITED,
+                title=plan_item.project[:200],
+                organizer=plan.filer.name[:120],
+                completed_on=day,
+                plan_item=plan_item,
+            )
+        )
+    # Fast path: people this class already counts for are known before inserting.
+    done = set(
+        HourRecord.objects.filter(plan_item=plan_item, person_id__in=seen)
+        .filter(Q(source=Source.ATTENDANCE) | Q(state=RecordState.CREDITED))
+        .values_list("person_id", flat=True)
+    )
+    fresh = [r for r in sorted(candidates, key=lambda r: r.person_id) if r.person_id not in done]
+    result.duplicates += [people[r.person_id] for r in candidates if r.person_id in done]
+    created, refused = ledger.add_records_once(fresh)  # a concurrent report loses here, not twice
+    result.records = created
+    result.credited = [people[r.person_id] for r in created]
+    result.duplicates += [people[r.person_id] for r in refused]
+    if created:
+        record_many(actor, "hour_record.credited_attendance", created, after={"plan_item": plan_item.pk})
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# learning-platform pushes (学习入口 → 自动计入)
+
+
+@dataclass
+class PushResult:
+    accepted: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+
+
+def _text(value) -> str:
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, int | float):
+        value = str(value)
+    return value.strip() if isinstance(value, str) else ""
+
+
+@transaction.atomic
+def receive_platform_completions(credential: PlatformCredential, items: list[Mapping]) -> PushResult:
+    """Credit course completions pushed by a filed learning platform, exactly once per
+    (platform, external_id) — also when the same batch arrives many times at once: the insert
+    is `INSERT … ON CONFLICT DO NOTHING RETURNING`, so the database decides which copy wins.
+
+    Each item is checked on its own (a bad one never blocks the others): the person is found
+    by ID number and the name must agree; the platform must have an accepted filing for the
+    year of `completed_on` offering the item's category; the date may not be in the future
+    and its year must not be closed; hours positive, one decimal at most, within a day's cap."""
+    if len(items) > MAX_PLATFORM_BATCH:
+        raise DomainError.field("items", _("记录列表：每批最多 %(n)s 条。") % {"n": MAX_PLATFORM_BATCH})
+    platform = credential.platform
+    now = _now()
+    today = _local_day(now)
+    result = PushResult()
+    policies: dict[int, object] = {}
+    offers: dict[tuple[int, str], bool] = {}
+    parsed = []
+    seen: set[str] = set()
+    hashes: dict[str, str] = {}
+    for item in items:
+        external_id = _text(item.get("external_id"))
+        reason = None
+        if not external_id or len(external_id) > 80:
+            result.rejected.append(
+                {
+                    "external_id": external_id or None,
+                    "reason": _("平台记录号：必须填写，且不超过 80 个字符。"),
+                }
+            )
+            continue
+        if external_id in seen:
+            result.duplicates.append(external_id)
+            continue
+        seen.add(external_id)
+        try:
+            number = idnumber.validate(_text(item.get("id_number")))
+        except ValidationError as exc:
+            number, reason = None, _("身份证号码：") + exc.messages[0]
+        name = _text(item.get("name"))
+        course = _text(item.get("course"))
+        category = item.get("category")
+        day = rules.parse_date(item.get("completed_on"))
+        if reason:
+            pass
+        elif not name:
+            reason = _("姓名：必须填写。")
+        elif not course or len(course) > 200:
+            reason = _("课程：必须填写，且不超过 200 个字符。")
+        elif category not in Category.values:
+            reason = _("科目类别：应为 public（公需科目）或 professional（专业科目）。")
+        elif day is None:
+            reason = _("完成日期：格式应为 YYYY-MM-DD。")
+        elif day > today:
+            reason = _("完成日期：不能晚于今天。")
+        else:
+            if day.year not in policies:
+                policies[day.year] = rules.policy_for(day.year)
+            policy = policies[day.year]
+            if policy is None:
+                reason = _("%(year)s 年度政策尚未设置。") % {"year": day.year}
+            elif rules.year_is_closed(policy, now):
+                reason = rules.year_closed_message(policy)
+            else:
+                reason = rules.hours_problem(item.get("hours"), 1, policy)
+            if reason is None:
+                key = (day.year, category)
+                if key not in offers:
+                    offers[key] = filing_selectors.platform_offers(platform.pk, day.year, category)
+                if not offers[key]:
+                    reason = _("该平台未就 %(year)s 年度%(cat)s备案（或备案未通过），学时不能计入。") % {
+                        "year": day.year,
+                        "cat": Category(category).label,
+                    }
+        if reason:
+            result.rejected.append({"external_id": external_id, "reason": reason})
+            continue
+        hashes[external_id] = crypto.lookup_hash(number)
+        parsed.append((external_id, name, course, category, day, rules.parse_hours(item.get("hours"))))
+    people = {
+        p["id_number_hash"]: p
+        for p in Person.objects.filter(id_number_hash__in=set(hashes.values())).values(
+            "id", "name", "id_number_hash"
+        )
+    }
+    rows = []
+    for external_id, name, course, category, day, hours in parsed:
+        person = people.get(hashes[external_id])
+        if person is None:
+            result.rejected.append(
+                {
+                    "external_id": external_id,
+                    "reason": _("未找到该身份证号码的注册人员，请提醒学员先通过管理入口注册。"),
+                }
+            )
+        elif person["name"] != name:
+            result.rejected.append(
+                {"external_id": external_id, "reason": _("姓名与身份证号码登记的姓名不一致。")}
+            )
+        else:
+            rows.append((external_id, person["id"], course, category, day, hours))
+    rows.sort()  # a stable order: concurrent batches meet on the unique index in the same order
+    inserted = _insert_completions(platform.pk, credential.pk, rows, now)
+    by_id = {r[0]: r for r in rows}
+    records = []
+    for completion_id, external_id in inserted:
+        _e, person_id, course, category, day, hours = by_id[external_id]
+        records.append(
+            HourRecord(
+                person_id=person_id,
+                year=day.year,
+                category=category,
+                method=Method.ONLINE,
+                hours=hours,
+                source=Source.PLATFORM,
+                state=RecordState.CREDITED,
+                title=course,
+                organizer=platform.name[:120],
+                completed_on=day,
+                completion_id=completion_id,
+            )
+        )
+    ledger.add_records(records)
+    accepted = {e for _c, e in inserted}
+    for external_id, *_rest in rows:
+        (result.accepted if external_id in accepted else result.duplicates).append(external_id)
+    actor = Actor(user=None, role="platform", organisation=platform)
+    record(
+        actor,
+        "platform.completions_received",
+        credential,
+        after={
+            "accepted": result.accepted,
+            "duplicates": len(result.duplicates),
+            "rejected": len(result.rejected),
+        },
+    )
+    return result
+
+
+_COMPLETION_COLUMNS = [
+    "platform_id",
+    "external_id",
+    "person_id",
+    "course",
+    "category",
+    "hours",
+    "completed_on",
+    "received_at",
+    "credential_id",
+]
+
+
+def _insert_completions(
+    platform_id: int, credential_id: int, rows: list, now: dt.datetime
+) -> list[tuple[int, str]]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING (PostgreSQL and SQLite ≥ 3.35): only the rows
+    this transaction really inserted come back; the others were already there."""
+    if not rows:
+        return []
+    ops = connection.ops
+    table = ops.quote_name(PlatformCompletion._meta.db_table)
+    columns = ", ".join(_COMPLETION_COLUMNS)
+    received = ops.adapt_datetimefield_value(now)
+    inserted = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            params = []
+            for external_id, person_id, course, category, day, hours in chunk:
+                params += [
+                    platform_id,
+                    external_id,
+                    person_id,
+                    course,
+                    category,
+                    ops.adapt_decimalfield_value(hours, 5, 1),
+                    ops.adapt_datefield_value(day),
+                    received,
+                    credential_id,
+                ]
+            placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {placeholders} "
+                "ON CONFLICT (platform_id, external_id) DO NOTHING RETURNING id, external_id",
+                params,
+            )
+            inserted += [(row[0], row[1]) for row in cursor.fetchall()]
+    return inserted

@@ -1,0 +1,18 @@
+"""Background work of credits (Celery; eager in-process in the embedded default)."""
+
+from celery import shared_task
+
+from credits import services
+
+
+@shared_task(name="credits.tasks.sweep_overdue_reviews")
+def sweep_overdue_reviews() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): flag reviews past their due date to their reviewers
+    and to the level above. Each review is flagged once."""
+    return services.notify_overdue_reviews()
+
+
+@shared_task(name="credits.tasks.recompute_provisional_due_dates")
+def recompute_provisional_due_dates(year: int) -> int:
+    """A calendar year was entered: provisional due dates of open reviews become official."""
+    return services.recompute_provisional_due_dates(year)

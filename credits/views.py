@@ -1,0 +1,602 @@
+"""Credit-hour pages: the person's progress, records and declarations; the reviewers' queues,
+decisions, staff compliance, title readiness and review timeliness.
+
+Thin: every read goes through credits.selectors (scoped by the actor; outside → 404) and
+every write through credits.services (one transaction each, audited).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.actors import Role
+from core.errors import Conflict, DomainError, Forbidden
+from core.forms import apply_domain_error
+from credits import selectors, services
+from credits.forms import BatchApproveForm, DeclarationForm, ReadinessForm, ReviewForm, method_help
+from credits.models import DeclarationState, Evidence, Method, Review
+from filings import selectors as filing_selectors
+from filings.models import Category
+from organisations.selectors import units_in_scope
+from policy import selectors as policy_selectors
+from policy.models import PolicyYear
+from web.selectors import state_badge
+
+PAGE_SIZE = 20
+# Service field names that are not form fields land on the nearest form field.
+_FIELD_ALIASES = {"evidence": "file", "year": "ended_on"}
+
+
+def _page(request, items, size: int = PAGE_SIZE):
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _year(request, default: int | None = None) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return default or policy_selectors.today().year
+    return year if 2000 <= year <= 2100 else (default or policy_selectors.today().year)
+
+
+def _years() -> list[int]:
+    today = policy_selectors.today().year
+    return sorted(
+        (y for y in PolicyYear.objects.values_list("year", flat=True) if y <= today), reverse=True
+    ) or [today]
+
+
+def _place_errors(form, exc: DomainError) -> None:
+    for error in exc.errors:
+        field = error.get("field")
+        error["field"] = _FIELD_ALIASES.get(field, field)
+    apply_domain_error(form, exc)
+
+
+def _person_actor(request):
+    actor = request.actor
+    if actor is None or not actor.is_role(Role.PERSON) or actor.person is None:
+        raise Forbidden(_("只有专业技术人员本人可以使用此页面。"))
+    return actor
+
+
+def _reviewer_actor(request, *roles):
+    actor = request.actor
+    roles = roles or (Role.UNIT, Role.AUTHORITY)
+    if actor is None or not actor.is_role(*roles):
+        raise Forbidden(_("当前身份不能使用此页面。"))
+    return actor
+
+
+# ---------------------------------------------------------------------------------------------
+# the person
+
+
+@login_required
+def records(request):
+    actor = _person_actor(request)
+    year = _year(request)
+    rows = selectors.hour_records(actor, year)
+    progress = selectors.progress(actor, year)
+    return render(
+        request,
+        "credits/records.html",
+        {"page": _page(request, rows, 50), "year": year, "years": _years(), "progress": progress},
+    )
+
+
+@login_required
+def history(request):
+    actor = _person_actor(request)
+    rows = []
+    for year in _years():
+        try:
+            rows.append(selectors.progress(actor, year))
+        except DomainError:
+            continue
+    return render(request, "credits/history.html", {"rows": rows, "page": _page(request, rows)})
+
+
+@login_required
+def declarations(request):
+    actor = _person_actor(request)
+    state = request.GET.get("state", "")
+    state = state if state in DeclarationState.values else ""
+    year = _year(request) if request.GET.get("year") else None
+    qs = selectors.declarations(actor, year=year, state=state or None)
+    page = _page(request, qs)
+    for d in page:
+        d.badge = state_badge(d.state)
+    return render(
+        request,
+        "credits/declarations.html",
+        {
+            "page": page,
+            "state": state,
+            "year": year,
+            "years": _years(),
+            "states": DeclarationState.choices,
+        },
+    )
+
+
+def _plan_items():
+    year = policy_selectors.today().year
+    return list(filing_selectors.accepted_plan_items().filter(plan__year__gte=year - 1)[:500])
+
+
+def _save_declaration(request, actor, form, declaration_id: int | None):
+    """Create or update, attach the chosen files and, when asked, submit — all or nothing."""
+    submit = "submit" in request.POST
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            if declaration_id is None:
+                declaration = services.create_declaration(actor, form.service_data())
+            else:
+                declaration = services.update_declaration(actor, declaration_id, form.service_data())
+            for upload in form.cleaned_data["file"]:
+                stored.append(services.attach_evidence(actor, declaration.pk, upload).file.name)
+            if submit:
+                declaration = services.submit_declaration(actor, declaration.pk)
+    except DomainError as exc:
+        for name in stored:  # the rows were rolled back; their files go too
+            Evidence.file.field.storage.delete(name)
+        if exc.status in (403, 404):
+            raise
+        _place_errors(form, exc)
+        if form.cleaned_data.get("file"):
+            form.add_error("file", _("证明材料：本次未保存，请重新选择文件。"))
+        return None
+    if not submit:
+        messages.success(request, _("已保存草稿“%(title)s”。上传证明材料后即可提交审核。") % {"title": declaration.title})
+    else:
+        _submitted_message(request, declaration)
+    return declaration
+
+
+def _submitted_message(request, declaration):
+    if declaration.state == DeclarationState.NOT_RECOGNISED:
+        messages.warning(
+            request,
+            _("已提交，但所选培训不在已备案的培训计划中，学时不予认可。培训计划备案后将自动进入审核。"),
+        )
+        return
+    review = selectors.open_review(declaration)
+    messages.success(
+        request,
+        _("已提交“%(title)s”，等待%(unit)s审核，审核期限 %(due)s。")
+        % {
+            "title": declaration.title,
+            "unit": declaration.unit.name if declaration.unit_id else _("用人单位"),
+            "due": review.due_on.isoformat() if review else "—",
+        },
+    )
+
+
+@login_required
+def declare(request):
+    actor = _person_actor(request)
+    form = DeclarationForm(request.POST or None, request.FILES or None, plan_items=_plan_items())
+    if request.method == "POST" and form.is_valid():
+        declaration = _save_declaration(request, actor, form, None)
+        if declaration is not None:
+            return redirect("credits:declaration_detail", declaration.pk)
+    return render(
+        request,
+        "credits/declaration_form.html",
+        {"form": form, "methods": method_help(), "declaration": None},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def declaration_edit(request, declaration_id: int):
+    actor = _person_actor(request)
+    declaration = selectors.declaration_for(actor, declaration_id)
+    if not declaration.editable:
+        messages.error(
+            request,
+            _("当前状态（%(state)s）的申报不能修改。") % {"state": declaration.get_state_display()},
+        )
+        return redirect("credits:declaration_detail", declaration.pk)
+    initial = {
+        "category": declaration.category,
+        "method": declaration.method,
+        "plan_item_id": declaration.plan_item_id,
+        "title": declaration.title,
+        "organizer": declaration.organizer,
+        "started_on": declaration.started_on.isoformat(),
+        "ended_on": declaration.ended_on.isoformat(),
+        "hours": f"{declaration.hours:g}",
+    }
+    items = _plan_items()
+    if declaration.plan_item_id and all(i.pk != declaration.plan_item_id for i in items):
+        items.insert(0, declaration.plan_item)
+    form = DeclarationForm(request.POST or None, request.FILES or None, initial=initial, plan_items=items)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_declaration(request, actor, form, declaration.pk)
+        if saved is not None:
+            return redirect("credits:declaration_detail", saved.pk)
+    return render(
+        request,
+        "credits/declaration_form.html",
+        {
+            "form": form,
+            "methods": method_help(),
+            "declaration": declaration,
+            "returned_by": _last_decision(declaration),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _last_decision(declaration):
+    decided = [r for r in declaration.reviews.all() if r.decided_at]
+    return max(decided, key=lambda r: r.decided_at) if decided else None
+
+
+def _timeline(declaration):
+    rows = sorted(declaration.reviews.all(), key=lambda r: (r.arrived_at, r.pk))
+    today = policy_selectors.today()
+    for r in rows:
+        r.overdue = selectors.is_overdue(r, today)
+    return rows
+
+
+@login_required
+def declaration_detail(request, declaration_id: int):
+    actor = _person_actor(request)
+    declaration = selectors.declaration_for(actor, declaration_id)
+    declaration.badge = state_badge(declaration.state)
+    return render(
+        request,
+        "credits/declaration_detail.html",
+        {
+            "d": declaration,
+            "reviews": _timeline(declaration),
+            "current": selectors.open_review(declaration),
+            "record": selectors.declaration_record(declaration),
+            "can_delete": declaration.state == DeclarationState.DRAFT and not declaration.reviews.exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def declaration_submit(request, declaration_id: int):
+    actor = _person_actor(request)
+    try:
+        declaration = services.submit_declaration(actor, declaration_id)
+    except Forbidden:
+        raise
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, _("未能提交：") + "；".join(e["message"] for e in exc.errors or [{"message": exc.detail}]))
+    else:
+        _submitted_message(request, declaration)
+    return redirect("credits:declaration_detail", declaration_id)
+
+
+@login_required
+@require_POST
+def declaration_delete(request, declaration_id: int):
+    actor = _person_actor(request)
+    declaration = selectors.declaration_for(actor, declaration_id)
+    try:
+        services.delete_declaration(actor, declaration_id)
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+        return redirect("credits:declaration_detail", declaration_id)
+    messages.success(request, _("已删除草稿“%(title)s”。") % {"title": declaration.title})
+    return redirect("credits:declarations")
+
+
+@login_required
+@require_POST
+def evidence_remove(request, declaration_id: int, evidence_id: int):
+    actor = _person_actor(request)
+    evidence = selectors.evidence_for(actor, declaration_id, evidence_id)
+    try:
+        services.remove_evidence(actor, declaration_id, evidence_id)
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("已删除证明材料“%(name)s”。") % {"name": evidence.original_name})
+    return redirect("credits:declaration_edit", declaration_id)
+
+
+@login_required
+def evidence(request, declaration_id: int, evidence_id: int):
+    """The file, for the person and the reviewers who may see the declaration (else 404)."""
+    actor = request.actor
+    if actor is None:
+        raise Forbidden()
+    item = selectors.evidence_for(actor, declaration_id, evidence_id)
+    response = FileResponse(
+        item.file.open("rb"),
+        content_type=item.content_type,
+        as_attachment=request.GET.get("download") == "1",
+        filename=item.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# reviewers
+
+
+QUEUE_STATES = [
+    ("pending", _("待审核")),
+    ("overdue", _("已超期")),
+    ("decided", _("已审核")),
+    ("all", _("全部")),
+]
+
+
+@login_required
+def review_queue(request):
+    actor = _reviewer_actor(request)
+    state = request.GET.get("state") or ("overdue" if request.GET.get("overdue") == "1" else "pending")
+    if state not in dict(QUEUE_STATES):
+        state = "pending"
+    q = request.GET.get("q", "").strip()
+    category = request.GET.get("category", "")
+    method = request.GET.get("method", "")
+    qs = selectors.review_queue(actor, state)
+    if q:
+        qs = qs.filter(Q(declaration__person__name__icontains=q) | Q(declaration__title__icontains=q))
+    if category in Category.values:
+        qs = qs.filter(declaration__category=category)
+    if method in Method.values:
+        qs = qs.filter(declaration__method=method)
+    page = _page(request, qs)
+    today = policy_selectors.today()
+    for review in page:
+        review.overdue = selectors.is_overdue(review, today)
+        review.days_left = (review.due_on - today).days
+    counts = {
+        "pending": selectors.review_queue(actor, "pending").count(),
+        "overdue": selectors.review_queue(actor, "overdue").count(),
+    }
+    return render(
+        request,
+        "credits/review_queue.html",
+        {
+            "page": page,
+            "state": state,
+            "states": QUEUE_STATES,
+            "q": q,
+            "category": category,
+            "method": method,
+            "categories": Category.choices,
+            "methods": Method.choices,
+            "counts": counts,
+            "level_label": Review.Level(
+                Review.Level.UNIT if actor.is_role(Role.UNIT) else Review.Level.AUTHORITY
+            ).label,
+        },
+    )
+
+
+def _review_context(actor, declaration, form):
+    current = selectors.open_review(declaration)
+    may_decide = (
+        current is not None
+        and actor.organisation is not None
+        and current.organisation_id == actor.organisation.pk
+        and current.level == (Review.Level.UNIT if actor.is_role(Role.UNIT) else Review.Level.AUTHORITY)
+        and actor.is_role(Role.UNIT, Role.AUTHORITY)
+    )
+    declaration.badge = state_badge(declaration.state)
+    progress = None
+    try:
+        progress = selectors.progress_of(declaration.person, declaration.year)
+    except DomainError:
+        pass
+    return {
+        "d": declaration,
+        "reviews": _timeline(declaration),
+        "current": current,
+        "may_decide": may_decide,
+        "form": form,
+        "progress": progress,
+    }
+
+
+@login_required
+def review_detail(request, declaration_id: int):
+    actor = _reviewer_actor(request, Role.UNIT, Role.AUTHORITY, Role.BUREAU)
+    declaration = selectors.declaration_for(actor, declaration_id)
+    return render(
+        request, "credits/review_detail.html", _review_context(actor, declaration, ReviewForm())
+    )
+
+
+_DECISION_DONE = {
+    "approve": _("已通过“%(title)s”。"),
+    "return": _("已将“%(title)s”退回本人修改。"),
+    "reject": _("已不予通过“%(title)s”。"),
+}
+
+
+@login_required
+@require_POST
+def review_decide(request, declaration_id: int):
+    actor = _reviewer_actor(request)
+    declaration = selectors.declaration_for(actor, declaration_id)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            decided = services.review_declaration(
+                actor, declaration_id, decision, form.cleaned_data["comment"]
+            )
+        except Conflict as exc:
+            messages.error(request, exc.detail)
+            return redirect("credits:review_detail", declaration_id)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            _place_errors(form, exc)
+        else:
+            text = _DECISION_DONE[decision] % {"title": decided.title}
+            if decided.state == DeclarationState.PENDING_AUTHORITY:
+                text += _("已转行业主管部门审核。")
+            elif decided.state == DeclarationState.APPROVED:
+                text += _("%(hours)s 学时已计入本人 %(year)s 年度学时。") % {
+                    "hours": f"{decided.hours:g}",
+                    "year": decided.year,
+                }
+            messages.success(request, text)
+            return redirect(reverse("credits:review_queue"))
+    declaration = selectors.declaration_for(actor, declaration_id)
+    return render(
+        request, "credits/review_detail.html", _review_context(actor, declaration, form), status=422
+    )
+
+
+@login_required
+@require_POST
+def batch_approve(request):
+    actor = _reviewer_actor(request)
+    form = BatchApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("credits:review_queue")
+    try:
+        result = services.batch_approve(actor, form.cleaned_data["ids"], form.cleaned_data["comment"])
+    except Forbidden:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("credits:review_queue")
+    if result.approved:
+        messages.success(request, _("已批量通过 %(n)s 条申报。") % {"n": len(result.approved)})
+    if result.failed:
+        messages.warning(
+            request,
+            _("%(n)s 条未能通过：") % {"n": len(result.failed)}
+            + "；".join(f"#{f['id']} {f['reason']}" for f in result.failed[:10]),
+        )
+    return redirect("credits:review_queue")
+
+
+# ---------------------------------------------------------------------------------------------
+# supervision: compliance, title readiness, timeliness
+
+
+def compliance_filters(request, actor):
+    """Year, unit, "only those short" and a name search, as the page and its export read them."""
+    year = _year(request)
+    unit_id = None
+    try:
+        unit_id = int(request.GET.get("unit", "")) or None
+    except ValueError:
+        unit_id = None
+    only_short = request.GET.get("short") == "1"
+    q = request.GET.get("q", "").strip()
+    qs = selectors.staff_compliance(actor, year, unit_id=unit_id, only_short=only_short)
+    if q:
+        qs = qs.filter(Q(person__name__icontains=q) | Q(person__user__username=q))
+    return {"year": year, "unit_id": unit_id, "only_short": only_short, "q": q}, qs
+
+
+@login_required
+def compliance(request):
+    actor = _reviewer_actor(request, Role.UNIT, Role.AUTHORITY, Role.BUREAU)
+    filters, qs = compliance_filters(request, actor)
+    page = _page(request, qs, 50)
+    by_unit = []
+    if not actor.is_role(Role.UNIT):
+        by_unit = sorted(
+            selectors.compliance_by_unit(actor, filters["year"]),
+            key=lambda u: (u.compliant / u.members if u.members else 1, u.unit.name),
+        )
+    totals = {
+        "members": sum(u.members for u in by_unit) if by_unit else None,
+        "compliant": sum(u.compliant for u in by_unit) if by_unit else None,
+    }
+    if actor.is_role(Role.UNIT):
+        all_rows = selectors.staff_compliance(actor, filters["year"])
+        totals = {"members": all_rows.count(), "compliant": all_rows.filter(compliant=True).count()}
+    return render(
+        request,
+        "credits/compliance.html",
+        {
+            **filters,
+            "page": page,
+            "years": _years(),
+            "units": units_in_scope(actor).order_by("name") if not actor.is_role(Role.UNIT) else [],
+            "by_unit": by_unit[:30],
+            "totals": totals,
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def person_detail(request, person_id: int):
+    """A person seen by their unit, authority or bureau: progress, records, title readiness."""
+    actor = _reviewer_actor(request, Role.UNIT, Role.AUTHORITY, Role.BUREAU)
+    year_choices = _years()[:5]
+    form = ReadinessForm(request.GET or None, year_choices=year_choices)
+    on_date, years = None, None
+    if form.is_valid():
+        on_date = form.cleaned_data["on_date"]
+        years = form.cleaned_data["years"] or None
+    try:
+        readiness = selectors.title_readiness(actor, person_id, on_date, years)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _place_errors(form, exc)
+        readiness = selectors.title_readiness(actor, person_id)
+    records = selectors.person_hour_records(actor, person_id, readiness.year)
+    for d in readiness.unfinished:
+        d.badge = state_badge(d.state)
+    return render(
+        request,
+        "credits/person_detail.html",
+        {
+            "r": readiness,
+            "person": readiness.person,
+            "form": form,
+            "records": records[:50],
+            "membership": _membership(readiness.person),
+        },
+    )
+
+
+def _membership(person):
+    from accounts.selectors import current_membership
+
+    return current_membership(person)
+
+
+@login_required
+def timeliness(request):
+    actor = _reviewer_actor(request, Role.UNIT, Role.AUTHORITY, Role.BUREAU)
+    year = _year(request)
+    rows = sorted(
+        selectors.review_timeliness(actor, year),
+        key=lambda t: (-t.overdue, -t.late, t.organisation.name),
+    )
+    return render(
+        request,
+        "credits/timeliness.html",
+        {"page": _page(request, rows, 50), "year": year, "years": _years()},
+    )

@@ -1,0 +1,147 @@
+"""Base attendance reports (基地报送出勤): credited once per person and class, only for accepted plans."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from audit.models import AuditEntry
+from core.actors import SYSTEM
+from core.errors import DomainError, Forbidden
+from credits import ledger, selectors, services
+from credits.models import HourRecord, RecordState, Source
+from tests import factories
+from tests.credits.helpers import actor, declare, person_actor, plan_item
+
+pytestmark = pytest.mark.django_db
+
+
+def test_attendance_is_credited_once_per_person_and_class(world):
+    item = plan_item(world.base, hours="24")
+    base = actor(world.base_user)
+    third = factories.person(world.unit, name="王五")
+    first = services.credit_attendance(base, item, [(world.person, Decimal("24")), (third, Decimal("12.5"))])
+    assert {p.pk for p in first.credited} == {world.person.pk, third.pk}
+    assert first.duplicates == []
+    records = HourRecord.objects.filter(plan_item=item)
+    assert {(r.source, r.method, r.state, r.category, r.year, r.completed_on) for r in records} == {
+        (Source.ATTENDANCE, "training", RecordState.CREDITED, "professional", 2026, dt.date(2026, 6, 1))
+    }
+    assert selectors.progress(person_actor(world.person), 2026).professional_hours == Decimal("24")
+
+    # The same sheet again (and a person twice in one sheet): duplicates, nothing counted twice.
+    again = services.credit_attendance(base, item, [(world.person, Decimal("24")), (third.pk, 12), (third, 12)])
+    assert again.credited == []
+    assert sorted(p.pk for p in again.duplicates) == sorted([world.person.pk, third.pk, third.pk])
+    assert HourRecord.objects.filter(plan_item=item).count() == 2
+    assert selectors.progress(person_actor(world.person), 2026).professional_hours == Decimal("24")
+    assert ledger.summary_mismatches() == []
+    assert AuditEntry.objects.filter(action="hour_record.credited_attendance").count() == 2
+
+
+def test_a_completed_on_date_sets_the_year_and_may_not_be_in_the_future(world):
+    item = plan_item(world.base, starts_on=dt.date(2026, 3, 1))
+    result = services.credit_attendance(
+        actor(world.base_user), item, [(world.person, 8)], completed_on=dt.date(2026, 3, 5)
+    )
+    assert result.records[0].completed_on == dt.date(2026, 3, 5)
+    with pytest.raises(DomainError) as exc:
+        services.credit_attendance(
+            actor(world.base_user), item, [(world.other_person, 8)], completed_on=dt.date(2026, 12, 1)
+        )
+    assert exc.value.errors[0]["field"] == "completed_on"
+
+
+def test_a_closed_year_is_refused(world):
+    item = plan_item(world.base, starts_on=dt.date(2025, 6, 1), year=2025)
+    with pytest.raises(DomainError) as exc:
+        services.credit_attendance(actor(world.base_user), item, [(world.person, 8)])
+    assert exc.value.errors[0]["field"] == "completed_on"
+    assert "2025 年度学时申报已于 2025年12月31日 截止" in exc.value.detail
+    assert not HourRecord.objects.exists()
+
+
+def test_a_plan_that_is_not_accepted_is_refused(world):
+    item = plan_item(world.base, accepted=False)
+    with pytest.raises(DomainError) as exc:
+        services.credit_attendance(actor(world.base_user), item, [(world.person, 8)])
+    assert exc.value.errors[0]["field"] == "plan_item"
+    assert not HourRecord.objects.exists()
+
+
+def test_only_the_filer_reports_its_classes(world):
+    item = plan_item(world.base)
+    with pytest.raises(Forbidden):
+        services.credit_attendance(actor(world.unit_user), item, [(world.person, 8)])
+    services.credit_attendance(SYSTEM, item, [(world.person, 8)])  # system imports are allowed
+
+
+def test_bad_hours_name_the_row_and_nothing_is_written(world):
+    item = plan_item(world.base, hours="24")
+    rows = [(world.person, Decimal("8")), (world.other_person, Decimal("25")), (world.person, Decimal("1.25"))]
+    with pytest.raises(DomainError) as exc:
+        services.credit_attendance(actor(world.base_user), item, rows)
+    assert [e["field"] for e in exc.value.errors] == ["rows.1.hours", "rows.2.hours"]
+    assert not HourRecord.objects.exists()
+
+
+def test_the_database_refuses_a_second_attendance_record(world):
+    item = plan_item(world.base)
+    services.credit_attendance(actor(world.base_user), item, [(world.person, 8)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HourRecord.objects.create(
+            person=world.person,
+            year=2026,
+            category="professional",
+            method="training",
+            hours=8,
+            source=Source.ATTENDANCE,
+            state=RecordState.REJECTED,
+            title="x",
+            completed_on=dt.date(2026, 6, 1),
+            plan_item=item,
+        )
+
+
+def test_attendance_after_an_approved_declaration_of_the_class_is_a_duplicate(world):
+    item = plan_item(world.base, hours="24")
+    declaration = declare(
+        world.person,
+        method="training",
+        plan_item_id=item.pk,
+        hours=Decimal("24"),
+        started_on=dt.date(2026, 6, 1),
+        ended_on=dt.date(2026, 6, 3),
+    )
+    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
+    services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
+    result = services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+    assert result.credited == [] and [p.pk for p in result.duplicates] == [world.person.pk]
+    assert selectors.progress(person_actor(world.person), 2026).professional_hours == Decimal("24")
+
+
+def test_a_declaration_of_a_class_already_reported_is_refused_or_ends_as_duplicate(world):
+    item = plan_item(world.base, hours="24")
+    kwargs = {
+        "method": "training",
+        "plan_item_id": item.pk,
+        "hours": Decimal("24"),
+        "started_on": dt.date(2026, 6, 1),
+        "ended_on": dt.date(2026, 6, 3),
+    }
+    # Declared and waiting for review when the base reports the class: the base's report counts…
+    pending = declare(world.person, **kwargs)
+    services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+    services.review_declaration(actor(world.unit_user), pending.pk, "approve")
+    services.review_declaration(actor(world.authority_user), pending.pk, "approve")
+    record = HourRecord.objects.get(declaration=pending)
+    assert record.state == RecordState.DUPLICATE
+    explained = {r.pk: r.explanation for r in selectors.hour_records(person_actor(world.person), 2026)}
+    assert "不重复计入" in explained[record.pk]
+    assert selectors.progress(person_actor(world.person), 2026).professional_hours == Decimal("24")
+    # …and declaring it once more is refused at submission.
+    with pytest.raises(DomainError) as exc:
+        declare(world.person, **kwargs)
+    assert exc.value.errors[0]["field"] == "plan_item_id"
+    assert ledger.summary_mismatches() == []
