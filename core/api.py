@@ -41,6 +41,14 @@ FIELD_LABELS: dict[str, str] = {
     "file": "文件",
     "state": "状态",
     "q": "关键词",
+    # credits (学时申报、审核、平台推送)
+    "evidence": "证明材料",
+    "unit": "工作单位",
+    "ids": "申报编号",
+    "years": "年度",
+    "on": "核验日期",
+    "plan_item": "培训计划项目",
+    "rows": "到课名单",
     # filings (培训计划申报表, 网络学习平台备案登记表)
     "project": "培训项目",
     "audience": "培训对象及人数",
