@@ -7,6 +7,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("filings/", include("filings.urls")),
     path("messages/", include("notifications.urls")),
+    path("hours/", include("credits.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("web.urls")),
 ]

@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from credits.models import Method
 from filings.models import Category
+from web.templatetags.web_ui import hours as fmt_hours
 
 METHOD_HELP = {
     Method.TRAINING: (
-        _("参加继续教育基地、用人单位或主管部门举办的培训班、研修班、学术会议。须选择已备案的培训计划项目，未备案培训的学时不予认可。"),
+        _(
+            "参加继续教育基地、用人单位或主管部门举办的培训班、研修班、学术会议。须选择已备案的培训计划项目，未备案培训的学时不予认可。"
+        ),
         _("结业证书或培训证明、签到记录。"),
     ),
     Method.PRACTICE: (
@@ -123,7 +126,7 @@ class DeclarationForm(forms.Form):
             (
                 item.pk,
                 f"{item.plan.year} · {item.plan.filer.name} · {item.seq}. {item.project}"
-                f"（{item.get_category_display()}，{item.hours:g} 学时）",
+                f"（{item.get_category_display()}，{fmt_hours(item.hours)} 学时）",
             )
             for item in plan_items
         ]

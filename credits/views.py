@@ -7,6 +7,8 @@ every write through credits.services (one transaction each, audited).
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -30,6 +32,7 @@ from organisations.selectors import units_in_scope
 from policy import selectors as policy_selectors
 from policy.models import PolicyYear
 from web.selectors import state_badge
+from web.templatetags.web_ui import hours as fmt_hours
 
 PAGE_SIZE = 20
 # Service field names that are not form fields land on the nearest form field.
@@ -158,7 +161,9 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
             form.add_error("file", _("证明材料：本次未保存，请重新选择文件。"))
         return None
     if not submit:
-        messages.success(request, _("已保存草稿“%(title)s”。上传证明材料后即可提交审核。") % {"title": declaration.title})
+        messages.success(
+            request, _("已保存草稿“%(title)s”。上传证明材料后即可提交审核。") % {"title": declaration.title}
+        )
     else:
         _submitted_message(request, declaration)
     return declaration
@@ -217,7 +222,7 @@ def declaration_edit(request, declaration_id: int):
         "organizer": declaration.organizer,
         "started_on": declaration.started_on.isoformat(),
         "ended_on": declaration.ended_on.isoformat(),
-        "hours": f"{declaration.hours:g}",
+        "hours": fmt_hours(declaration.hours),
     }
     items = _plan_items()
     if declaration.plan_item_id and all(i.pk != declaration.plan_item_id for i in items):
@@ -282,7 +287,10 @@ def declaration_submit(request, declaration_id: int):
     except DomainError as exc:
         if exc.status == 404:
             raise
-        messages.error(request, _("未能提交：") + "；".join(e["message"] for e in exc.errors or [{"message": exc.detail}]))
+        messages.error(
+            request,
+            _("未能提交：") + "；".join(e["message"] for e in exc.errors or [{"message": exc.detail}]),
+        )
     else:
         _submitted_message(request, declaration)
     return redirect("credits:declaration_detail", declaration_id)
@@ -368,6 +376,7 @@ def review_queue(request):
     for review in page:
         review.overdue = selectors.is_overdue(review, today)
         review.days_left = (review.due_on - today).days
+        review.days_overdue = -review.days_left
     counts = {
         "pending": selectors.review_queue(actor, "pending").count(),
         "overdue": selectors.review_queue(actor, "overdue").count(),
@@ -403,10 +412,8 @@ def _review_context(actor, declaration, form):
     )
     declaration.badge = state_badge(declaration.state)
     progress = None
-    try:
+    with contextlib.suppress(DomainError):
         progress = selectors.progress_of(declaration.person, declaration.year)
-    except DomainError:
-        pass
     return {
         "d": declaration,
         "reviews": _timeline(declaration),
@@ -421,9 +428,7 @@ def _review_context(actor, declaration, form):
 def review_detail(request, declaration_id: int):
     actor = _reviewer_actor(request, Role.UNIT, Role.AUTHORITY, Role.BUREAU)
     declaration = selectors.declaration_for(actor, declaration_id)
-    return render(
-        request, "credits/review_detail.html", _review_context(actor, declaration, ReviewForm())
-    )
+    return render(request, "credits/review_detail.html", _review_context(actor, declaration, ReviewForm()))
 
 
 _DECISION_DONE = {
@@ -458,7 +463,7 @@ def review_decide(request, declaration_id: int):
                 text += _("已转行业主管部门审核。")
             elif decided.state == DeclarationState.APPROVED:
                 text += _("%(hours)s 学时已计入本人 %(year)s 年度学时。") % {
-                    "hours": f"{decided.hours:g}",
+                    "hours": fmt_hours(decided.hours),
                     "year": decided.year,
                 }
             messages.success(request, text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from accounts import selectors as account_selectors
 from accounts.models import Membership
 from core.actors import Actor, Role
+from core.errors import DomainError
+from credits import selectors as credit_selectors
 from filings.models import FilingState, PlatformFiling, TrainingPlan
 from organisations import selectors as org_selectors
 from policy import selectors as policy_selectors
@@ -19,6 +21,13 @@ def _deadline(year: int):
     return policy, (policy.declaration_deadline - policy_selectors.today()).days
 
 
+def _own_progress(actor: Actor, year: int):
+    try:
+        return credit_selectors.progress(actor, year)
+    except DomainError:
+        return None  # the year's requirement is not set
+
+
 def person(actor: Actor) -> dict:
     person = actor.person
     year = policy_selectors.today().year
@@ -29,7 +38,7 @@ def person(actor: Actor) -> dict:
         "year": year,
         "policy": policy,
         "days_left": days_left,
-        "progress": web_selectors.person_progress(actor, person, year) if person else None,
+        "progress": _own_progress(actor, year),
         "in_review": web_selectors.person_open_declarations(actor),
     }
 

@@ -11,7 +11,7 @@ from accounts.models import Membership, Person
 from accounts.selectors import persons_in_scope
 from core import crypto, idnumber
 from core.actors import Actor, Role
-from core.errors import DomainError, Forbidden
+from core.errors import Forbidden
 from organisations.models import Region
 from policy.models import CalendarDay, CalendarYear, PolicyYear
 
@@ -96,65 +96,6 @@ def calendar_note(year: int) -> str:
 
 
 # --- dashboard figures (read-only, scoped) -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Progress:
-    year: int
-    public: Decimal
-    professional: Decimal
-    pending: Decimal
-    required_total: Decimal
-    required_public: Decimal
-    required_professional: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.public + self.professional
-
-    @property
-    def missing_public(self) -> Decimal:
-        return max(ZERO, self.required_public - self.public)
-
-    @property
-    def missing_professional(self) -> Decimal:
-        return max(ZERO, self.required_professional - self.professional)
-
-    @property
-    def missing_total(self) -> Decimal:
-        return max(ZERO, self.required_total - self.total)
-
-    @property
-    def still_needed(self) -> Decimal:
-        """Surplus public hours never make up for missing professional ones."""
-        return max(self.missing_total, self.missing_public + self.missing_professional)
-
-    @property
-    def compliant(self) -> bool:
-        return self.still_needed == ZERO
-
-
-def person_progress(actor: Actor, person: Person, year: int) -> Progress | None:
-    """One person's figures for a year, if the actor may see that person."""
-    from credits.models import YearSummary
-    from policy.selectors import requirement_for
-
-    if not persons_in_scope(actor).filter(pk=person.pk).exists():
-        raise Forbidden()
-    try:
-        requirement = requirement_for(year, person.profession.profile_id)
-    except DomainError:
-        return None
-    summary = YearSummary.objects.filter(person=person, year=year).first()
-    return Progress(
-        year=year,
-        public=summary.public_hours if summary else ZERO,
-        professional=summary.professional_hours if summary else ZERO,
-        pending=summary.pending_hours if summary else ZERO,
-        required_total=requirement.total_hours,
-        required_public=requirement.public_hours,
-        required_professional=requirement.professional_hours,
-    )
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,25 @@ def page_query(context, number):
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.simple_tag
+def short_of(row):
+    """What a staff-compliance row is short of: 公需差 x、专业差 y (or the total)."""
+    parts = []
+    public = Decimal(str(row.req_public)) - Decimal(str(row.public))
+    professional = Decimal(str(row.req_professional)) - Decimal(str(row.professional))
+    total = Decimal(str(row.req_total)) - Decimal(str(row.total))
+    if public > 0:
+        parts.append(f"公需差 {hours(public)}")
+    if professional > 0:
+        parts.append(f"专业差 {hours(professional)}")
+    if not parts and total > 0:
+        parts.append(f"总学时差 {hours(total)}")
+    return "，".join(parts)
+
+
+@register.filter
+def still_needed(progress):
+    """Hours still to earn: surplus public hours never make up for missing professional ones."""
+    return max(progress.short_total, progress.short_public + progress.short_professional)

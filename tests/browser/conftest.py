@@ -1,0 +1,97 @@
+"""Browser tests: Playwright (sync) driving Debian's Chromium against pytest-django's live server.
+
+Screenshots go to artifacts/screenshots/ (git-ignored); look at them after a run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Sync Playwright runs an event loop in this thread; Django refuses ORM calls from a thread
+# with a running loop unless told that this is deliberate (the test code is synchronous).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Site:
+    """A browser page on the live server, with the few steps every journey repeats."""
+
+    def __init__(self, browser, base_url: str, viewport: dict):
+        self.context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.base_url = base_url
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def go(self, path: str):
+        response = self.page.goto(self.base_url + path)
+        return response
+
+    def login(self, username: str, password: str):
+        self.go("/accounts/login/")
+        self.page.get_by_label("账号或身份证号码").fill(username)
+        self.page.get_by_label("密码").fill(password)
+        self.page.get_by_role("button", name="登录").click()
+        self.page.wait_for_load_state()
+
+    def logout(self):
+        self.page.get_by_role("button", name="退出").click()
+        self.page.wait_for_load_state()
+
+    def screenshot(self, name: str, full_page: bool = True) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    def horizontal_overflow(self) -> int:
+        """How many pixels the page is wider than the window (0 when it fits)."""
+        return self.page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def site(browser, live_server):
+    sites = []
+
+    def open_site(viewport: dict | None = None) -> Site:
+        s = Site(browser, live_server.url, viewport or DESKTOP)
+        sites.append(s)
+        return s
+
+    yield open_site
+    for s in sites:
+        assert not s.errors, f"JavaScript errors: {s.errors}"
+        s.close()

@@ -1,0 +1,44 @@
+"""Every role's home in a real browser: it renders, says who is logged in, fits a phone."""
+
+import pytest
+
+from tests import factories
+from tests.browser.conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def test_public_home_on_desktop_and_phone(site):
+    desktop = site()
+    desktop.go("/")
+    assert desktop.page.get_by_test_id("req-total").inner_text().startswith("≥ 90")
+    assert desktop.page.get_by_test_id("entrance-manage").is_visible()
+    assert desktop.page.get_by_test_id("entrance-learn").is_visible()
+    desktop.screenshot("public-home")
+    phone = site(PHONE)
+    phone.go("/")
+    assert phone.horizontal_overflow() == 0
+    phone.screenshot("public-home-375")
+
+
+def test_each_role_home(site, world):
+    users = {
+        "person": world.person.user,
+        "unit": world.unit_user,
+        "authority": world.authority_user,
+        "base": world.base_user,
+        "bureau": world.bureau_user,
+    }
+    factories.person(world.unit, confirmed=False, name="王待确认")
+    for role, user in users.items():
+        s = site()
+        s.login(user.username, factories.PASSWORD)
+        assert s.page.url.endswith("/dashboard/"), role
+        assert s.page.get_by_test_id("whoami").is_visible()
+        s.screenshot(f"home-{role}")
+        s.close()
+    phone = site(PHONE)
+    phone.login(world.person.user.username, factories.PASSWORD)
+    assert phone.page.get_by_test_id("progress").is_visible()
+    assert phone.horizontal_overflow() == 0
+    phone.screenshot("home-person-375")

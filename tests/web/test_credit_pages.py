@@ -1,0 +1,219 @@
+"""The credit-hour journeys through the pages (no API): declare with evidence, two-level
+review, rejection and return seen by the person, compliance, title readiness, timeliness."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import load_workbook
+
+from credits.models import Declaration, HourRecord
+from tests import factories
+from tests.credits.helpers import PDF, declare
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def form_data(**overrides):
+    data = {
+        "category": "professional",
+        "method": "practice",
+        "title": "桥梁检测实践",
+        "organizer": "三门峡市建筑设计研究院",
+        "started_on": "2026-11-02",
+        "ended_on": "2026-11-03",
+        "hours": "16",
+        "submit": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def pdf(name="结业证书.pdf", extra=b""):
+    return SimpleUploadedFile(name, PDF + extra, content_type="application/pdf")
+
+
+def test_declare_with_a_pdf_then_two_levels_approve_and_progress_shows_it(world):
+    person = client_for(world.person.user)
+    html = person.get("/hours/me/declarations/new/").content.decode()
+    assert "实践操作" in html and "证明材料：" in html  # each way of learning explained
+    response = person.post("/hours/me/declarations/new/", {**form_data(), "file": pdf()}, follow=True)
+    html = response.content.decode()
+    declaration = Declaration.objects.get(person=world.person)
+    assert declaration.state == "pending_unit" and declaration.evidence.count() == 1
+    assert "已提交“桥梁检测实践”，等待测试设计院审核" in html
+    assert 'data-testid="due-on"' in html
+
+    unit = client_for(world.unit_user)
+    html = unit.get("/hours/reviews/").content.decode()
+    assert "桥梁检测实践" in html and world.person.id_number_masked in html
+    html = unit.get(f"/hours/reviews/{declaration.pk}/").content.decode()
+    assert "<iframe" in html and "结业证书.pdf" in html
+    evidence = declaration.evidence.get()
+    file_response = unit.get(f"/hours/declarations/{declaration.pk}/evidence/{evidence.pk}/")
+    assert file_response.status_code == 200 and b"".join(file_response.streaming_content) == PDF
+    response = unit.post(f"/hours/reviews/{declaration.pk}/decide/", {"decision": "approve"}, follow=True)
+    assert "已转行业主管部门审核" in response.content.decode()
+
+    authority = client_for(world.authority_user)
+    assert "桥梁检测实践" in authority.get("/hours/reviews/").content.decode()
+    response = authority.post(
+        f"/hours/reviews/{declaration.pk}/decide/", {"decision": "approve", "comment": "同意"}, follow=True
+    )
+    assert "16 学时已计入本人 2026 年度学时" in response.content.decode()
+
+    html = person.get("/dashboard/").content.decode()
+    assert '<strong data-testid="professional-hours">16</strong>' in html
+    assert "还差 74 学时" in html
+    html = person.get("/hours/me/hours/").content.decode()
+    assert "经用人单位和行业主管部门审核通过，已计入" in html
+
+
+def test_refused_declaration_keeps_what_was_typed_and_names_the_field(world):
+    person = client_for(world.person.user)
+    response = person.post("/hours/me/declarations/new/", form_data(hours="abc", title="我的实践"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "学时：应为数字" in html and 'value="我的实践"' in html and "is-invalid" in html
+    response = person.post("/hours/me/declarations/new/", form_data(title=""))
+    assert "学习内容：必须填写。" in response.content.decode()
+    # Submitting without evidence: nothing is written at all.
+    response = person.post("/hours/me/declarations/new/", form_data())
+    assert "证明材料：请至少上传一份证明材料" in response.content.decode()
+    assert not Declaration.objects.filter(person=world.person).exists()
+
+
+def test_a_draft_can_be_saved_without_evidence_and_submitted_later(world):
+    person = client_for(world.person.user)
+    data = form_data()
+    data.pop("submit")
+    response = person.post("/hours/me/declarations/new/", {**data, "save": "1"}, follow=True)
+    assert "已保存草稿" in response.content.decode()
+    declaration = Declaration.objects.get(person=world.person)
+    assert declaration.state == "draft"
+    response = person.post(f"/hours/me/declarations/{declaration.pk}/submit/", follow=True)
+    assert "证明材料：请至少上传一份" in response.content.decode()
+    person.post(f"/hours/me/declarations/{declaration.pk}/edit/", {**data, "save": "1", "file": pdf()})
+    response = person.post(f"/hours/me/declarations/{declaration.pk}/submit/", follow=True)
+    assert "等待测试设计院审核" in response.content.decode()
+
+
+def test_pending_membership_cannot_submit_and_is_told_why(world):
+    newcomer = factories.person(world.unit, confirmed=False, name="新人")
+    client = client_for(newcomer.user)
+    response = client.post("/hours/me/declarations/new/", {**form_data(), "file": pdf()})
+    assert response.status_code == 422
+    assert "尚待单位确认" in response.content.decode()
+    assert not Declaration.objects.filter(person=newcomer).exists()
+
+
+def test_rejection_needs_a_reason_and_the_person_sees_it(world):
+    declaration = declare(world.person)
+    unit = client_for(world.unit_user)
+    response = unit.post(f"/hours/reviews/{declaration.pk}/decide/", {"decision": "reject", "comment": ""})
+    assert response.status_code == 422
+    assert "审核意见：不通过时必须填写原因。" in response.content.decode()
+    unit.post(
+        f"/hours/reviews/{declaration.pk}/decide/",
+        {"decision": "reject", "comment": "证明材料与申报内容不符"},
+    )
+    person = client_for(world.person.user)
+    html = person.get(f"/hours/me/declarations/{declaration.pk}/").content.decode()
+    assert "证明材料与申报内容不符" in html and "未通过" in html
+    assert "证明材料与申报内容不符" in person.get("/hours/me/hours/").content.decode()
+    assert "学时申报未通过" in person.get("/messages/").content.decode()
+
+
+def test_returned_declaration_is_edited_and_resubmitted(world):
+    declaration = declare(world.person)
+    client_for(world.unit_user).post(
+        f"/hours/reviews/{declaration.pk}/decide/", {"decision": "return", "comment": "请补充签到表"}
+    )
+    person = client_for(world.person.user)
+    html = person.get(f"/hours/me/declarations/{declaration.pk}/edit/").content.decode()
+    assert "请补充签到表" in html and 'value="桥梁检测实践"' in html
+    response = person.post(
+        f"/hours/me/declarations/{declaration.pk}/edit/",
+        {**form_data(hours="12"), "file": pdf("签到表.pdf", b"% sign-in sheet\n")},
+        follow=True,
+    )
+    assert "已提交" in response.content.decode()
+    declaration.refresh_from_db()
+    assert declaration.state == "pending_unit" and declaration.hours == 12
+    assert declaration.evidence.count() == 2
+    assert declaration.reviews.filter(decided_at__isnull=True).count() == 1
+
+
+def test_batch_approve_from_the_queue(world):
+    first = declare(world.person, title="实践一")
+    second = declare(world.person, title="实践二", started_on="2026-11-05", ended_on="2026-11-05", hours="8")
+    unit = client_for(world.unit_user)
+    response = unit.post("/hours/reviews/batch-approve/", {"ids": [first.pk, second.pk]}, follow=True)
+    assert "已批量通过 2 条申报" in response.content.decode()
+    assert set(Declaration.objects.values_list("state", flat=True)) == {"pending_authority"}
+    response = unit.post("/hours/reviews/batch-approve/", {}, follow=True)
+    assert "申报：请至少勾选一条申报。" in response.content.decode()
+
+
+def test_compliance_page_and_xlsx_export_show_who_is_short(world):
+    factories.person(world.unit, name="王五")
+    unit = client_for(world.unit_user)
+    html = unit.get("/hours/compliance/").content.decode()
+    assert "张三" in html and "王五" in html and "公需差 30，专业差 60" in html
+    html = unit.get("/hours/compliance/", {"q": "王"}).content.decode()
+    assert "王五" in html and "张三" not in html
+    response = unit.get("/reports/compliance.xlsx", {"short": "1"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    names = [r[1] for r in rows[3:] if r and r[1]]
+    assert sorted(names) == ["张三", "王五"]
+    flat = repr(rows)
+    assert world.person.id_number_masked in flat and world.person.reveal_id_number() not in flat
+    assert "未达标" in flat
+
+
+def test_authority_compliance_has_unit_bars_and_filter(world):
+    authority = client_for(world.authority_user)
+    html = authority.get("/hours/compliance/").content.decode()
+    assert 'data-testid="unit-bars"' in html and world.unit.name in html and world.sibling_unit.name in html
+    assert world.other_unit.name not in html
+    html = authority.get("/hours/compliance/", {"unit": world.sibling_unit.pk}).content.decode()
+    assert "张三" not in html
+    assert authority.get("/hours/compliance/", {"unit": world.other_unit.pk}).status_code == 404
+
+
+def test_title_readiness_lists_unfinished_reviews(world):
+    declare(world.person)
+    unit = client_for(world.unit_user)
+    html = unit.get(f"/hours/people/{world.person.pk}/").content.decode()
+    assert 'data-testid="not-ready"' in html and "1 条申报尚未审核完毕" in html
+    assert "2026 年度学时未达标" in html
+
+
+def test_timeliness_page(world):
+    declare(world.person)
+    html = client_for(world.authority_user).get("/hours/timeliness/").content.decode()
+    assert world.unit.name in html
+
+
+def test_person_history_and_records_year_switch(world):
+    person = client_for(world.person.user)
+    html = person.get("/hours/me/history/").content.decode()
+    assert "2025" in html and "2026" in html and "未达标" in html
+    assert person.get("/hours/me/hours/", {"year": "2025"}).status_code == 200
+
+
+def test_reviewer_pages_are_for_reviewers(world):
+    person = client_for(world.person.user)
+    assert person.get("/hours/reviews/").status_code == 403
+    assert person.get("/hours/compliance/").status_code == 403
+    assert client_for(world.unit_user).get("/hours/me/declarations/new/").status_code == 403
+    assert HourRecord.objects.count() == 0
