@@ -1,0 +1,617 @@
+"""Filings pages: filers' lists and forms, the authority's opinion, the bureau's inbox with
+accept/return, exceptions, late and missing filers, credentials and attendance reports.
+
+Thin: every read goes through `filings.selectors` (scoped), every write through
+`filings.services`; objects outside the actor's scope are 404 (DomainErrorMiddleware)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from core.actors import Role
+from core.errors import DomainError, Forbidden, NotFound
+from core.forms import apply_domain_error
+from filings import exports, selectors, services
+from filings.forms import (
+    ExceptionForm,
+    InboxFilterForm,
+    ListFilterForm,
+    OpinionForm,
+    PlanForm,
+    PlanItemFormSet,
+    PlatformForm,
+    ReturnForm,
+    UploadForm,
+)
+from filings.models import FilingState, PlanItem
+from organisations.models import Organisation
+from organisations.selectors import organisations_in_scope
+from policy.selectors import end_of_day, get_policy_year, today
+
+PAGE_SIZE = 25
+PLAN_FILERS = (Role.UNIT, Role.BASE, Role.AUTHORITY)
+PLATFORM_FILERS = (Role.BASE, Role.AUTHORITY)
+STAFF = (Role.UNIT, Role.BASE, Role.AUTHORITY, Role.BUREAU)
+
+
+def _actor(request, *roles):
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        raise Http404
+    if roles and not actor.is_role(*roles):
+        raise Forbidden("当前身份不能使用此页面。")
+    return actor
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _deadline(year: int | None = None):
+    try:
+        policy = get_policy_year(year or today().year)
+    except NotFound:
+        return None
+    return policy.plan_filing_deadline
+
+
+def _flash_error(request, exc: DomainError) -> None:
+    messages.error(request, exc.detail)
+
+
+# ---------------------------------------------------------------------------------------------
+# lists
+
+
+@login_required
+def plan_list(request):
+    actor = _actor(request, *STAFF)
+    form = ListFilterForm(request.GET or None)
+    qs = selectors.plans_in_scope(actor).prefetch_related("items")
+    if form.is_valid():
+        if form.cleaned_data.get("year"):
+            qs = qs.filter(year=form.cleaned_data["year"])
+        if form.cleaned_data.get("state"):
+            qs = qs.filter(state=form.cleaned_data["state"])
+    page = Paginator(qs.order_by("-year", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "filings/plan_list.html",
+        {
+            "page": page,
+            "form": form,
+            "can_file": actor.is_role(*PLAN_FILERS),
+            "deadline": _deadline(),
+            "actor": actor,
+        },
+    )
+
+
+@login_required
+def platform_list(request):
+    actor = _actor(request, *STAFF)
+    form = ListFilterForm(request.GET or None)
+    qs = selectors.platform_filings_in_scope(actor)
+    if form.is_valid():
+        if form.cleaned_data.get("year"):
+            qs = qs.filter(year=form.cleaned_data["year"])
+        if form.cleaned_data.get("state"):
+            qs = qs.filter(state=form.cleaned_data["state"])
+    page = Paginator(qs.order_by("-year", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "filings/platform_list.html",
+        {"page": page, "form": form, "can_file": actor.is_role(*PLATFORM_FILERS), "deadline": _deadline()},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# training plans
+
+
+def _items_initial(plan) -> list[dict]:
+    return [
+        {
+            "project": i.project,
+            "audience": i.audience,
+            "starts_on": i.starts_on,
+            "hours": i.hours,
+            "teachers": i.teachers,
+            "mode": i.mode,
+            "venue": i.venue,
+            "funding": i.funding,
+            "remark": i.remark,
+            "category": i.category,
+        }
+        for i in plan.items.all()
+    ]
+
+
+def _place_item_errors(formset, kept: list[int], exc: DomainError) -> bool:
+    """Service errors `items.N.field` (N: 1-based among the rows sent) → the formset's forms."""
+    placed = False
+    for error in exc.errors:
+        parts = str(error.get("field", "")).split(".")
+        if len(parts) == 3 and parts[0] == "items" and parts[1].isdigit():
+            index = int(parts[1]) - 1
+            if 0 <= index < len(kept):
+                form = formset.forms[kept[index]]
+                if parts[2] in form.fields:
+                    form.add_error(parts[2], error["message"].split(" ", 1)[-1])
+                    placed = True
+    return placed
+
+
+def _plan_form_page(request, actor, plan=None):
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        formset = PlanItemFormSet(request.POST, prefix="items")
+        if form.is_valid() and formset.is_valid():
+            kept, rows = [], []
+            for index, item_form in enumerate(formset.forms):
+                if item_form.cleaned_data.get("DELETE") or item_form.is_blank():
+                    continue
+                kept.append(index)
+                data = {k: v for k, v in item_form.cleaned_data.items() if k != "DELETE"}
+                rows.append(data)
+            try:
+                if plan is None:
+                    plan = services.create_plan(actor, form.cleaned_data, rows)
+                else:
+                    services.update_plan(actor, plan.pk, form.cleaned_data, rows)
+            except (NotFound, Forbidden):
+                raise
+            except DomainError as exc:
+                if not _place_item_errors(formset, kept, exc):
+                    apply_domain_error(form, exc)
+                else:
+                    messages.error(request, "培训项目有误，请按提示修改。")
+            else:
+                messages.success(request, "培训计划已保存。核对无误后请点击“提交”。")
+                return redirect("filings:plan_detail", plan_id=plan.pk)
+    elif plan is None:
+        form = PlanForm(initial={"year": today().year})
+        formset = PlanItemFormSet(prefix="items")
+    else:
+        form = PlanForm(
+            initial={
+                "year": plan.year,
+                "contact_name": plan.contact_name,
+                "contact_phone": plan.contact_phone,
+                "filer_opinion": plan.filer_opinion,
+            }
+        )
+        formset = PlanItemFormSet(prefix="items", initial=_items_initial(plan))
+    return render(
+        request,
+        "filings/plan_form.html",
+        {"form": form, "formset": formset, "plan": plan, "deadline": _deadline()},
+    )
+
+
+@login_required
+def plan_create(request):
+    actor = _actor(request, *PLAN_FILERS)
+    return _plan_form_page(request, actor)
+
+
+@login_required
+def plan_edit(request, plan_id: int):
+    actor = _actor(request, *PLAN_FILERS)
+    plan = selectors.get_plan(actor, plan_id)
+    if plan.filer_id != actor.organisation.pk:
+        raise Forbidden("只有申报单位可以修改本计划。")
+    if not plan.is_editable:
+        messages.warning(request, "该计划当前不能修改。")
+        return redirect("filings:plan_detail", plan_id=plan.pk)
+    return _plan_form_page(request, actor, plan)
+
+
+def _filing_context(actor, filing, kind: str) -> dict:
+    own = actor.organisation is not None and filing.filer_id == actor.organisation.pk
+    deadline = _deadline(filing.year)
+    return {
+        "own": own,
+        "can_edit": own and filing.is_editable,
+        "can_opinion": actor.is_role(Role.AUTHORITY)
+        and filing.state == FilingState.PENDING_OPINION
+        and filing.filer.supervisor_id == actor.organisation.pk,
+        "can_decide": actor.is_role(Role.BUREAU) and filing.state == FilingState.SUBMITTED,
+        "opinion_form": OpinionForm(),
+        "return_form": ReturnForm(),
+        "deadline": deadline,
+        "deadline_at": end_of_day(deadline) if deadline else None,
+        "kind": kind,
+    }
+
+
+@login_required
+def plan_detail(request, plan_id: int):
+    actor = _actor(request, *STAFF)
+    plan = selectors.get_plan(actor, plan_id)
+    context = {"plan": plan, "items": plan.items.all(), "import_form": UploadForm(), "actor": actor}
+    context.update(_filing_context(actor, plan, "plan"))
+    context["can_report_attendance"] = context["own"] and plan.state == FilingState.ACCEPTED
+    return render(request, "filings/plan_detail.html", context)
+
+
+@login_required
+@require_POST
+def plan_submit(request, plan_id: int):
+    actor = _actor(request, *PLAN_FILERS)
+    try:
+        plan = services.submit_plan(actor, plan_id)
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        _flash_error(request, exc)
+    else:
+        if plan.state == FilingState.PENDING_OPINION:
+            messages.success(request, "已提交，等待行业主管部门出具意见后报人社局备案。")
+        else:
+            messages.success(request, "已提交人社局备案。")
+    return redirect("filings:plan_detail", plan_id=plan_id)
+
+
+@login_required
+@require_POST
+def plan_import(request, plan_id: int):
+    actor = _actor(request, *PLAN_FILERS)
+    plan = selectors.get_plan(actor, plan_id)
+    form = UploadForm(request.POST, request.FILES)
+    report = None
+    if form.is_valid():
+        try:
+            services.import_plan_items(actor, plan.pk, form.cleaned_data["file"])
+        except (NotFound, Forbidden):
+            raise
+        except services.RowErrors as exc:
+            report = exc
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"已导入 {plan.items.count()} 行培训项目。")
+            return redirect("filings:plan_detail", plan_id=plan.pk)
+    context = {"plan": plan, "items": plan.items.all(), "import_form": form, "report": report, "actor": actor}
+    context.update(_filing_context(actor, plan, "plan"))
+    return render(request, "filings/plan_detail.html", context, status=422)
+
+
+@login_required
+def plan_template(request):
+    _actor(request, *STAFF)
+    try:
+        year = int(request.GET.get("year") or today().year)
+    except ValueError:
+        year = today().year
+    return _download(
+        exports.plan_template_xlsx(year), exports.XLSX, f"{year}年度培训计划申报表-导入模板.xlsx"
+    )
+
+
+@login_required
+def plan_export(request, plan_id: int, fmt: str):
+    actor = _actor(request, *STAFF)
+    plan = selectors.get_plan(actor, plan_id)
+    if fmt not in exports.PLAN_FORMATS:
+        raise Http404
+    return _download(*exports.export_plan(plan, fmt))
+
+
+# ---------------------------------------------------------------------------------------------
+# the authority's opinion and the bureau's decision (both kinds)
+
+
+def _detail(kind: str, pk: int):
+    if kind == "plan":
+        return redirect("filings:plan_detail", plan_id=pk)
+    return redirect("filings:platform_detail", filing_id=pk)
+
+
+@login_required
+@require_POST
+def opinion(request, kind: str, pk: int):
+    actor = _actor(request, Role.AUTHORITY)
+    selectors.get_filing(actor, kind, pk)
+    form = OpinionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "行业主管单位意见：必须填写。")
+        return _detail(kind, pk)
+    try:
+        services.give_opinion(
+            actor, kind, pk, form.cleaned_data["opinion"], agree=form.cleaned_data["decision"] == "agree"
+        )
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        _flash_error(request, exc)
+    else:
+        messages.success(request, "意见已提交。")
+    return _detail(kind, pk)
+
+
+@login_required
+@require_POST
+def decide(request, kind: str, pk: int):
+    actor = _actor(request, Role.BUREAU)
+    filing = selectors.get_filing(actor, kind, pk)
+    decision = request.POST.get("decision")
+    if decision == "return":
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "退回原因：必须填写（至少2个字）。")
+            return _detail(kind, pk)
+        reason = form.cleaned_data["reason"]
+    else:
+        reason = ""
+    try:
+        filing, token = services.decide(actor, kind, pk, decision or "", reason)
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        _flash_error(request, exc)
+        return _detail(kind, pk)
+    if token:
+        # shown once, in this response only (not stored in the session or a message)
+        return render(request, "filings/token.html", {"filing": filing, "token": token, "accepted": True})
+    messages.success(request, "已备案。" if decision == "accept" else "已退回申报单位。")
+    return _detail(kind, pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# platform filings
+
+
+def _platform_form_page(request, actor, filing=None):
+    form = PlatformForm(
+        request.POST or None, initial=None if request.method == "POST" else _platform_initial(filing)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if filing is None:
+                filing = services.create_platform_filing(actor, form.cleaned_data)
+            else:
+                services.update_platform_filing(actor, filing.pk, form.cleaned_data)
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "平台备案已保存。核对无误后请点击“提交”。")
+            return redirect("filings:platform_detail", filing_id=filing.pk)
+    return render(
+        request, "filings/platform_form.html", {"form": form, "filing": filing, "deadline": _deadline()}
+    )
+
+
+def _platform_initial(filing) -> dict:
+    if filing is None:
+        return {"year": today().year}
+    return {name: getattr(filing, name) for name in services.PLATFORM_FIELDS}
+
+
+@login_required
+def platform_create(request):
+    actor = _actor(request, *PLATFORM_FILERS)
+    return _platform_form_page(request, actor)
+
+
+@login_required
+def platform_edit(request, filing_id: int):
+    actor = _actor(request, *PLATFORM_FILERS)
+    filing = selectors.get_platform_filing(actor, filing_id)
+    if filing.filer_id != actor.organisation.pk:
+        raise Forbidden("只有备案单位可以修改。")
+    if not filing.is_editable:
+        messages.warning(request, "该备案当前不能修改。")
+        return redirect("filings:platform_detail", filing_id=filing.pk)
+    return _platform_form_page(request, actor, filing)
+
+
+@login_required
+def platform_detail(request, filing_id: int):
+    actor = _actor(request, *STAFF)
+    filing = selectors.get_platform_filing(actor, filing_id)
+    context = {"filing": filing, "actor": actor}
+    context.update(_filing_context(actor, filing, "platform"))
+    context["can_manage_keys"] = filing.state == FilingState.ACCEPTED and (
+        actor.is_role(Role.BUREAU) or context["own"]
+    )
+    context["credentials"] = selectors.credentials_of(actor, filing.pk) if context["can_manage_keys"] else []
+    return render(request, "filings/platform_detail.html", context)
+
+
+@login_required
+@require_POST
+def platform_submit(request, filing_id: int):
+    actor = _actor(request, *PLATFORM_FILERS)
+    try:
+        filing = services.submit_platform_filing(actor, filing_id)
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        _flash_error(request, exc)
+    else:
+        if filing.state == FilingState.PENDING_OPINION:
+            messages.success(request, "已提交，等待行业主管部门出具意见后报人社局备案。")
+        else:
+            messages.success(request, "已提交人社局备案。")
+    return redirect("filings:platform_detail", filing_id=filing_id)
+
+
+@login_required
+def platform_export(request, filing_id: int, fmt: str):
+    actor = _actor(request, *STAFF)
+    filing = selectors.get_platform_filing(actor, filing_id)
+    if fmt not in exports.PLATFORM_FORMATS:
+        raise Http404
+    return _download(*exports.export_platform(filing, fmt))
+
+
+@login_required
+@require_POST
+def credential_rotate(request, filing_id: int):
+    actor = _actor(request, *STAFF)
+    try:
+        credential, token = services.rotate_credential(actor, filing_id)
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        _flash_error(request, exc)
+        return redirect("filings:platform_detail", filing_id=filing_id)
+    return render(
+        request, "filings/token.html", {"filing": credential.filing, "token": token, "accepted": False}
+    )
+
+
+@login_required
+@require_POST
+def credential_revoke(request, credential_id: int):
+    actor = _actor(request, *STAFF)
+    credential = services.revoke_credential_by_id(actor, credential_id)
+    messages.success(request, f"密钥 {credential.key_prefix}… 已吊销，该密钥推送将被拒绝（401）。")
+    return redirect("filings:platform_detail", filing_id=credential.filing_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# the bureau's and the authority's inbox, exceptions, late and missing filers
+
+
+@login_required
+def inbox(request):
+    actor = _actor(request, Role.BUREAU, Role.AUTHORITY)
+    form = InboxFilterForm(request.GET or None)
+    kind = state = q = ""
+    year = None
+    if form.is_valid():
+        kind = form.cleaned_data.get("kind") or ""
+        state = form.cleaned_data.get("state") or ""
+        year = form.cleaned_data.get("year")
+        q = (form.cleaned_data.get("q") or "").strip()
+    rows = selectors.inbox(actor, kind, state, year, q)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "filings/inbox.html", {"page": page, "form": form, "actor": actor})
+
+
+def _exception_orgs(actor):
+    return organisations_in_scope(actor).filter(
+        kind__in=[Organisation.Kind.UNIT, Organisation.Kind.BASE, Organisation.Kind.AUTHORITY], is_active=True
+    )
+
+
+@login_required
+def exceptions(request):
+    actor = _actor(request, Role.BUREAU)
+    initial = {"year": today().year}
+    if request.GET.get("organisation"):
+        initial["organisation"] = request.GET["organisation"]
+    if request.GET.get("kind"):
+        initial["kind"] = request.GET["kind"]
+    form = ExceptionForm(request.POST or None, organisations=_exception_orgs(actor), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_exception(
+                actor, data["organisation"].pk, data["year"], data["kind"], data["reason"]
+            )
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            exc.errors = [
+                {**e, "field": "organisation" if e["field"] == "organisation_id" else e["field"]}
+                for e in exc.errors
+            ]
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"已登记 {data['organisation'].name} 的逾期备案特批。")
+            return redirect("filings:exceptions")
+    page = Paginator(selectors.exceptions_in_scope(actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "filings/exceptions.html", {"form": form, "page": page})
+
+
+@login_required
+def late_missing(request):
+    actor = _actor(request, Role.BUREAU)
+    try:
+        year = int(request.GET.get("year") or today().year)
+    except ValueError:
+        year = today().year
+    result = selectors.late_and_missing(actor, year)
+    page = Paginator(result.missing, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "filings/late_missing.html",
+        {"result": result, "page": page, "year": year, "years": [y for y, _label in _years()]},
+    )
+
+
+def _years():
+    from filings.forms import year_choices
+
+    return year_choices()
+
+
+# ---------------------------------------------------------------------------------------------
+# attendance of a class of an accepted plan
+
+
+@login_required
+def attendance(request, item_id: int):
+    actor = _actor(request, *PLAN_FILERS, Role.BUREAU)
+    item: PlanItem = selectors.get_plan_item(actor, item_id)
+    own = actor.organisation is not None and item.plan.filer_id == actor.organisation.pk
+    form = UploadForm(request.POST or None, request.FILES or None)
+    report = result = None
+    status = 200
+    if request.method == "POST":
+        if not own:
+            raise Forbidden("只有培训计划的申报单位（基地）可以报送到课名单。")
+        if form.is_valid():
+            try:
+                result = services.upload_attendance(actor, item.pk, form.cleaned_data["file"])
+            except (NotFound, Forbidden):
+                raise
+            except services.RowErrors as exc:
+                report, status = exc, 422
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+                status = 422
+            else:
+                messages.success(
+                    request,
+                    f"名单 {result.rows} 人：新计入 {result.credited} 人，"
+                    f"此前已计入（未重复计入） {result.duplicates} 人。",
+                )
+                return redirect("filings:attendance", item_id=item.pk)
+    uploads = selectors.attendance_uploads(actor, item.pk)[:50]
+    return render(
+        request,
+        "filings/attendance.html",
+        {"item": item, "plan": item.plan, "form": form, "report": report, "uploads": uploads, "own": own},
+        status=status,
+    )
+
+
+@login_required
+def attendance_index(request):
+    """The classes of the actor's accepted plans, to pick one and upload its attendance."""
+    from django.db.models import Count
+
+    actor = _actor(request, *PLAN_FILERS)
+    items = (
+        PlanItem.objects.filter(plan__filer=actor.organisation, plan__state=FilingState.ACCEPTED)
+        .select_related("plan")
+        .annotate(upload_count=Count("attendance_uploads"))
+        .order_by("-plan__year", "plan_id", "seq")
+    )
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "filings/attendance_index.html", {"page": page})
