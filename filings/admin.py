@@ -1,0 +1,87 @@
+"""Filings in the bureau admin: read-only views cut to the bureau's region. Every change goes
+through the filings pages/API (services: validated, audited), never through the admin."""
+
+from django.contrib import admin
+
+from core.admin import BureauModelAdmin
+from filings.models import (
+    AttendanceUpload,
+    FilingException,
+    PlanItem,
+    PlatformCredential,
+    PlatformFiling,
+    TrainingPlan,
+)
+
+
+class ReadOnlyAdmin(BureauModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PlanItemInline(admin.TabularInline):
+    model = PlanItem
+    extra = 0
+    can_delete = False
+    fields = ["seq", "project", "audience", "starts_on", "hours", "mode", "venue", "category"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TrainingPlan)
+class TrainingPlanAdmin(ReadOnlyAdmin):
+    region_field = "filer__region"
+    list_display = ["year", "filer", "state", "declared_on", "submitted_at", "late_exception", "decided_at"]
+    list_filter = ["year", "state"]
+    search_fields = ["filer__name"]
+    list_select_related = ["filer", "late_exception"]
+    inlines = [PlanItemInline]
+
+
+@admin.register(PlatformFiling)
+class PlatformFilingAdmin(ReadOnlyAdmin):
+    region_field = "filer__region"
+    list_display = ["year", "site_name", "filer", "domain", "offers_public", "offers_professional", "state"]
+    list_filter = ["year", "state", "offers_public", "offers_professional"]
+    search_fields = ["site_name", "domain", "filer__name"]
+    list_select_related = ["filer"]
+
+
+@admin.register(PlatformCredential)
+class PlatformCredentialAdmin(ReadOnlyAdmin):
+    region_field = "filing__filer__region"
+    list_display = ["platform", "year", "key_prefix", "created_at", "revoked_at"]
+    list_filter = ["year"]
+    exclude = ["key_hash"]
+    list_select_related = ["platform"]
+
+
+@admin.register(FilingException)
+class FilingExceptionAdmin(ReadOnlyAdmin):
+    region_field = "organisation__region"
+    list_display = ["organisation", "year", "kind", "reason", "granted_by", "granted_at"]
+    list_filter = ["year", "kind"]
+    search_fields = ["organisation__name", "reason"]
+
+
+@admin.register(AttendanceUpload)
+class AttendanceUploadAdmin(ReadOnlyAdmin):
+    region_field = "plan_item__plan__filer__region"
+    list_display = [
+        "plan_item",
+        "file_name",
+        "row_count",
+        "credited",
+        "duplicates",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_select_related = ["plan_item", "uploaded_by"]
