@@ -21,3 +21,18 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReminderRun(models.Model):
+    """One sending of a reminder round, so that a beat firing twice does not remind twice."""
+
+    key = models.CharField(_("提醒批次"), max_length=80, unique=True)
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("接收人数"), default=0)
+
+    class Meta:
+        verbose_name = _("提醒批次")
+        verbose_name_plural = _("提醒批次")
+
+    def __str__(self):
+        return f"{self.key} ({self.recipients})"

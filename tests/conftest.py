@@ -19,8 +19,10 @@ def _reference_data(request):
     if "django_db_setup" not in request.fixturenames:
         return
     flushing = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-    if flushing and not Region.objects.exists():
-        load_reference_data()
+    if flushing:
+        request.getfixturevalue("transactional_db")
+        if not Region.objects.exists():
+            load_reference_data()
 
 
 @pytest.fixture
