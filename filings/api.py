@@ -417,12 +417,9 @@ def create_plan(request, payload: PlanIn):
     return Status(201, _plan(selectors.get_plan(actor, plan.pk)))
 
 
-@router.get("filings/plans/template.xlsx", summary="培训计划申报表导入模板（空白）")
-def plan_template(request, year: int | None = None):
-    from policy.selectors import today
-
+@router.get("filings/plans/template/{year}", summary="培训计划申报表导入模板（空白 .xlsx）")
+def plan_template(request, year: int):
     _staff(request)
-    year = year or today().year
     content = exports.plan_template_xlsx(year)
     return _download(content, exports.XLSX, f"{year}年度培训计划申报表-导入模板.xlsx")
 

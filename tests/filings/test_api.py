@@ -377,7 +377,7 @@ def test_plan_import_reports_every_bad_row_and_writes_nothing(world, api_as):
 def test_template_and_exports_download(world, api_as):
     plan = factories.accepted_plan(world)
     unit = api_as(world.unit_user)
-    r = unit.get("filings/plans/template.xlsx", year=2025)
+    r = unit.get("filings/plans/template/2025")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     for fmt, magic in (("docx", b"PK"), ("xlsx", b"PK"), ("pdf", b"%PDF")):
         r = unit.get(f"filings/plans/{plan.pk}/export", format=fmt)
