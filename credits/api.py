@@ -717,6 +717,11 @@ class CompletionIn(Schema):
     completed_on: Any = Field(
         None, description="完成日期 YYYY-MM-DD", json_schema_extra={"type": "string", "format": "date"}
     )
+    started_on: Any = Field(
+        None,
+        description="可选：开始学习日期，学时不超过（起止天数 × 每日学时上限）；缺省为完成日期",
+        json_schema_extra={"type": "string", "format": "date"},
+    )
 
 
 class CompletionsIn(Schema):

@@ -884,7 +884,12 @@ def receive_platform_completions(credential: PlatformCredential, items: list[Map
             elif rules.year_is_closed(policy, now):
                 reason = rules.year_closed_message(policy)
             else:
-                reason = rules.hours_problem(item.get("hours"), 1, policy)
+                # A course may span days: the optional started_on widens the daily ceiling.
+                started = rules.parse_date(item.get("started_on")) if item.get("started_on") else day
+                if started is None or started > day:
+                    reason = _("开始日期：格式应为 YYYY-MM-DD，且不能晚于完成日期。")
+                else:
+                    reason = rules.hours_problem(item.get("hours"), (day - started).days + 1, policy)
             if reason is None:
                 key = (day.year, category)
                 if key not in offers:

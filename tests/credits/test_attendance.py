@@ -31,7 +31,9 @@ def test_attendance_is_credited_once_per_person_and_class(world):
     assert selectors.progress(person_actor(world.person), 2026).professional_hours == Decimal("24")
 
     # The same sheet again (and a person twice in one sheet): duplicates, nothing counted twice.
-    again = services.credit_attendance(base, item, [(world.person, Decimal("24")), (third.pk, 12), (third, 12)])
+    again = services.credit_attendance(
+        base, item, [(world.person, Decimal("24")), (third.pk, 12), (third, 12)]
+    )
     assert again.credited == []
     assert sorted(p.pk for p in again.duplicates) == sorted([world.person.pk, third.pk, third.pk])
     assert HourRecord.objects.filter(plan_item=item).count() == 2
@@ -79,7 +81,11 @@ def test_only_the_filer_reports_its_classes(world):
 
 def test_bad_hours_name_the_row_and_nothing_is_written(world):
     item = plan_item(world.base, hours="24")
-    rows = [(world.person, Decimal("8")), (world.other_person, Decimal("25")), (world.person, Decimal("1.25"))]
+    rows = [
+        (world.person, Decimal("8")),
+        (world.other_person, Decimal("25")),
+        (world.person, Decimal("1.25")),
+    ]
     with pytest.raises(DomainError) as exc:
         services.credit_attendance(actor(world.base_user), item, rows)
     assert [e["field"] for e in exc.value.errors] == ["rows.1.hours", "rows.2.hours"]

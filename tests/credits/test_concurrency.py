@@ -1,0 +1,142 @@
+"""Exactly-once under real concurrency (PostgreSQL: row locks and unique indexes decide)."""
+
+import random
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from credits import ledger, services
+from credits.models import HourRecord, PlatformCompletion, Review
+from tests import factories
+from tests.credits.helpers import actor, declare, person_actor, plan_item, platform_token
+
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL for real concurrency"),
+    pytest.mark.usefixtures("transactional_db"),
+]
+
+
+def run_together(n, work):
+    """Run work(i) in n threads released at the same instant; return results (or exceptions)."""
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def target(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # collected and asserted by the test
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def _items(people, count):
+    return [
+        {
+            "external_id": f"course-{i}",
+            "id_number": people[i % len(people)].reveal_id_number(),
+            "name": people[i % len(people)].name,
+            "course": f"课程{i}",
+            "category": "public" if i % 3 else "professional",
+            "hours": 1.5,
+            "completed_on": "2026-11-10",
+        }
+        for i in range(count)
+    ]
+
+
+def _push(token, items):
+    response = Client().post(
+        "/api/v1/platform/completions",
+        {"items": items},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_sixteen_identical_batches_at_once_are_credited_once(world):
+    token = platform_token(world)
+    people = [world.person, world.other_person] + [
+        factories.person(world.unit, name=f"学员{i}") for i in range(6)
+    ]
+    items = _items(people, 200)
+    results = run_together(16, lambda i: _push(token, items))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    accepted = [e for r in results for e in r["accepted"]]
+    assert sorted(accepted) == sorted(i["external_id"] for i in items)  # each one exactly once
+    for r in results:
+        assert sorted(r["accepted"] + r["duplicates"]) == sorted(i["external_id"] for i in items)
+        assert r["rejected"] == []
+    assert PlatformCompletion.objects.count() == 200
+    assert HourRecord.objects.count() == 200
+    assert ledger.summary_mismatches() == []
+    total = sum(
+        ledger.recompute_summary(p.pk, 2026).public_hours
+        + ledger.recompute_summary(p.pk, 2026).professional_hours
+        for p in people
+    )
+    assert total == Decimal("300.0")
+
+
+def test_overlapping_batches_in_different_orders_neither_deadlock_nor_double_count(world):
+    token = platform_token(world)
+    people = [factories.person(world.unit, name=f"学员{i}") for i in range(10)]
+    items = _items(people, 300)
+
+    def work(i):
+        batch = random.Random(i).sample(items, 150)
+        return _push(token, batch)
+
+    results = run_together(12, work)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    accepted = [e for r in results for e in r["accepted"]]
+    assert len(accepted) == len(set(accepted)) == PlatformCompletion.objects.count()
+    assert HourRecord.objects.count() == len(accepted)
+    assert ledger.summary_mismatches() == []
+
+
+def test_concurrent_attendance_reports_of_one_class_credit_each_person_once(world):
+    item = plan_item(world.base, hours="8")
+    people = [factories.person(world.unit, name=f"学员{i}") for i in range(20)]
+    rows = [(p, Decimal("8")) for p in people]
+    base = actor(world.base_user)
+    results = run_together(4, lambda i: services.credit_attendance(base, item, rows))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    credited = [p.pk for r in results for p in r.credited]
+    assert sorted(credited) == sorted(p.pk for p in people)
+    assert HourRecord.objects.filter(plan_item=item).count() == 20
+    assert ledger.summary_mismatches() == []
+
+
+def test_a_double_submit_opens_one_review(world):
+    declaration = declare(world.person, submit=False)
+    who = person_actor(world.person)
+    results = run_together(6, lambda i: services.submit_declaration(who, declaration.pk))
+    assert sum(1 for r in results if not isinstance(r, Exception)) == 1
+    assert all(isinstance(r, services.Conflict) for r in results if isinstance(r, Exception))
+    assert Review.objects.filter(declaration=declaration).count() == 1
+    assert HourRecord.objects.filter(declaration=declaration).count() == 1
+    assert ledger.summary_mismatches() == []
+
+
+def test_two_reviewers_deciding_at_once_decide_once(world):
+    declaration = declare(world.person)
+    second = factories.staff("unit", world.unit)
+    reviewers = [actor(world.unit_user), actor(second)]
+    results = run_together(2, lambda i: services.review_declaration(reviewers[i], declaration.pk, "approve"))
+    assert sum(1 for r in results if not isinstance(r, Exception)) == 1
+    assert Review.objects.filter(declaration=declaration, level="authority").count() == 1

@@ -1,0 +1,106 @@
+"""Each level has until the 5th working day after the declaration reached it (official calendar)."""
+
+import datetime as dt
+
+import pytest
+
+from core.actors import SYSTEM
+from credits import services
+from credits.models import Review
+from policy.models import PolicyYear
+from policy.services import enter_calendar_year
+from tests.credits.helpers import actor, declare
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def _unit_review(declaration):
+    return Review.objects.get(declaration=declaration, level="unit")
+
+
+@pytest.mark.parametrize(
+    ("arrival", "due"),
+    [
+        # National Day 2025: 1–8 Oct off, Saturday 11 Oct a make-up working day.
+        ((2025, 9, 30, 16, 0), D(2025, 10, 14)),
+        # The arrival day is never counted, even at 00:00:01.
+        ((2025, 9, 30, 0, 0, 1), D(2025, 10, 14)),
+        # Arriving on a holiday: the clock starts with the first working day after it
+        # (9, 10, Saturday 11, 13, 14 Oct).
+        ((2025, 10, 3, 9, 0), D(2025, 10, 14)),
+        # Sunday 28 Sep 2025 is a make-up working day and counts.
+        ((2025, 9, 26, 9, 0), D(2025, 10, 10)),
+    ],
+)
+def test_due_dates_across_national_day_2025(clock, world, arrival, due):
+    clock.set(*arrival)
+    declaration = declare(world.person, started_on=D(2025, 9, 1), ended_on=D(2025, 9, 2))
+    review = _unit_review(declaration)
+    assert review.due_on == due
+    assert review.due_provisional is False
+
+
+@pytest.mark.parametrize(
+    ("arrival", "due"),
+    [
+        # Spring Festival 2026: 15–23 Feb off; Saturdays 14 Feb and 28 Feb are working days.
+        ((2026, 2, 12, 10, 0), D(2026, 2, 26)),
+        ((2026, 2, 13, 10, 0), D(2026, 2, 27)),
+        ((2026, 2, 24, 10, 0), D(2026, 3, 2)),
+    ],
+)
+def test_due_dates_across_spring_festival_2026(clock, world, arrival, due):
+    clock.set(*arrival)
+    declaration = declare(world.person, started_on=D(2026, 2, 2), ended_on=D(2026, 2, 3))
+    assert _unit_review(declaration).due_on == due
+
+
+def test_the_authority_level_gets_its_own_clock_from_the_unit_approval(clock, world):
+    clock.set(2026, 2, 10, 9, 0)
+    declaration = declare(world.person, started_on=D(2026, 2, 2), ended_on=D(2026, 2, 3))
+    clock.set(2026, 2, 13, 17, 0)  # Friday before the Spring Festival
+    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
+    authority = Review.objects.get(declaration=declaration, level="authority")
+    # Sat 14 (working), 24, 25, 26, 27 Feb.
+    assert authority.due_on == D(2026, 2, 27)
+
+
+def test_the_time_limit_is_the_policy_value_of_the_declarations_year(clock, world):
+    PolicyYear.objects.filter(year=2026).update(review_sla_working_days=3)
+    declaration = declare(world.person)  # Monday 16 Nov 2026
+    assert _unit_review(declaration).due_on == D(2026, 11, 19)
+
+
+def test_a_due_date_in_a_year_not_yet_entered_is_provisional_then_recomputed(
+    clock, world, api_as, django_capture_on_commit_callbacks
+):
+    clock.set(2026, 12, 28, 10, 0)
+    declaration = declare(world.person, started_on=D(2026, 12, 21), ended_on=D(2026, 12, 22))
+    review = _unit_review(declaration)
+    # 29, 30, 31 Dec (official), then Fri 1 Jan and Mon 4 Jan 2027 taken Monday–Friday.
+    assert (review.due_on, review.due_provisional) == (D(2027, 1, 4), True)
+    body = api_as(world.person.user).get(f"declarations/{declaration.pk}").json()
+    assert body["due_on"] == "2027-01-04" and body["due_provisional"] is True
+
+    # The bureau enters 2027 (1 Jan a holiday): calendar_year_entered is sent on commit, and
+    # the (eager) task gives the open review its official date.
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_calendar_year(SYSTEM, 2027, holidays=[D(2027, 1, 1)], make_up_days=[])
+    review.refresh_from_db()
+    assert (review.due_on, review.due_provisional) == (D(2027, 1, 5), False)
+
+
+def test_decided_reviews_keep_their_dates_when_a_year_is_entered(
+    clock, world, django_capture_on_commit_callbacks
+):
+    clock.set(2026, 12, 28, 10, 0)
+    declaration = declare(world.person, started_on=D(2026, 12, 21), ended_on=D(2026, 12, 22))
+    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
+    decided = _unit_review(declaration)
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_calendar_year(SYSTEM, 2027, holidays=[D(2027, 1, 1)], make_up_days=[])
+    decided.refresh_from_db()
+    assert (decided.due_on, decided.due_provisional) == (D(2027, 1, 4), True)
+    authority = Review.objects.get(declaration=declaration, level="authority")
+    assert (authority.due_on, authority.due_provisional) == (D(2027, 1, 5), False)
