@@ -68,7 +68,7 @@ class DeclarationForm(forms.Form):
     category = forms.ChoiceField(
         label=_("科目类别"),
         choices=Category.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={**_required(_("科目类别")), "invalid_choice": _("科目类别：请从列表中选择。")},
     )
     method = forms.ChoiceField(
@@ -179,7 +179,7 @@ class ReadinessForm(forms.Form):
         label=_("核验年度"),
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, year_choices=(), **kwargs):

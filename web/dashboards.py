@@ -10,6 +10,7 @@ from credits import selectors as credit_selectors
 from filings.models import FilingState, PlatformFiling, TrainingPlan
 from organisations import selectors as org_selectors
 from policy import selectors as policy_selectors
+from reports import selectors as report_selectors
 from web import selectors as web_selectors
 
 
@@ -69,6 +70,10 @@ def authority(actor: Actor) -> dict:
         "timeliness": timeliness[:10],
         "unit_count": len(timeliness),
         "units_overdue": sum(1 for t in timeliness if t.overdue),
+        "compliance": sorted(
+            credit_selectors.compliance_by_unit(actor, year),
+            key=lambda u: (u.compliant / u.members if u.members else 1, u.unit.name),
+        )[:10],
     }
 
 
@@ -103,6 +108,7 @@ def bureau(actor: Actor) -> dict:
         ).count(),
         "unit_count": org_selectors.units_in_scope(actor).count(),
         "person_count": account_selectors.persons_in_scope(actor).distinct().count(),
+        "overview": report_selectors.overview(actor, today.year),
     }
 
 

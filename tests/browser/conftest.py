@@ -40,6 +40,28 @@ def browser():
         chromium.close()
 
 
+def certificate_pdf(title: str = "结业证书") -> bytes:
+    """A real one-page PDF with Chinese text (reportlab's built-in CID font needs no file)."""
+    import io
+
+    from reportlab.lib.pagesizes import A5, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=landscape(A5))
+    page.setFont("STSong-Light", 28)
+    page.drawCentredString(298, 300, title)
+    page.setFont("STSong-Light", 14)
+    page.drawCentredString(298, 240, "兹证明 学员 参加桥梁检测实践，共计 16 学时。")
+    page.drawCentredString(298, 200, "三门峡市建筑设计研究院  2026年11月3日")
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
 class Site:
     """A browser page on the live server, with the few steps every journey repeats."""
 

@@ -4,6 +4,7 @@ import pytest
 
 from tests import factories
 from tests.browser.conftest import PHONE
+from tests.credits.helpers import declare
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +31,23 @@ def test_each_role_home(site, world):
         "bureau": world.bureau_user,
     }
     factories.person(world.unit, confirmed=False, name="王待确认")
+    declare(world.person)
+    declare(world.person, title="服务基层技术指导", method="grassroots", hours="8", category="public")
+    extra_pages = {
+        "unit": [("/hours/reviews/", "unit-review-queue"), ("/hours/compliance/", "unit-compliance")],
+        "authority": [("/hours/timeliness/", "authority-timeliness")],
+        "bureau": [("/bureau/calendar/", "bureau-calendar"), ("/bureau/policy/", "bureau-policy")],
+        "person": [("/hours/me/declarations/", "person-declarations")],
+    }
     for role, user in users.items():
         s = site()
         s.login(user.username, factories.PASSWORD)
         assert s.page.url.endswith("/dashboard/"), role
         assert s.page.get_by_test_id("whoami").is_visible()
         s.screenshot(f"home-{role}")
+        for path, name in extra_pages.get(role, []):
+            assert s.go(path).status == 200, path
+            s.screenshot(name)
         s.close()
     phone = site(PHONE)
     phone.login(world.person.user.username, factories.PASSWORD)

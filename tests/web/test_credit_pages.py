@@ -217,3 +217,51 @@ def test_reviewer_pages_are_for_reviewers(world):
     assert person.get("/hours/compliance/").status_code == 403
     assert client_for(world.unit_user).get("/hours/me/declarations/new/").status_code == 403
     assert HourRecord.objects.count() == 0
+
+
+def test_bureau_overview_shows_compliance_by_region_and_reviews(world):
+    declare(world.person)
+    html = client_for(world.bureau_user).get("/dashboard/").content.decode()
+    assert 'data-testid="overview"' in html
+    assert "达标 0 / 2 人" in html  # 张三 and 李四, both confirmed, both short
+    assert "湖滨区" in html
+    assert "待单位审核" in html and "条审核已超期" in html
+
+
+def test_authority_home_shows_units_compliance(world):
+    html = client_for(world.authority_user).get("/dashboard/").content.decode()
+    assert 'data-testid="unit-bars"' in html and world.unit.name in html
+    assert world.other_unit.name not in html
+
+
+def test_no_page_shows_a_full_id_number(world):
+    """Every page of every role, with data on it: only masked numbers."""
+    d = declare(world.person)
+    secret = world.person.reveal_id_number()
+    pages = {
+        world.person.user: [
+            "/dashboard/",
+            "/hours/me/hours/",
+            "/hours/me/history/",
+            "/hours/me/declarations/",
+            f"/hours/me/declarations/{d.pk}/",
+        ],
+        world.unit_user: [
+            "/dashboard/",
+            "/unit/members/?state=confirmed",
+            "/hours/reviews/",
+            f"/hours/reviews/{d.pk}/",
+            "/hours/compliance/",
+            f"/hours/people/{world.person.pk}/",
+            f"/accounts/people/{world.person.pk}/reset-password/",
+        ],
+        world.authority_user: ["/dashboard/", "/hours/reviews/?state=all", "/hours/compliance/"],
+        world.bureau_user: ["/dashboard/", "/bureau/people/?q=张三", "/hours/compliance/"],
+    }
+    for user, urls in pages.items():
+        client = client_for(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            assert secret not in html, url
