@@ -58,9 +58,6 @@ class ProgressOut(Schema):
 
 
 def _progress_out(p: selectors.Progress) -> ProgressOut:
-    from credits import rules
-
-    policy = rules.policy_for(p.year)
     return ProgressOut(
         year=p.year,
         public_hours=_hours(p.public_hours),
@@ -78,8 +75,8 @@ def _progress_out(p: selectors.Progress) -> ProgressOut:
             public=_hours(p.short_public),
             professional=_hours(p.short_professional),
         ),
-        year_closed=bool(policy and rules.year_is_closed(policy)),
-        declaration_deadline=policy.declaration_deadline if policy else None,
+        year_closed=p.year_closed,
+        declaration_deadline=p.declaration_deadline,
     )
 
 

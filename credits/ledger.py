@@ -3,8 +3,8 @@
 Each change adjusts the person's YearSummary inside the caller's transaction, so that the
 summary always equals the sum of the records (tests/credits check this invariant).
 
-Concurrency: summary rows are created and locked in (person_id, year) order, so concurrent
-transactions touching overlapping people queue behind each other instead of deadlocking.
+Concurrency: summary rows are created or locked by one upsert in (person_id, year) order, so
+concurrent transactions touching overlapping people queue behind each other, never in a circle.
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.utils import timezone
 
 from credits.models import HourRecord, RecordState, YearSummary
 from filings.models import Category
 
 ZERO = Decimal(0)
-# Above this many summaries, PostgreSQL gets one UPDATE … FROM (VALUES …) instead of one each.
-_BULK_UPDATE_THRESHOLD = 8
 
 
 def _contribution(record: HourRecord, state: str) -> tuple[Decimal, Decimal, Decimal]:
@@ -35,46 +33,40 @@ def _contribution(record: HourRecord, state: str) -> tuple[Decimal, Decimal, Dec
 
 
 def _apply(deltas: dict[tuple[int, int], list[Decimal]]) -> None:
-    deltas = {k: v for k, v in sorted(deltas.items()) if any(v)}
-    if not deltas:
-        return
-    # Sorted so that concurrent transactions insert and lock summary rows in the same order.
-    YearSummary.objects.bulk_create(
-        [YearSummary(person_id=p, year=y) for p, y in deltas], ignore_conflicts=True, batch_size=1000
-    )
-    if connection.vendor == "postgresql" and len(deltas) > _BULK_UPDATE_THRESHOLD:
-        _apply_postgresql(deltas)
-        return
-    for (person_id, year), (public, professional, pending) in deltas.items():
-        YearSummary.objects.filter(person_id=person_id, year=year).update(
-            public_hours=F("public_hours") + public,
-            professional_hours=F("professional_hours") + professional,
-            pending_hours=F("pending_hours") + pending,
-        )
+    """Add the deltas to the summaries: one INSERT … ON CONFLICT DO UPDATE per 500 rows
+    (PostgreSQL and SQLite), rows in (person_id, year) order.
 
-
-def _apply_postgresql(deltas: dict[tuple[int, int], list[Decimal]]) -> None:
-    """Lock the rows in key order, then add every delta in one statement."""
-    table = YearSummary._meta.db_table
-    keys = list(deltas)
-    for start in range(0, len(keys), 1000):
-        chunk = keys[start : start + 1000]
-        pairs = ", ".join(["(%s, %s)"] * len(chunk))
-        flat = [v for key in chunk for v in key]
-        values = ", ".join(["(%s::bigint, %s::int, %s::numeric, %s::numeric, %s::numeric)"] * len(chunk))
-        params = [v for key in chunk for v in (*key, *deltas[key])]
-        with connection.cursor() as cursor:
+    Creating a missing summary and locking an existing one happen in the same statement, row
+    by row in key order, so concurrent transactions always meet on summary rows in the same
+    order and cannot deadlock on them."""
+    keys = sorted(k for k, v in deltas.items() if any(v))
+    if not keys:
+        return
+    ops = connection.ops
+    table = ops.quote_name(YearSummary._meta.db_table)
+    now = ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            params = []
+            for person_id, year in chunk:
+                public, professional, pending = deltas[(person_id, year)]
+                params += [
+                    person_id,
+                    year,
+                    ops.adapt_decimalfield_value(public, 7, 1),
+                    ops.adapt_decimalfield_value(professional, 7, 1),
+                    ops.adapt_decimalfield_value(pending, 7, 1),
+                    now,
+                ]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
             cursor.execute(
-                f"SELECT id FROM {table} WHERE (person_id, year) IN ({pairs}) "
-                "ORDER BY person_id, year FOR UPDATE",
-                flat,
-            )
-            cursor.execute(
-                f"UPDATE {table} AS s SET public_hours = s.public_hours + v.pu, "
-                "professional_hours = s.professional_hours + v.pr, "
-                "pending_hours = s.pending_hours + v.pe, updated_at = now() "
-                f"FROM (VALUES {values}) AS v(person_id, year, pu, pr, pe) "
-                "WHERE s.person_id = v.person_id AND s.year = v.year",
+                f"INSERT INTO {table} (person_id, year, public_hours, professional_hours, pending_hours, "
+                f"updated_at) VALUES {values} ON CONFLICT (person_id, year) DO UPDATE SET "
+                f"public_hours = {table}.public_hours + excluded.public_hours, "
+                f"professional_hours = {table}.professional_hours + excluded.professional_hours, "
+                f"pending_hours = {table}.pending_hours + excluded.pending_hours, "
+                "updated_at = excluded.updated_at",
                 params,
             )
 

@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -53,7 +54,7 @@ from credits.models import (
 from organisations.models import Organisation
 from organisations.selectors import organisations_in_scope, units_in_scope
 from policy import selectors as policy_selectors
-from policy.models import Requirement
+from policy.models import PolicyYear, Profession, Requirement, RequirementProfile
 from policy.selectors import SHANGHAI
 
 ZERO = Decimal(0)
@@ -88,6 +89,7 @@ class Progress:
     professional_hours: Decimal
     pending_hours: Decimal
     required: Required
+    declaration_deadline: dt.date | None = None
 
     @property
     def total_hours(self) -> Decimal:
@@ -113,26 +115,67 @@ class Progress:
             and self.total_hours >= self.required.total
         )
 
+    @property
+    def year_closed(self) -> bool:
+        return self.declaration_deadline is not None and policy_selectors.is_past(self.declaration_deadline)
 
-def _required(year: int, profile_id: int | None) -> Required:
-    try:
-        requirement = policy_selectors.requirement_for(year, profile_id)
-    except NotFound:
-        raise DomainError.field("year", _("年度：%(year)s 年度学时要求尚未设置。") % {"year": year}) from None
-    return Required(requirement.total_hours, requirement.public_hours, requirement.professional_hours)
+
+def _progress_sql(where: str) -> str:
+    """One statement for a progress read: the person, their summary row of the year, the
+    year's deadline and the requirement of their profile (else the default profile's)."""
+    t = {
+        m.__name__: m._meta.db_table
+        for m in (Person, YearSummary, PolicyYear, Requirement, RequirementProfile, Profession)
+    }
+    return (
+        "SELECT p.id, s.public_hours, s.professional_hours, s.pending_hours, y.declaration_deadline, "
+        "COALESCE(r.total_hours, d.total_hours), COALESCE(r.public_hours, d.public_hours), "
+        "COALESCE(r.professional_hours, d.professional_hours) "
+        f"FROM {t['Person']} p JOIN {t['Profession']} pr ON pr.id = p.profession_id "
+        f"LEFT JOIN {t['YearSummary']} s ON s.person_id = p.id AND s.year = %s "
+        f"LEFT JOIN {t['PolicyYear']} y ON y.year = %s "
+        f"LEFT JOIN {t['Requirement']} r ON r.policy_year_id = %s AND r.profile_id = pr.profile_id "
+        f"LEFT JOIN {t['Requirement']} d ON d.policy_year_id = %s AND d.profile_id = "
+        f"(SELECT id FROM {t['RequirementProfile']} WHERE is_default = %s) "
+        f"WHERE {where}"
+    )
+
+
+def _decimal(value) -> Decimal:
+    if value is None:
+        return ZERO
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+def _date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _progress(where: str, param: int, year: int) -> Progress:
+    with connection.cursor() as cursor:
+        cursor.execute(_progress_sql(where), [year, year, year, year, True, param])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound()
+    person_id, public, professional, pending, deadline, total_req, public_req, professional_req = row
+    if total_req is None:
+        raise DomainError.field("year", _("年度：%(year)s 年度学时要求尚未设置。") % {"year": year})
+    return Progress(
+        person_id=person_id,
+        year=year,
+        public_hours=_decimal(public),
+        professional_hours=_decimal(professional),
+        pending_hours=_decimal(pending),
+        required=Required(_decimal(total_req), _decimal(public_req), _decimal(professional_req)),
+        declaration_deadline=_date(deadline),
+    )
 
 
 def progress_of(person: Person, year: int) -> Progress:
     """No scope check: callers have already resolved `person` through a scoped selector."""
-    row = (
-        YearSummary.objects.filter(person_id=person.pk, year=year)
-        .values_list("public_hours", "professional_hours", "pending_hours")
-        .first()
-    )
-    public, professional, pending = row or (ZERO, ZERO, ZERO)
-    return Progress(
-        person.pk, year, public, professional, pending, _required(year, person.profession.profile_id)
-    )
+    return _progress("p.id = %s", person.pk, year)
 
 
 def own_person(actor: Actor) -> Person:
@@ -145,8 +188,10 @@ def own_person(actor: Actor) -> Person:
 
 
 def progress(actor: Actor, year: int | None = None) -> Progress:
-    """The acting person's progress in `year` (default: this year) — one indexed summary row."""
-    return progress_of(own_person(actor), year or _current_year())
+    """The acting person's progress in `year` (default: this year): one indexed statement."""
+    if not actor.is_role(Role.PERSON) or actor.user is None:
+        raise Forbidden(_("只有专业技术人员本人可以查看。"))
+    return _progress("p.user_id = %s", actor.user.pk, year or _current_year())
 
 
 def person_progress(actor: Actor, person_id: int, year: int | None = None) -> Progress:

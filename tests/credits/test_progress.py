@@ -130,7 +130,7 @@ def test_the_accounting_profile_has_its_own_requirement(world):
 def test_progress_is_one_summary_row_read(world, django_assert_max_num_queries):
     credit(world.person, "public", 30)
     who = person_actor(world.person)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(1):
         selectors.progress(who, 2026)
 
 

@@ -1,0 +1,653 @@
+#!/usr/bin/env python
+"""Province-scale benchmark of credit hours on PostgreSQL.
+
+1. Builds (or reuses) a database of --people people (default 200,000) with --records hour
+   records (default 2,000,000) and their platform completions, loaded with COPY; the yearly
+   summaries are then computed from the records in one statement, so they agree with them.
+2. Starts gunicorn on that database (or targets --url).
+3. Measures learning-platform pushes (POST platform/completions, batches of 1,000, several
+   platforms' senders at once): items per second, and again for a re-sent (duplicate) load.
+4. Measures GET me/progress under concurrent load from several processes: p50 / p99 latency
+   and requests per second.
+
+    .venv/bin/python bench/progress.py                     # build ce_bench if needed, run
+    .venv/bin/python bench/progress.py --rebuild           # drop and rebuild the data
+    .venv/bin/python bench/progress.py --people 20000 --records 200000   # a quick look
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ce_bench).
+The database is dropped and created only with --rebuild or when it does not exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ce_bench"
+BENCH_ENV = {
+    "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+    "FIELD_ENCRYPTION_KEY": "cnaHvllMvY0YnZ_NGJNVRiAe3dfTE6S6DricnZFGKCI=",
+    "ID_LOOKUP_KEY": "bench-id-lookup-key",
+    "DEBUG": "0",
+    "CE_DEMO": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "LOG_LEVEL": "WARNING",
+    "DB_CONN_MAX_AGE": "600",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+}
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国玉兰志强红梅海燕晓东建华"
+TOKENS = 5000  # people who get an API token for the progress load
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# identity of the i-th synthetic person (recomputable by any process)
+
+
+def id_number(i: int) -> str:
+    from core import idnumber
+
+    birth = (dt.date(1960, 1, 1) + dt.timedelta(days=i % 15000)).strftime("%Y%m%d")
+    return idnumber.complete(f"411202{birth}{i // 15000 % 1000:03d}")
+
+
+def person_name(i: int) -> str:
+    return SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)] + GIVEN[(i // 131) % len(GIVEN)]
+
+
+def token_of(i: int) -> str:
+    return f"bench-person-token-{i:07d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# database
+
+
+def _admin_dsn(url: str) -> tuple[str, str]:
+    parsed = urlparse(url)
+    return parsed._replace(path="/postgres").geturl(), parsed.path.lstrip("/")
+
+
+def ensure_database(url: str, rebuild: bool) -> bool:
+    """Create the database if needed; returns True when it must be (re)loaded."""
+    import psycopg
+
+    admin, name = _admin_dsn(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and not rebuild:
+            return False
+        if exists:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
+            conn.execute(f'DROP DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return True
+
+
+def manage(url: str, *args: str) -> None:
+    env = {**os.environ, **BENCH_ENV, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def setup_django(url: str) -> None:
+    os.environ.update(BENCH_ENV)
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+
+
+def _setval(cursor, table: str) -> None:
+    cursor.execute(
+        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+    )
+
+
+def build(people: int, records: int) -> dict:
+    """Bulk-load people, memberships, completions, records and summaries with COPY."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from core import crypto
+    from core.actors import SYSTEM, Role
+    from filings.models import FilingState, PlatformFiling
+    from filings.services import accept_platform_filing
+    from organisations.models import Organisation, Region
+    from organisations.services import upsert_organisation
+    from policy.models import Profession
+
+    started = time.monotonic()
+    hubin = Region.objects.get(code="411202")
+    city = Region.objects.get(code="411200")
+    authority, _ = upsert_organisation(SYSTEM, Organisation.Kind.AUTHORITY, "基准测试主管部门", region=city)
+    Organisation.objects.bulk_create(
+        [
+            Organisation(
+                kind=Organisation.Kind.UNIT, name=f"基准测试单位{u:03d}", region=hubin, supervisor=authority
+            )
+            for u in range(200)
+        ],
+        ignore_conflicts=True,
+    )
+    units = list(Organisation.objects.filter(name__startswith="基准测试单位").values_list("id", flat=True))
+    engineering = Profession.objects.get(code="engineering").pk
+    accounting = Profession.objects.get(code="accounting").pk
+    base = Organisation.objects.get(kind=Organisation.Kind.BASE, name="三门峡市建筑业协会")
+    from accounts.services import create_staff_account
+
+    bureau_org = Organisation.objects.get(kind=Organisation.Kind.BUREAU, name="三门峡市人力资源和社会保障局")
+    bureau_user = create_staff_account(SYSTEM, "bench-bureau", "Bench2026pass", Role.BUREAU, bureau_org)
+
+    now = timezone.now()
+    connection.ensure_connection()
+    raw = connection.connection
+    cursor = connection.cursor()
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM accounts_user")
+    user0 = cursor.fetchone()[0] + 1
+
+    log(f"COPY {people:,} users, role assignments, people and memberships …")
+    with raw.cursor() as cur:
+        with cur.copy(
+            "COPY accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
+            "is_staff, is_active, date_joined, must_change_password) FROM STDIN"
+        ) as copy:
+            for i in range(people):
+                copy.write_row(
+                    (user0 + i, "!", False, f"bench{i:07d}", person_name(i), "", "", False, True, now, False)
+                )
+        with cur.copy("COPY accounts_roleassignment (user_id, role, created_at) FROM STDIN") as copy:
+            for i in range(people):
+                copy.write_row((user0 + i, Role.PERSON, now))
+        with cur.copy(
+            "COPY accounts_person (id, user_id, name, id_number_encrypted, id_number_hash, id_number_masked, "
+            "phone, profession_id, created_at) FROM STDIN"
+        ) as copy:
+            from core import idnumber
+
+            for i in range(people):
+                number = id_number(i)
+                copy.write_row(
+                    (
+                        i + 1,
+                        user0 + i,
+                        person_name(i),
+                        crypto.encrypt(number),
+                        crypto.lookup_hash(number),
+                        idnumber.mask(number),
+                        "13900000000",
+                        accounting if i % 20 == 0 else engineering,
+                        now,
+                    )
+                )
+        with cur.copy(
+            "COPY accounts_membership (person_id, unit_id, state, requested_at, reason) FROM STDIN"
+        ) as copy:
+            for i in range(people):
+                copy.write_row((i + 1, units[i % len(units)], "confirmed", now, ""))
+        with cur.copy(
+            "COPY accounts_apitoken (user_id, role, key_hash, created_at, expires_at) FROM STDIN"
+        ) as copy:
+            for i in range(min(TOKENS, people)):
+                copy.write_row(
+                    (user0 + i, Role.PERSON, crypto.token_hash(token_of(i)), now, now + dt.timedelta(days=30))
+                )
+    for table in ("accounts_user", "accounts_person"):
+        _setval(cursor, table)
+
+    log("an accepted learning platform for 2025 and 2026 …")
+    tokens = {}
+    for year in (2025, 2026):
+        filing = PlatformFiling.objects.create(
+            filer=base,
+            year=year,
+            state=FilingState.SUBMITTED,
+            created_by=bureau_user,
+            site_name="基准测试学习平台",
+            host_org=base.name,
+            icp_number="豫ICP备2026999999号",
+            domain="bench.example.cn",
+            url="https://bench.example.cn/",
+            offers_public=True,
+            offers_professional=True,
+            manager_name="测试",
+            manager_phone="03982850937",
+            tech_org="测试",
+        )
+        from core.actors import Actor
+
+        with transaction.atomic():
+            filing, token = accept_platform_filing(
+                Actor(user=bureau_user, role=Role.BUREAU, organisation=bureau_org), filing
+            )
+        tokens[year] = token
+    platform_id = filing.platform_id
+
+    log(f"COPY {records:,} hour records (80% from the platform, with their completions) …")
+    rng = random.Random(2026)
+    per_person = records / people
+    with raw.cursor() as cur:
+        with cur.copy(
+            "COPY credits_platformcompletion (id, platform_id, external_id, person_id, course, category, "
+            "hours, completed_on, received_at) FROM STDIN"
+        ) as completions:
+            made = 0
+            record_rows = []
+            for n in range(records):
+                person = int(n / per_person) + 1
+                year = 2025 if n % 2 else 2026
+                day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(0, 300))
+                category = "public" if rng.random() < 0.35 else "professional"
+                hours = rng.randrange(10, 80) / 10
+                if n % 5:
+                    made += 1
+                    completions.write_row(
+                        (made, platform_id, f"hist-{n}", person, "历史课程", category, hours, day, now)
+                    )
+                    record_rows.append((person, year, category, "online", hours, "platform", made, day))
+                else:
+                    record_rows.append((person, year, category, "training", hours, "attendance", None, day))
+        with cur.copy(
+            "COPY credits_hourrecord (person_id, year, category, method, hours, source, state, title, "
+            "organizer, completed_on, reason, completion_id, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for person, year, category, method, hours, source, completion, day in record_rows:
+                copy.write_row(
+                    (
+                        person,
+                        year,
+                        category,
+                        method,
+                        hours,
+                        source,
+                        "credited",
+                        "历史学习",
+                        "",
+                        day,
+                        "",
+                        completion,
+                        now,
+                        now,
+                    )
+                )
+    del record_rows
+    _setval(cursor, "credits_platformcompletion")
+    log("yearly summaries from the records (one INSERT … SELECT) and ANALYZE …")
+    cursor.execute(
+        """
+        INSERT INTO credits_yearsummary (person_id, year, public_hours, professional_hours, pending_hours, updated_at)
+        SELECT person_id, year,
+               COALESCE(SUM(hours) FILTER (WHERE state = 'credited' AND category = 'public'), 0),
+               COALESCE(SUM(hours) FILTER (WHERE state = 'credited' AND category = 'professional'), 0),
+               COALESCE(SUM(hours) FILTER (WHERE state = 'pending'), 0),
+               now()
+        FROM credits_hourrecord GROUP BY person_id, year
+        """
+    )
+    cursor.execute("ANALYZE")
+    cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+    size = cursor.fetchone()[0]
+    state = {"platform_tokens": tokens, "people": people, "records": records, "size": size}
+    cursor.execute("CREATE TABLE IF NOT EXISTS bench_state (doc jsonb)")
+    cursor.execute("DELETE FROM bench_state")
+    cursor.execute("INSERT INTO bench_state VALUES (%s)", [json.dumps(state)])
+    log(f"built in {time.monotonic() - started:.0f} s; database size {size}")
+    return state
+
+
+def counts() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        result = {}
+        for table in (
+            "accounts_person",
+            "credits_hourrecord",
+            "credits_yearsummary",
+            "credits_platformcompletion",
+        ):
+            cursor.execute(f"SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+            result[table] = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM accounts_person")
+        result["accounts_person"] = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM credits_hourrecord")
+        result["credits_hourrecord"] = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        result["size"] = cursor.fetchone()[0]
+    return result
+
+
+def saved_state() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT doc FROM bench_state")
+        row = cursor.fetchone()
+    doc = row[0]
+    return json.loads(doc) if isinstance(doc, str) else doc
+
+
+# ---------------------------------------------------------------------------------------------
+# the server
+
+
+def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    env = {**os.environ, **BENCH_ENV, "DATABASE_URL": url}
+    env.pop("REDIS_URL", None)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    import httpx
+
+    for _ in range(120):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    stop_server(process)
+    raise SystemExit("gunicorn did not answer /api/v1/health")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------------------------------------
+# load generators (plain processes with httpx; they never touch Django's database)
+
+
+def _push_worker(args) -> tuple[int, int, int, float]:
+    base, token, batches, people, seed, prefix = args
+    import httpx
+
+    rng = random.Random(seed)
+    accepted = duplicates = rejected = 0
+    started = time.perf_counter()
+    with httpx.Client(base_url=base, timeout=120, headers={"Authorization": f"Bearer {token}"}) as client:
+        for b in batches:
+            items = []
+            for k in range(1000):
+                i = rng.randrange(people)
+                items.append(
+                    {
+                        "external_id": f"{prefix}-{b}-{k}",
+                        "id_number": id_number(i),
+                        "name": person_name(i),
+                        "course": "基准测试课程",
+                        "category": "public" if k % 3 == 0 else "professional",
+                        "hours": 1.5,
+                        "completed_on": "2026-11-10",
+                    }
+                )
+            response = client.post("/api/v1/platform/completions", json={"items": items})
+            response.raise_for_status()
+            body = response.json()
+            accepted += len(body["accepted"])
+            duplicates += len(body["duplicates"])
+            rejected += len(body["rejected"])
+    return accepted, duplicates, rejected, time.perf_counter() - started
+
+
+def bench_pushes(base: str, token: str, people: int, batches: int, senders: int, prefix: str) -> dict:
+    plan = [list(range(s, batches, senders)) for s in range(senders)]
+    jobs = [(base, token, plan[s], people, s, prefix) for s in range(senders)]
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(senders) as pool:
+        results = pool.map(_push_worker, jobs)
+    elapsed = time.perf_counter() - started
+    accepted = sum(r[0] for r in results)
+    duplicates = sum(r[1] for r in results)
+    rejected = sum(r[2] for r in results)
+    items = batches * 1000
+    return {
+        "items": items,
+        "accepted": accepted,
+        "duplicates": duplicates,
+        "rejected": rejected,
+        "seconds": elapsed,
+        "items_per_s": items / elapsed,
+    }
+
+
+def _progress_worker(args) -> list[float]:
+    base, threads, seconds, warmup, tokens, seed = args
+    import httpx
+
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + warmup + seconds
+    measure_from = time.perf_counter() + warmup
+
+    def run(t):
+        rng = random.Random(seed * 1000 + t)
+        mine = []
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while (now := time.perf_counter()) < stop_at:
+                token = token_of(rng.randrange(tokens))
+                year = 2026 if rng.random() < 0.8 else 2025
+                begin = time.perf_counter()
+                response = client.get(
+                    "/api/v1/me/progress", params={"year": year}, headers={"Authorization": f"Bearer {token}"}
+                )
+                took = time.perf_counter() - begin
+                if response.status_code != 200:
+                    with lock:
+                        errors[0] += 1
+                elif now >= measure_from:
+                    mine.append(took)
+        with lock:
+            latencies.extend(mine)
+
+    pool = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return [*latencies, -float(errors[0])]
+
+
+def bench_progress(base: str, tokens: int, processes: int, threads: int, seconds: float) -> dict:
+    warmup = 3.0
+    jobs = [(base, threads, seconds, warmup, tokens, p) for p in range(processes)]
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        results = pool.map(_progress_worker, jobs)
+    errors = int(-sum(r[-1] for r in results))
+    latencies = sorted(x for r in results for x in r[:-1])
+    if not latencies:
+        raise SystemExit("no successful me/progress request")
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "concurrency": processes * threads,
+        "seconds": seconds,
+        "rps": len(latencies) / seconds,
+        "p50_ms": pct(50),
+        "p90_ms": pct(90),
+        "p99_ms": pct(99),
+        "mean_ms": statistics.fmean(latencies) * 1000,
+    }
+
+
+def check_progress_matches_records(base: str) -> str:
+    """One person's me/progress equals the sum of their credited records."""
+    import httpx
+    from django.db import connection
+
+    from django.db.models import Q, Sum
+
+    from credits.models import HourRecord
+
+    i = 17
+    body = httpx.get(
+        f"{base}/api/v1/me/progress",
+        params={"year": 2026},
+        headers={"Authorization": f"Bearer {token_of(i)}"},
+    ).json()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM accounts_person WHERE id_number_hash = %s", [_hash(id_number(i))])
+        person_id = cursor.fetchone()[0]
+    sums = HourRecord.objects.filter(person_id=person_id, year=2026, state="credited").aggregate(
+        public=Sum("hours", filter=Q(category="public")),
+        professional=Sum("hours", filter=Q(category="professional")),
+    )
+    public, professional = float(sums["public"] or 0), float(sums["professional"] or 0)
+    ok = abs(body["public_hours"] - public) < 1e-6 and abs(body["professional_hours"] - professional) < 1e-6
+    return f"person #{person_id} 2026: me/progress {body['public_hours']} + {body['professional_hours']} " + (
+        "= sum of their credited records" if ok else f"!= records {public} + {professional}"
+    )
+
+
+def _hash(number: str) -> str:
+    from core import crypto
+
+    return crypto.lookup_hash(number)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=200_000)
+    parser.add_argument("--records", type=int, default=2_000_000)
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the benchmark database")
+    parser.add_argument("--url", help="target a running server instead of starting gunicorn")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2)))
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--push-batches", type=int, default=60, help="batches of 1,000 items")
+    parser.add_argument("--push-senders", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=2, help="load-generating processes")
+    parser.add_argument("--client-threads", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+
+    log(f"database {db_url}")
+    fresh = ensure_database(db_url, args.rebuild)
+    if fresh:
+        log("migrate and load reference data …")
+        manage(db_url, "migrate", "--noinput", "-v", "0")
+        manage(db_url, "load_reference_data")
+    setup_django(db_url)
+    state = build(args.people, args.records) if fresh else saved_state()
+    sizes = counts()
+    log(
+        f"data: {sizes['accounts_person']:,} people, {sizes['credits_hourrecord']:,} hour records, "
+        f"{sizes['credits_yearsummary']:,} yearly summaries, database {sizes['size']}"
+    )
+    from django.db import connection
+
+    connection.close()
+
+    server = None
+    base = args.url
+    if not base:
+        log(f"starting gunicorn: {args.workers} workers × {args.threads} threads on port {args.port}")
+        server = start_server(db_url, args.port, args.workers, args.threads)
+        base = f"http://127.0.0.1:{args.port}"
+    try:
+        people = state["people"]
+        token = (
+            state["platform_tokens"]["2026"]
+            if "2026" in state["platform_tokens"]
+            else state["platform_tokens"][2026]
+        )
+        run = hashlib.sha1(str(time.time()).encode()).hexdigest()[:8]
+        log(f"platform pushes: {args.push_batches} batches × 1,000 items from {args.push_senders} senders …")
+        push = bench_pushes(base, token, people, args.push_batches, args.push_senders, f"push-{run}")
+        log("the same batches again (every item a duplicate) …")
+        again = bench_pushes(base, token, people, args.push_batches, args.push_senders, f"push-{run}")
+        log(
+            f"me/progress: {args.clients} processes × {args.client_threads} threads for {args.seconds:.0f} s …"
+        )
+        progress = bench_progress(base, min(TOKENS, people), args.clients, args.client_threads, args.seconds)
+        check = check_progress_matches_records(base)
+    finally:
+        if server:
+            stop_server(server)
+
+    cores = os.cpu_count()
+    print()
+    print("=" * 78)
+    print(f"bench/progress.py — PostgreSQL, {cores} CPU cores shared by server, database and load generators")
+    print(
+        f"  data            {sizes['accounts_person']:>10,} people   {sizes['credits_hourrecord']:>10,} hour records"
+    )
+    print(f"                  {sizes['credits_yearsummary']:>10,} yearly summaries, database {sizes['size']}")
+    if not args.url:
+        print(f"  server          gunicorn {args.workers} workers × {args.threads} threads (gthread)")
+    print(
+        f"  platform push   {push['items']:,} new items in {push['seconds']:.1f} s = {push['items_per_s']:,.0f} items/s "
+        f"(accepted {push['accepted']:,}, duplicates {push['duplicates']:,}, rejected {push['rejected']:,})"
+    )
+    print(
+        f"  re-sent push    {again['items']:,} items in {again['seconds']:.1f} s = {again['items_per_s']:,.0f} items/s "
+        f"(accepted {again['accepted']:,}, duplicates {again['duplicates']:,})"
+    )
+    print(
+        f"  me/progress     {progress['requests']:,} requests in {progress['seconds']:.0f} s at concurrency "
+        f"{progress['concurrency']}: {progress['rps']:,.0f} req/s"
+    )
+    print(
+        f"                  latency p50 {progress['p50_ms']:.1f} ms · p90 {progress['p90_ms']:.1f} ms · "
+        f"p99 {progress['p99_ms']:.1f} ms · mean {progress['mean_ms']:.1f} ms · errors {progress['errors']}"
+    )
+    print(f"  consistency     {check}")
+    print("=" * 78)
+
+
+if __name__ == "__main__":
+    main()
