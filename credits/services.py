@@ -98,12 +98,16 @@ def _own_declaration(actor: Actor, declaration_id: int, lock: bool = True) -> De
     return declaration
 
 
-def declaration_link(declaration_id: int) -> str:
-    """The person's page of a declaration, if the web app names one `credits:declaration_detail`."""
+def _link(name: str, *args) -> str:
     try:
-        return reverse("credits:declaration_detail", args=[declaration_id])
+        return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+def declaration_link(declaration_id: int) -> str:
+    """The person's page of a declaration (`credits:declaration_detail`), for notifications."""
+    return _link("credits:declaration_detail", declaration_id)
 
 
 def _notify_person(declaration: Declaration, title: str, body: str = "") -> None:
@@ -680,16 +684,19 @@ def notify_overdue_reviews(actor: Actor = SYSTEM) -> int:
         level = reviews[0].level
         role = Role.UNIT if level == Review.Level.UNIT else Role.AUTHORITY
         title = _("有 %(n)s 条学时申报审核已超期") % {"n": len(reviews)}
-        body = _("最早一条的审核期限为 %(due)s，请尽快审核（每级审核不超过 5 个工作日）。") % {
-            "due": reviews[0].due_on.isoformat()
+        policy = rules.policy_for(reviews[0].declaration.year)
+        body = _("最早一条的审核期限为 %(due)s，请尽快审核（每级审核不超过 %(n)s 个工作日）。") % {
+            "due": reviews[0].due_on.isoformat(),
+            "n": policy.review_sla_working_days if policy else 5,
         }
-        notify(_reviewer_user_ids(organisation_id, role), title, body)
+        notify(_reviewer_user_ids(organisation_id, role), title, body, _link("credits:review_queue"))
         if level == Review.Level.UNIT and reviews[0].organisation.supervisor_id:
             notify(
                 _reviewer_user_ids(reviews[0].organisation.supervisor_id, Role.AUTHORITY),
                 _("下级单位“%(unit)s”有 %(n)s 条学时审核超期")
                 % {"unit": reviews[0].organisation.name, "n": len(reviews)},
                 body,
+                _link("credits:timeliness"),
             )
     now = _now()
     Review.objects.filter(pk__in=[r.pk for r in overdue]).update(overdue_notified_at=now)
