@@ -1,6 +1,7 @@
 """Background jobs really travel through Redis to a Celery worker (the production path)."""
 
 import socket
+import uuid
 
 import pytest
 from celery import Celery
@@ -26,7 +27,13 @@ def redis_app(transactional_db):
         pytest.skip("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
     app = Celery("ce_platform_redis_test")
     app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(broker_url=REDIS, result_backend=REDIS, task_always_eager=False)
+    # A queue of its own, so that parallel test runs never take each other's tasks.
+    app.conf.update(
+        broker_url=REDIS,
+        result_backend=REDIS,
+        task_always_eager=False,
+        task_default_queue=f"ce-test-{uuid.uuid4().hex}",
+    )
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield app
 
