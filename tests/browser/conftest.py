@@ -30,14 +30,34 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+_RUNTIME: dict = {}
+
+
+def _chromium():
+    """One Playwright and one Chromium per test process, however many modules import the
+    `browser` fixture (a second sync Playwright in the same thread would fail)."""
+    if "browser" not in _RUNTIME:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _RUNTIME["playwright"] = playwright
+        _RUNTIME["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return _RUNTIME["browser"]
+
+
+def _stop_chromium():
+    chromium = _RUNTIME.pop("browser", None)
+    playwright = _RUNTIME.pop("playwright", None)
+    if chromium is not None:
+        chromium.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield _chromium()
+    _stop_chromium()
 
 
 def certificate_pdf(title: str = "结业证书") -> bytes:
@@ -81,12 +101,15 @@ class Site:
         self.go("/accounts/login/")
         self.page.get_by_label("账号或身份证号码").fill(username)
         self.page.get_by_label("密码").fill(password)
-        self.page.get_by_role("button", name="登录").click()
-        self.page.wait_for_load_state()
+        self.submit(self.page.get_by_role("button", name="登录"))
+
+    def submit(self, locator):
+        """Click something that loads a new page, and wait until that page is there."""
+        with self.page.expect_navigation():
+            locator.click()
 
     def logout(self):
-        self.page.get_by_role("button", name="退出").click()
-        self.page.wait_for_load_state()
+        self.submit(self.page.get_by_role("button", name="退出"))
 
     def screenshot(self, name: str, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

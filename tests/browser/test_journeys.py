@@ -31,13 +31,12 @@ def _fill_declaration(page, title="桥梁检测实践", hours="16"):
 def _decide(site, user, declaration_id, decision, comment=""):
     s = site()
     s.login(user.username, factories.PASSWORD)
-    s.page.get_by_role("link", name="学时审核").first.click()
-    s.page.locator(f'tr[data-declaration="{declaration_id}"]').get_by_role("link", name="审核").click()
+    s.submit(s.page.get_by_role("link", name="学时审核").first)
+    s.submit(s.page.locator(f'tr[data-declaration="{declaration_id}"]').get_by_role("link", name="审核"))
     s.page.get_by_label(decision, exact=True).check()
     if comment:
         s.page.get_by_label("审核意见").fill(comment)
-    s.page.get_by_role("button", name="提交审核结果").click()
-    s.page.wait_for_load_state()
+    s.submit(s.page.get_by_role("button", name="提交审核结果"))
     return s
 
 
@@ -46,7 +45,7 @@ def test_register_confirm_declare_two_approvals_progress(site, world):
     # 1. Registration through the management entrance.
     person = site()
     person.go("/")
-    person.page.get_by_role("link", name="首次参加：注册账号").click()
+    person.submit(person.page.get_by_role("link", name="首次参加：注册账号"))
     person.page.get_by_label("姓名").fill("赵六")
     person.page.get_by_label("身份证号码").fill(number)
     person.page.get_by_label("手机号码").fill("13912345678")
@@ -56,8 +55,7 @@ def test_register_confirm_declare_two_approvals_progress(site, world):
     person.page.get_by_label("密码", exact=True).fill(PASSWORD)
     person.page.get_by_label("确认密码").fill(PASSWORD)
     person.screenshot("register-form")
-    person.page.get_by_role("button", name="注册").click()
-    person.page.wait_for_load_state()
+    person.submit(person.page.get_by_role("button", name="注册"))
     assert "注册成功" in person.page.get_by_test_id("message").first.inner_text()
     assert "待单位确认" in person.page.get_by_test_id("membership").inner_text()
     registered = Person.objects.get(name="赵六")
@@ -66,10 +64,9 @@ def test_register_confirm_declare_two_approvals_progress(site, world):
     # 2. The unit confirms the member.
     unit = site()
     unit.login(world.unit_user.username, factories.PASSWORD)
-    unit.page.get_by_role("link", name="本单位人员", exact=True).click()
+    unit.submit(unit.page.get_by_role("link", name="本单位人员", exact=True))
     row = unit.page.locator(f'tr[data-person="{registered.pk}"]')
-    row.get_by_role("button", name="确认", exact=True).click()
-    unit.page.wait_for_load_state()
+    unit.submit(row.get_by_role("button", name="确认", exact=True))
     assert "已确认 赵六 为本单位人员" in unit.page.get_by_test_id("message").inner_text()
     assert Membership.objects.get(person=registered).state == "confirmed"
     unit.close()
@@ -77,12 +74,11 @@ def test_register_confirm_declare_two_approvals_progress(site, world):
     # 3. The person (logging in with the ID number) declares with a PDF.
     person = site()
     person.login(number, PASSWORD)
-    person.page.get_by_role("link", name="申报学时").first.click()
+    person.submit(person.page.get_by_role("link", name="申报学时").first)
     _fill_declaration(person.page)
     person.page.get_by_label("证明材料", exact=True).set_input_files(_pdf())
     person.screenshot("declaration-form")
-    person.page.get_by_role("button", name="提交审核", exact=True).click()
-    person.page.wait_for_load_state()
+    person.submit(person.page.get_by_role("button", name="提交审核", exact=True))
     assert person.page.get_by_test_id("state").inner_text() == "待单位审核"
     assert "等待测试设计院审核" in person.page.get_by_test_id("message").inner_text()
     declaration = Declaration.objects.get(person=registered)
@@ -108,7 +104,7 @@ def test_register_confirm_declare_two_approvals_progress(site, world):
     assert phone.horizontal_overflow() == 0
     phone.screenshot("person-home-375")
     phone.page.get_by_role("button", name="展开导航").click()
-    phone.page.get_by_role("link", name="学时档案").click()
+    phone.submit(phone.page.get_by_role("link", name="学时档案"))
     assert phone.horizontal_overflow() == 0
     phone.screenshot("person-records-375")
 
@@ -126,13 +122,11 @@ def test_rejection_with_reason_is_seen_by_the_person(site, world):
     unit.page.wait_for_timeout(1000)  # only so that the screenshot shows the rendered PDF
     unit.screenshot("review-detail")
     unit.page.get_by_label("不通过").check()
-    unit.page.get_by_role("button", name="提交审核结果").click()
-    unit.page.wait_for_load_state()
+    unit.submit(unit.page.get_by_role("button", name="提交审核结果"))
     # Refused: the field says why, nothing changed.
     assert "审核意见：不通过时必须填写原因。" in unit.page.locator(".invalid-feedback").first.inner_text()
     unit.page.get_by_label("审核意见").fill("证明材料与申报内容不符")
-    unit.page.get_by_role("button", name="提交审核结果").click()
-    unit.page.wait_for_load_state()
+    unit.submit(unit.page.get_by_role("button", name="提交审核结果"))
     assert "已不予通过" in unit.page.get_by_test_id("message").inner_text()
 
     person = site()
@@ -150,12 +144,11 @@ def test_returned_declaration_is_edited_and_resubmitted(site, world):
     person.login(world.person.user.username, factories.PASSWORD)
     person.go(f"/hours/me/declarations/{declaration.pk}/")
     assert person.page.get_by_test_id("state").inner_text() == "退回修改"
-    person.page.get_by_role("link", name="修改申报 / 添加证明材料").click()
+    person.submit(person.page.get_by_role("link", name="修改申报 / 添加证明材料"))
     assert "请补充签到表" in person.page.get_by_test_id("returned-reason").inner_text()
     person.page.get_by_label("申报学时").fill("12")
     person.page.get_by_label("证明材料", exact=True).set_input_files(_pdf("签到表.pdf", "签到表"))
-    person.page.get_by_role("button", name="保存并重新提交审核").click()
-    person.page.wait_for_load_state()
+    person.submit(person.page.get_by_role("button", name="保存并重新提交审核"))
     assert person.page.get_by_test_id("state").inner_text() == "待单位审核"
     assert person.page.get_by_test_id("declared-hours").inner_text().startswith("12 学时")
     declaration.refresh_from_db()
