@@ -95,3 +95,15 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password") and data.get("new_password2") not in (None, data["new_password"]):
             self.add_error("new_password2", _("再次输入新密码：两次输入的新密码不一致。"))
         return data
+
+
+class UnitChangeForm(forms.Form):
+    unit_id = forms.ModelChoiceField(
+        label=_("工作单位"),
+        queryset=units(),
+        empty_label=_("请选择"),
+        error_messages={
+            "required": _("工作单位：请选择工作单位。"),
+            "invalid_choice": _("工作单位：所选单位不存在，请从单位列表中选择。"),
+        },
+    )

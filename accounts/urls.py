@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("password/", views.change_password, name="password_change"),
     path("switch-role/", views.switch_role, name="switch_role"),
+    path("unit/", views.change_unit, name="change_unit"),
     path("members/<int:person_id>/confirm/", views.confirm_member, name="confirm_member"),
     path("members/<int:person_id>/reject/", views.reject_member, name="reject_member"),
     path("people/<int:person_id>/reset-password/", views.reset_password, name="reset_password"),

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import LoginForm, PasswordChangeForm, ReasonForm, RegistrationForm
+from accounts.forms import LoginForm, PasswordChangeForm, ReasonForm, RegistrationForm, UnitChangeForm
 from accounts.middleware import SESSION_KEY
-from accounts.selectors import person_for_actor, roles_of
+from accounts.selectors import current_membership, person_for_actor, roles_of
 from core.actors import Role
 from core.errors import DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
@@ -176,6 +176,33 @@ def reset_password(request, person_id: int):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def change_unit(request):
+    """A person names their (new) employer; the link waits for that unit's confirmation."""
+    actor = request.actor
+    if actor is None or not actor.is_role(Role.PERSON) or actor.person is None:
+        raise Forbidden(_("只有专业技术人员本人可以变更工作单位。"))
+    form = UnitChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.request_unit_change(actor, form.cleaned_data["unit_id"].pk)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已向“%(unit)s”提出单位关系确认申请，请联系单位经办人确认。")
+                % {"unit": membership.unit.name},
+            )
+            return redirect("web:dashboard")
+    return render(
+        request,
+        "accounts/change_unit.html",
+        {"form": form, "current": current_membership(actor.person)},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 def locked_out(request, response=None, credentials=None, *args, **kwargs):

@@ -16,7 +16,10 @@ def notification_list(request):
     if unread_only:
         qs = qs.filter(read_at=None)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
+    response = render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
+    # What was shown is read now (this answer still marks it 未读 once).
+    services.mark_read(request.user, [n.pk for n in page if n.read_at is None])
+    return response
 
 
 @login_required

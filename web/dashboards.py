@@ -41,6 +41,7 @@ def person(actor: Actor) -> dict:
         "days_left": days_left,
         "progress": _own_progress(actor, year),
         "in_review": web_selectors.person_open_declarations(actor),
+        "last_refused": web_selectors.last_refused_membership(person),
     }
 
 

@@ -221,3 +221,15 @@ def pending_membership(actor: Actor, person_id: int) -> Membership:
     if membership is None or not actor.is_role(Role.UNIT):
         raise NotFound()
     return membership
+
+
+def last_refused_membership(person: Person) -> Membership | None:
+    """The latest refusal by a unit, shown to the person themself with its reason."""
+    if person is None:
+        return None
+    return (
+        Membership.objects.select_related("unit")
+        .filter(person=person, state=Membership.State.REJECTED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )

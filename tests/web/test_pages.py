@@ -120,3 +120,36 @@ def test_pages_need_login(client):
     for path in ("/dashboard/", "/unit/members/", "/bureau/calendar/", "/messages/"):
         response = client.get(path)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_refused_person_sees_the_reason_and_chooses_another_unit(world):
+    from accounts import services
+    from tests.factories import actor
+
+    newcomer = factories.person(world.unit, confirmed=False, name="被拒者")
+    services.reject_membership(actor(world.unit_user), newcomer.pk, "查无此人")
+    client = client_for(newcomer.user)
+    html = client.get("/dashboard/").content.decode()
+    assert "未予确认：查无此人" in html and "选择工作单位" in html
+    response = client.post("/accounts/unit/", {"unit_id": ""})
+    assert response.status_code == 422 and "工作单位：请选择工作单位。" in response.content.decode()
+    response = client.post("/accounts/unit/", {"unit_id": world.sibling_unit.pk}, follow=True)
+    assert "已向“测试市政公司”提出单位关系确认申请" in response.content.decode()
+    assert Membership.objects.get(person=newcomer, state="pending").unit == world.sibling_unit
+    assert client_for(world.unit_user).get("/accounts/unit/").status_code == 403
+
+
+def test_messages_page_lists_and_marks_read(world):
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    notify([world.person.user.pk], "学时申报已通过：测试", "16 学时已计入 2026 年度。", "/dashboard/")
+    client = client_for(world.person.user)
+    html = client.get("/dashboard/").content.decode()
+    assert 'data-testid="unread">1<' in html
+    html = client.get("/messages/").content.decode()
+    assert "学时申报已通过：测试" in html and "未读" in html
+    assert not Notification.objects.filter(user=world.person.user, read_at=None).exists()
+    assert 'data-testid="unread"' not in client.get("/dashboard/").content.decode()
+    other = client_for(world.other_person.user).get("/messages/").content.decode()
+    assert "学时申报已通过：测试" not in other
