@@ -123,6 +123,16 @@ class Site:
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
 
+    def unlabelled_inputs(self) -> list[str]:
+        """Form controls in the page body that have neither a <label> nor an aria-label."""
+        return self.page.evaluate(
+            """() => [...document.querySelectorAll(
+                     'main input:not([type=hidden]), main select, main textarea')]
+                 .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                              && !e.getAttribute('aria-labelledby'))
+                 .map(e => e.name || e.id)"""
+        )
+
     def close(self):
         self.context.close()
 

@@ -54,3 +54,19 @@ def test_each_role_home(site, world):
     assert phone.page.get_by_test_id("progress").is_visible()
     assert phone.horizontal_overflow() == 0
     phone.screenshot("home-person-375")
+    for path in ("/hours/me/declarations/new/", "/hours/me/hours/", "/accounts/unit/"):
+        phone.go(path)
+        assert phone.horizontal_overflow() == 0, path
+        assert phone.unlabelled_inputs() == [], path
+    phone.logout()
+    phone.login(world.unit_user.username, factories.PASSWORD)
+    for path, name in (
+        ("/dashboard/", "home-unit-375"),
+        ("/hours/reviews/", "unit-review-queue-375"),
+        ("/unit/members/", "unit-members-375"),
+        ("/hours/compliance/", "unit-compliance-375"),
+    ):
+        phone.go(path)
+        assert phone.horizontal_overflow() == 0, path
+        assert phone.unlabelled_inputs() == [], path
+        phone.screenshot(name)
