@@ -7,7 +7,8 @@ from accounts.models import Membership
 from core.actors import Actor, Role
 from core.errors import DomainError
 from credits import selectors as credit_selectors
-from filings.models import FilingState, PlatformFiling, TrainingPlan
+from filings import selectors as filing_selectors
+from filings.models import FilingState
 from organisations import selectors as org_selectors
 from policy import selectors as policy_selectors
 from reports import selectors as report_selectors
@@ -81,8 +82,8 @@ def authority(actor: Actor) -> dict:
 def base(actor: Actor) -> dict:
     year = policy_selectors.today().year
     policy, _days = _deadline(year)
-    plans = TrainingPlan.objects.filter(filer=actor.organisation).order_by("-year", "-id")[:5]
-    platforms = PlatformFiling.objects.filter(filer=actor.organisation).order_by("-year", "-id")[:5]
+    plans = filing_selectors.plans_in_scope(actor).order_by("-year", "-id")[:5]
+    platforms = filing_selectors.platform_filings_in_scope(actor).order_by("-year", "-id")[:5]
     return {
         "year": year,
         "policy": policy,
@@ -95,7 +96,6 @@ def base(actor: Actor) -> dict:
 def bureau(actor: Actor) -> dict:
     today = policy_selectors.today()
     next_year = today.year + 1
-    orgs = org_selectors.organisations_in_scope(actor)
     return {
         "year": today.year,
         "next_year": next_year,
@@ -103,10 +103,10 @@ def bureau(actor: Actor) -> dict:
         "next_policy_missing": today.month >= 11
         and not policy_selectors.PolicyYear.objects.filter(year=next_year).exists(),
         "may_edit_policy": web_selectors.may_edit_policy(actor),
-        "plans_waiting": TrainingPlan.objects.filter(filer__in=orgs, state=FilingState.SUBMITTED).count(),
-        "platforms_waiting": PlatformFiling.objects.filter(
-            filer__in=orgs, state=FilingState.SUBMITTED
-        ).count(),
+        "plans_waiting": filing_selectors.plans_in_scope(actor).filter(state=FilingState.SUBMITTED).count(),
+        "platforms_waiting": filing_selectors.platform_filings_in_scope(actor)
+        .filter(state=FilingState.SUBMITTED)
+        .count(),
         "unit_count": org_selectors.units_in_scope(actor).count(),
         "person_count": account_selectors.persons_in_scope(actor).distinct().count(),
         "overview": report_selectors.overview(actor, today.year),

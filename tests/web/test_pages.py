@@ -153,3 +153,10 @@ def test_messages_page_lists_and_marks_read(world):
     assert 'data-testid="unread"' not in client.get("/dashboard/").content.decode()
     other = client_for(world.other_person.user).get("/messages/").content.decode()
     assert "学时申报已通过：测试" not in other
+
+
+def test_base_home_lists_its_own_filings_only(world):
+    factories.accepted_plan(world, filer_user=world.base_user)
+    factories.accepted_plan(world)  # the unit's plan: not the base's business
+    html = client_for(world.base_user).get("/dashboard/").content.decode()
+    assert "2025 年度培训计划" in html and html.count("已备案") == 1
