@@ -101,7 +101,8 @@ def ensure_database(url: str, rebuild: bool) -> bool:
             return False
         if exists:
             conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
                 [name],
             )
             conn.execute(f'DROP DATABASE "{name}"')
@@ -299,7 +300,8 @@ def build(people: int, records: int) -> dict:
     log("yearly summaries from the records (one INSERT … SELECT) and ANALYZE …")
     cursor.execute(
         """
-        INSERT INTO credits_yearsummary (person_id, year, public_hours, professional_hours, pending_hours, updated_at)
+        INSERT INTO credits_yearsummary
+               (person_id, year, public_hours, professional_hours, pending_hours, updated_at)
         SELECT person_id, year,
                COALESCE(SUM(hours) FILTER (WHERE state = 'credited' AND category = 'public'), 0),
                COALESCE(SUM(hours) FILTER (WHERE state = 'credited' AND category = 'professional'), 0),
@@ -330,7 +332,7 @@ def counts() -> dict:
             "credits_yearsummary",
             "credits_platformcompletion",
         ):
-            cursor.execute(f"SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
             result[table] = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM accounts_person")
         result["accounts_person"] = cursor.fetchone()[0]
@@ -458,9 +460,12 @@ def bench_pushes(base: str, token: str, people: int, batches: int, senders: int,
 
 
 def _progress_worker(args) -> list[float]:
-    base, threads, seconds, warmup, tokens, seed = args
-    import httpx
+    """Threads of one load process; stdlib keep-alive connections (lighter than httpx, so more
+    of the shared CPU goes to the server)."""
+    import http.client
 
+    base, threads, seconds, warmup, tokens, seed = args
+    target = urlparse(base)
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -470,20 +475,29 @@ def _progress_worker(args) -> list[float]:
     def run(t):
         rng = random.Random(seed * 1000 + t)
         mine = []
-        with httpx.Client(base_url=base, timeout=30) as client:
-            while (now := time.perf_counter()) < stop_at:
-                token = token_of(rng.randrange(tokens))
-                year = 2026 if rng.random() < 0.8 else 2025
-                begin = time.perf_counter()
-                response = client.get(
-                    "/api/v1/me/progress", params={"year": year}, headers={"Authorization": f"Bearer {token}"}
+        connection = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=30)
+        while (now := time.perf_counter()) < stop_at:
+            token = token_of(rng.randrange(tokens))
+            year = 2026 if rng.random() < 0.8 else 2025
+            begin = time.perf_counter()
+            try:
+                connection.request(
+                    "GET", f"/api/v1/me/progress?year={year}", headers={"Authorization": f"Bearer {token}"}
                 )
-                took = time.perf_counter() - begin
-                if response.status_code != 200:
-                    with lock:
-                        errors[0] += 1
-                elif now >= measure_from:
-                    mine.append(took)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=30)
+                status = 0
+            took = time.perf_counter() - begin
+            if status != 200:
+                with lock:
+                    errors[0] += 1
+            elif now >= measure_from:
+                mine.append(took)
+        connection.close()
         with lock:
             latencies.extend(mine)
 
@@ -525,7 +539,6 @@ def check_progress_matches_records(base: str) -> str:
     """One person's me/progress equals the sum of their credited records."""
     import httpx
     from django.db import connection
-
     from django.db.models import Q, Sum
 
     from credits.models import HourRecord
@@ -570,8 +583,10 @@ def main() -> None:
     parser.add_argument("--push-batches", type=int, default=60, help="batches of 1,000 items")
     parser.add_argument("--push-senders", type=int, default=4)
     parser.add_argument("--clients", type=int, default=2, help="load-generating processes")
-    parser.add_argument("--client-threads", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument(
+        "--levels", default="1,8,32", help="me/progress concurrency levels (clients in flight at once)"
+    )
+    parser.add_argument("--seconds", type=float, default=15, help="measured seconds per level")
     args = parser.parse_args()
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 
@@ -610,10 +625,15 @@ def main() -> None:
         push = bench_pushes(base, token, people, args.push_batches, args.push_senders, f"push-{run}")
         log("the same batches again (every item a duplicate) …")
         again = bench_pushes(base, token, people, args.push_batches, args.push_senders, f"push-{run}")
-        log(
-            f"me/progress: {args.clients} processes × {args.client_threads} threads for {args.seconds:.0f} s …"
-        )
-        progress = bench_progress(base, min(TOKENS, people), args.clients, args.client_threads, args.seconds)
+        progress = []
+        for level in [int(x) for x in args.levels.split(",") if x.strip()]:
+            processes = max(1, min(args.clients, level))
+            threads = -(-level // processes)
+            log(
+                f"me/progress at concurrency {processes * threads} "
+                f"({processes} × {threads}) for {args.seconds:.0f} s …"
+            )
+            progress.append(bench_progress(base, min(TOKENS, people), processes, threads, args.seconds))
         check = check_progress_matches_records(base)
     finally:
         if server:
@@ -623,28 +643,22 @@ def main() -> None:
     print()
     print("=" * 78)
     print(f"bench/progress.py — PostgreSQL, {cores} CPU cores shared by server, database and load generators")
-    print(
-        f"  data            {sizes['accounts_person']:>10,} people   {sizes['credits_hourrecord']:>10,} hour records"
-    )
+    people_n, records_n = sizes["accounts_person"], sizes["credits_hourrecord"]
+    print(f"  data            {people_n:>10,} people   {records_n:>10,} hour records")
     print(f"                  {sizes['credits_yearsummary']:>10,} yearly summaries, database {sizes['size']}")
     if not args.url:
         print(f"  server          gunicorn {args.workers} workers × {args.threads} threads (gthread)")
-    print(
-        f"  platform push   {push['items']:,} new items in {push['seconds']:.1f} s = {push['items_per_s']:,.0f} items/s "
-        f"(accepted {push['accepted']:,}, duplicates {push['duplicates']:,}, rejected {push['rejected']:,})"
-    )
-    print(
-        f"  re-sent push    {again['items']:,} items in {again['seconds']:.1f} s = {again['items_per_s']:,.0f} items/s "
-        f"(accepted {again['accepted']:,}, duplicates {again['duplicates']:,})"
-    )
-    print(
-        f"  me/progress     {progress['requests']:,} requests in {progress['seconds']:.0f} s at concurrency "
-        f"{progress['concurrency']}: {progress['rps']:,.0f} req/s"
-    )
-    print(
-        f"                  latency p50 {progress['p50_ms']:.1f} ms · p90 {progress['p90_ms']:.1f} ms · "
-        f"p99 {progress['p99_ms']:.1f} ms · mean {progress['mean_ms']:.1f} ms · errors {progress['errors']}"
-    )
+    for label, p in (("platform push", push), ("re-sent push", again)):
+        print(
+            f"  {label:<16}{p['items']:,} items in {p['seconds']:.1f} s = {p['items_per_s']:,.0f} items/s "
+            f"(accepted {p['accepted']:,}, duplicates {p['duplicates']:,}, rejected {p['rejected']:,})"
+        )
+    for i, level in enumerate(progress):
+        print(
+            f"  {'me/progress' if i == 0 else '':<16}concurrency {level['concurrency']:>3}: "
+            f"{level['rps']:>6,.0f} req/s · p50 {level['p50_ms']:6.1f} ms · p99 {level['p99_ms']:6.1f} ms "
+            f"· {level['requests']:,} requests in {level['seconds']:.0f} s, errors {level['errors']}"
+        )
     print(f"  consistency     {check}")
     print("=" * 78)
 

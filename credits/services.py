@@ -997,6 +997,31 @@ def _insert_completions(
     columns = ", ".join(_COMPLETION_COLUMNS)
     received = ops.adapt_datetimefield_value(now)
     inserted = []
+    if connection.vendor == "postgresql":
+        # One array per column (UNNEST keeps their order): nine parameters instead of nine
+        # thousand, which spares the driver most of its work on a full batch.
+        external_ids, person_ids, courses, categories, days, hours = (
+            list(c) for c in zip(*rows, strict=True)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, e, p, c, k, h, d, %s, %s "
+                "FROM unnest(%s::varchar[], %s::bigint[], %s::varchar[], %s::varchar[], %s::numeric[], "
+                "%s::date[]) WITH ORDINALITY AS u(e, p, c, k, h, d, n) ORDER BY n "
+                "ON CONFLICT (platform_id, external_id) DO NOTHING RETURNING id, external_id",
+                [
+                    platform_id,
+                    received,
+                    credential_id,
+                    external_ids,
+                    person_ids,
+                    courses,
+                    categories,
+                    hours,
+                    days,
+                ],
+            )
+            return [(row[0], row[1]) for row in cursor.fetchall()]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 500):
             chunk = rows[start : start + 500]
