@@ -259,6 +259,9 @@ def update_declaration(actor: Actor, declaration_id: int, data: Mapping) -> Decl
             [{"field": "state", "message": _("只有草稿或退回修改的申报可以修改。")}],
         )
     before = _snapshot(declaration)
+    data = dict(data)
+    if data.get("method", Method.TRAINING) != Method.TRAINING and "plan_item_id" not in data:
+        data["plan_item_id"] = None  # a plan item belongs to training only
     cleaned = _clean(data, base=_declaration_values(declaration))
     for name, value in cleaned.items():
         setattr(declaration, name, value)
@@ -476,7 +479,11 @@ def _reviewable(actor: Actor, declaration_id: int) -> tuple[Declaration, Review]
         raise Forbidden(_("只有用人单位和行业主管部门的审核人员可以审核。"))
     if not selectors.declarations_in_scope(actor).filter(pk=declaration_id).exists():
         raise NotFound()
-    declaration = Declaration.objects.select_for_update().select_related("person").get(pk=declaration_id)
+    # Lock the declaration only (FOR UPDATE OF): locking the person row too would queue behind
+    # platform pushes, whose inserts hold key-share locks on it.
+    declaration = (
+        Declaration.objects.select_for_update(of=("self",)).select_related("person").get(pk=declaration_id)
+    )
     if declaration.person.user_id == actor.user.pk:
         raise NotFound()
     review = declaration.reviews.filter(decided_at__isnull=True).first()
@@ -612,7 +619,7 @@ def recognise_plan(plan: TrainingPlan, actor: Actor = SYSTEM) -> list[Declaratio
     now = _now()
     moved = []
     declarations = (
-        Declaration.objects.select_for_update()
+        Declaration.objects.select_for_update(of=("self",))
         .select_related("person")
         .filter(state=DeclarationState.NOT_RECOGNISED, plan_item__plan_id=plan.pk)
         .order_by("pk")
@@ -642,7 +649,7 @@ def recompute_provisional_due_dates(year: int, actor: Actor = SYSTEM) -> int:
     for that year (or later) get the official date. Returns how many changed."""
     changed = 0
     reviews = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .select_related("declaration")
         .filter(decided_at__isnull=True, due_provisional=True, due_on__year__gte=year)
     )
@@ -670,7 +677,7 @@ def notify_overdue_reviews(actor: Actor = SYSTEM) -> int:
     organisation and, for a unit, to its supervising authority. Returns how many were flagged."""
     today = policy_selectors.today()
     overdue = list(
-        Review.objects.select_for_update(skip_locked=connection.vendor == "postgresql")
+        Review.objects.select_for_update(skip_locked=connection.vendor == "postgresql", of=("self",))
         .select_related("organisation", "declaration")
         .filter(decided_at__isnull=True, due_on__lt=today, overdue_notified_at__isnull=True)
         .order_by("organisation_id", "due_on")

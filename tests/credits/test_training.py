@@ -95,3 +95,10 @@ def test_approved_training_is_credited(world):
     services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
     services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
     assert selectors.progress(person_actor(world.person), 2026).professional_hours == Decimal("24")
+
+
+def test_changing_a_draft_away_from_training_drops_its_plan_item(world):
+    item = plan_item(world.base)
+    draft = declare(world.person, submit=False, plan_item_id=item.pk, **TRAINING)
+    updated = services.update_declaration(person_actor(world.person), draft.pk, {"method": "practice"})
+    assert updated.plan_item_id is None and updated.method == "practice"
