@@ -31,6 +31,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -58,8 +59,11 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平�
 TOKENS = 5000  # people who get an API token for the progress load
 
 
+_STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[{time.monotonic() - _STARTED:6.1f} s] {message}", flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,7 +362,12 @@ def saved_state() -> dict:
 
 
 def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = {**os.environ, **BENCH_ENV, "DATABASE_URL": url}
+    env = {
+        **os.environ,
+        **BENCH_ENV,
+        "DATABASE_URL": url,
+        "STATIC_ROOT": tempfile.mkdtemp(prefix="ce-bench-"),
+    }
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(
         [
