@@ -110,13 +110,15 @@ def test_evidence_cannot_change_once_submitted(api_as, world):
     assert response.status_code == 409
 
 
-def test_evidence_of_a_draft_can_be_removed(api_as, world, draft):
+def test_evidence_of_a_draft_can_be_removed(api_as, world, draft, django_capture_on_commit_callbacks):
     client = api_as(world.person.user)
     evidence_id = _upload(client, draft.pk, PDF, "a.pdf").json()["id"]
     path = Path(Evidence.objects.get(pk=evidence_id).file.path)
-    response = client.client.delete(
-        f"/api/v1/declarations/{draft.pk}/evidence/{evidence_id}", HTTP_AUTHORIZATION=f"Bearer {client.token}"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.client.delete(
+            f"/api/v1/declarations/{draft.pk}/evidence/{evidence_id}",
+            HTTP_AUTHORIZATION=f"Bearer {client.token}",
+        )
     assert response.status_code == 204
     assert not Evidence.objects.filter(pk=evidence_id).exists()
-    assert path.exists()  # the file goes when the transaction commits (not in this test's)
+    assert not path.exists()  # the file goes once the transaction has committed
