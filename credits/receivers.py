@@ -15,8 +15,13 @@ def on_calendar_year_entered(sender, year: int, **kwargs):
     """Provisional due dates of open reviews become official (a Celery task; eager without Redis).
     If the broker cannot be reached the recomputation runs here rather than being lost."""
     from credits import services
+    from credits.models import Review
     from credits.tasks import recompute_provisional_due_dates
 
+    if not Review.objects.filter(
+        decided_at__isnull=True, due_provisional=True, due_on__year__gte=year
+    ).exists():
+        return  # nothing provisional: loading the calendar at start-up enqueues nothing
     try:
         recompute_provisional_due_dates.delay(year)
     except Exception:  # broker down: do it in-process
@@ -25,8 +30,10 @@ def on_calendar_year_entered(sender, year: int, **kwargs):
 
 
 @receiver(plan_accepted, dispatch_uid="credits.recognise_plan")
-def on_plan_accepted(sender, plan, **kwargs):
-    """Training declared against the plan's items stops being `not_recognised` and enters review."""
+def on_plan_accepted(sender, plan, actor=None, **kwargs):
+    """Training declared against the plan's items stops being `not_recognised` and enters review;
+    the audit names the bureau user who accepted the plan."""
+    from core.actors import SYSTEM
     from credits.services import recognise_plan
 
-    recognise_plan(plan)
+    recognise_plan(plan, actor or SYSTEM)

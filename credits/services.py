@@ -622,7 +622,7 @@ def recognise_plan(plan: TrainingPlan, actor: Actor = SYSTEM) -> list[Declaratio
         Declaration.objects.select_for_update(of=("self",))
         .select_related("person")
         .filter(state=DeclarationState.NOT_RECOGNISED, plan_item__plan_id=plan.pk)
-        .order_by("pk")
+        .order_by("person_id", "pk")  # the ledger's lock order: no deadlock with concurrent writers
     )
     for declaration in declarations:
         if declaration.unit_id is None:

@@ -615,7 +615,7 @@ def accept_plan(actor: Actor, plan_id: int, now: dt.datetime | None = None) -> T
     plan.return_reason = ""
     plan.save()
     record(actor, "training_plan.accepted", plan, before=before, after=_state(plan))
-    plan_accepted.send(sender=TrainingPlan, plan=plan)
+    plan_accepted.send(sender=TrainingPlan, plan=plan, actor=actor)
     return plan
 
 

@@ -2,6 +2,6 @@
 
 from django.dispatch import Signal
 
-# Sent with `plan` (a TrainingPlan) after it is accepted (备案), also when accepted late under an
+# Sent with `plan` (a TrainingPlan) and `actor` (who accepted it) after it is accepted (备案), also when accepted late under an
 # exception: training declared against its items becomes recognised (credits listens).
 plan_accepted = Signal()

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from audit.models import AuditEntry
 from filings import services
 from filings.models import FilingState
 from policy.selectors import SHANGHAI
@@ -131,6 +132,8 @@ def test_late_plan_accepted_under_an_exception_makes_the_training_count(world, a
     # recognition follows: the declaration is in review now and counts once approved
     state = api_as(world.person.user).get(f"declarations/{declaration}").json()["state"]
     assert state == "pending_unit"
+    recognised = AuditEntry.objects.get(action="declaration.recognised", target_id=str(declaration))
+    assert recognised.actor == world.bureau_user
     assert _approve(world, api_as, declaration)["state"] == "approved"
     assert _professional_hours(api_as, world.person) == 24
 
