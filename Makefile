@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test install install-dev serve lint format bench-data clean
+.PHONY: run test install install-dev lint format bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Province-scale benchmark on PostgreSQL (README "Benchmarks"); BENCH_ARGS="--rebuild" to start over.
+bench: install-dev
+	$(PY) bench/progress.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

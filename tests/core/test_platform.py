@@ -78,3 +78,42 @@ def test_demo_data_is_idempotent_and_writes_the_credentials_file(settings, tmp_p
         assert response.status_code == 200, role
         expected = "unit" if role == "other_unit" else role
         assert response.json()["role"] == expected
+
+
+def test_demo_year_is_lived_in_and_reached_through_the_services(settings, tmp_path, monkeypatch):
+    """Each role finds something to do; the demo token pushes; nothing is faked past the rules."""
+    settings.DEMO_MODE = True
+    monkeypatch.setattr(demo, "CREDENTIALS_FILE", tmp_path / "demo-credentials.json")
+    saved = demo.load_demo_data()
+
+    def client(role):
+        username, password = saved[role]
+        token = (
+            Client()
+            .post(
+                "/api/v1/auth/token",
+                {"username": username, "password": password},
+                content_type="application/json",
+            )
+            .json()["token"]
+        )
+        return lambda path: Client().get(f"/api/v1/{path}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+
+    progress = client("person")("me/progress")
+    assert (progress["public_hours"], progress["professional_hours"], progress["pending_hours"]) == (
+        18,
+        24,
+        24,
+    )
+    assert progress["compliant"] is False
+    assert [r["title"] for r in client("unit")("reviews?state=pending")] == ["乡村建设技术帮扶"]
+    assert [r["title"] for r in client("authority")("reviews?state=pending")] == ["桥梁检测现场实践"]
+    assert client("other_unit")("reviews?state=pending") == []
+    assert [m["name"] for m in client("unit")("unit/members?state=pending")] == ["孙丽"]
+    push = Client().post(
+        "/api/v1/platform/completions",
+        {"items": []},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {saved['platform_token']}",
+    )
+    assert push.status_code == 200
