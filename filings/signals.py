@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-# Sent with `plan` (a TrainingPlan) and `actor` (who accepted it) after it is accepted (备案), also when accepted late under an
-# exception: training declared against its items becomes recognised (credits listens).
+# Sent with `plan` (a TrainingPlan) and `actor` (who accepted it) after the plan is accepted
+# (备案), also when accepted late under an exception: training declared against its items
+# becomes recognised (credits listens).
 plan_accepted = Signal()
