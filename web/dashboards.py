@@ -57,6 +57,8 @@ def unit(actor: Actor) -> dict:
         "pending_members": account_selectors.unit_members(actor, Membership.State.PENDING)[:5],
         "pending_count": account_selectors.unit_members(actor, Membership.State.PENDING).count(),
         "confirmed_count": account_selectors.unit_members(actor, Membership.State.CONFIRMED).count(),
+        "short_count": credit_selectors.staff_compliance(actor, year, only_short=True).count(),
+        "year_open": policy is not None and not policy_selectors.is_past(policy.declaration_deadline),
     }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("learn/", views.learning_entrance, name="learning_entrance"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("unit/members/", views.unit_members, name="unit_members"),
+    path("unit/remind/", views.remind_staff, name="remind_staff"),
     path("bureau/people/", views.bureau_people, name="bureau_people"),
     path("bureau/policy/", views.policy_years, name="policy_years"),
     path("bureau/policy/carry-forward/", views.policy_year_carry_forward, name="policy_carry_forward"),

@@ -16,6 +16,7 @@ from core.actors import Role
 from core.errors import DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
 from filings import selectors as filing_selectors
+from notifications import services as notification_services
 from organisations import selectors as org_selectors
 from policy import selectors as policy_selectors
 from policy import services as policy_services
@@ -115,6 +116,25 @@ def unit_members(request):
             "counts": counts,
         },
     )
+
+
+@login_required
+@require_POST
+def remind_staff(request):
+    """The unit reminds its members who are still short this year (the notice asks it to)."""
+    actor = _unit_actor(request)
+    try:
+        sent = notification_services.remind_unit_staff(actor)
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        if sent:
+            messages.success(request, _("已提醒 %(n)s 名尚未达标的本单位人员。") % {"n": sent})
+        else:
+            messages.info(request, _("本单位人员均已达标，无需提醒。"))
+    return redirect("web:dashboard")
 
 
 # --- bureau: people, policy years, work calendar -----------------------------------------
