@@ -1,18 +1,31 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 
-from accounts.models import Membership, Person, RoleAssignment, User
-from core.admin import BureauModelAdmin
+from accounts.models import ApiToken, Membership, Person, RoleAssignment, User
+from audit.services import record
+from core.actors import Role
+from core.admin import BureauInline, BureauModelAdmin, admin_actor, region_ids
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(BureauInline, admin.TabularInline):
     model = RoleAssignment
     extra = 0
     autocomplete_fields = ["organisation"]
 
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            # Bureau accounts are created by the system administrator, not by a bureau.
+            kwargs["choices"] = [c for c in Role.choices if c[0] != Role.BUREAU]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
 
 @admin.register(User)
 class UserAdmin(BureauModelAdmin, DjangoUserAdmin):
+    """Bureau staff manage the accounts of their region's people and reviewers; never another
+    bureau's, a staff account or a superuser. Password changes here are audited and end the
+    user's API tokens."""
+
     list_display = ["username", "first_name", "is_active", "is_staff", "last_login"]
     search_fields = ["username", "first_name"]
     inlines = [RoleAssignmentInline]
@@ -23,12 +36,35 @@ class UserAdmin(BureauModelAdmin, DjangoUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, "is_staff"]
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
+        allowed = region_ids(request)
+        if allowed is None:
             return qs
-        # Bureau staff never manage superusers.
-        return qs.filter(is_superuser=False)
+        # An account just added here holds no role yet and no data: the bureau must see it to
+        # grant its first role.
+        in_region = (
+            Q(role_assignments__organisation__region_id__in=allowed)
+            | Q(person__memberships__unit__region_id__in=allowed)
+            | Q(role_assignments__isnull=True)
+        )
+        return (
+            qs.filter(in_region, is_superuser=False, is_staff=False)
+            .exclude(role_assignments__role=Role.BUREAU)
+            .distinct()
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            ApiToken.objects.filter(user=user).delete()
+            record(admin_actor(request), "user.password_set_by_admin", user)
+        return response
 
 
 class MembershipInline(admin.TabularInline):

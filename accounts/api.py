@@ -1,12 +1,10 @@
 from datetime import datetime
 
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from accounts import selectors, services
 from core.actors import Role
 from core.api import BearerAuth, require_role
-from core.errors import DomainError
 
 router = Router(tags=["账号与注册"])
 
@@ -14,6 +12,10 @@ router = Router(tags=["账号与注册"])
 class TokenIn(Schema):
     username: str = Field(..., description="账号名，专业技术人员也可用身份证号码")
     password: str
+    role: str | None = Field(
+        None, description="要使用的身份（person/unit/authority/base/bureau）；默认取主要身份"
+    )
+    organisation_id: int | None = Field(None, description="同一身份属于多个机构时，指定机构")
 
 
 class TokenOut(Schema):
@@ -26,9 +28,7 @@ class TokenOut(Schema):
 @router.post("auth/token", response={200: TokenOut}, summary="获取接口令牌")
 def obtain_token(request, payload: TokenIn):
     user = services.authenticate_for_token(request, payload.username, payload.password)
-    role = services.primary_role(user)
-    if role is None:
-        raise DomainError(_("该账号没有任何身份，请联系管理员。"), status=403)
+    role = services.role_for_token(user, payload.role, payload.organisation_id)
     issued = services.issue_token(user, role)
     return TokenOut(
         token=issued.token,

@@ -52,6 +52,16 @@ class RoleAssignment(models.Model):
     def __str__(self):
         return f"{self.get_role_display()}" + (f" · {self.organisation}" if self.organisation_id else "")
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.role == Role.PERSON:
+            if self.organisation_id:
+                raise ValidationError({"organisation": _("专业技术人员身份不属于任何机构。")})
+            return
+        if self.organisation_id is None or self.organisation.kind != self.role:
+            raise ValidationError({"organisation": _("所属机构：机构类型与身份不符。")})
+
 
 class Person(models.Model):
     """A professional technical person (专业技术人员)."""

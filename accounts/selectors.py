@@ -15,15 +15,14 @@ def roles_of(user: User) -> list[RoleAssignment]:
 
 
 def persons_in_scope(actor: Actor) -> QuerySet[Person]:
-    """A person sees themself; a unit its pending and confirmed members; an authority and a
-    bureau the confirmed members of the units they oversee."""
+    """A person sees themself; a unit, an authority and a bureau the confirmed members of the
+    units they oversee. A pending registration is only seen through `unit_members`, to be
+    confirmed or refused: someone who picked the wrong unit is not that unit's to manage."""
     qs = Person.objects.select_related("user", "profession")
     if actor.is_role(Role.PERSON):
         return qs.filter(user=actor.user)
     if actor.is_role(Role.UNIT):
-        return qs.filter(
-            memberships__unit=actor.organisation, memberships__state__in=Membership.ACTIVE_STATES
-        )
+        return qs.filter(memberships__unit=actor.organisation, memberships__state=Membership.State.CONFIRMED)
     if actor.is_role(Role.AUTHORITY, Role.BUREAU):
         return qs.filter(
             memberships__unit__in=units_in_scope(actor), memberships__state=Membership.State.CONFIRMED
@@ -44,13 +43,6 @@ def current_membership(person: Person) -> Membership | None:
         .filter(person=person, state__in=Membership.ACTIVE_STATES)
         .first()
     )
-
-
-def confirmed_unit(person: Person):
-    membership = current_membership(person)
-    if membership and membership.state == Membership.State.CONFIRMED:
-        return membership.unit
-    return None
 
 
 def unit_members(actor: Actor, state: str | None = None) -> QuerySet[Membership]:

@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,6 +97,8 @@ def register_person(data: Registration) -> Person:
             )
     except IntegrityError:
         # Two registrations with the same number racing: the unique hash decides.
+        if not Person.objects.filter(id_number_hash=crypto.lookup_hash(number)).exists():
+            raise
         raise DomainError.field("id_number", _("身份证号码：该号码已注册，请直接登录或找回密码。")) from None
     return person
 
@@ -109,15 +112,16 @@ def _new_person_username() -> str:
 
 
 def login_name_to_username(login: str) -> str:
-    """People may sign in with their ID number or their account name; staff with their name."""
+    """People may sign in with their ID number or their account name; staff with their name.
+    An ID number nobody registered becomes a keyed hash, so that failed-login records
+    (django-axes) never hold a resident ID number in clear."""
     candidate = idnumber.normalise(login)
     if len(candidate) == 18 and candidate[:17].isdigit():
+        hashed = crypto.lookup_hash(candidate)
         username = (
-            Person.objects.filter(id_number_hash=crypto.lookup_hash(candidate))
-            .values_list("user__username", flat=True)
-            .first()
+            Person.objects.filter(id_number_hash=hashed).values_list("user__username", flat=True).first()
         )
-        return username or candidate
+        return username or f"id#{hashed[:24]}"
     return (login or "").strip()
 
 
@@ -185,10 +189,11 @@ def request_unit_change(actor: Actor, unit_id: int) -> Membership:
     for old in active:
         if old.unit_id == unit.pk:
             raise DomainError.field("unit_id", _("工作单位：已是该单位或正在等待该单位确认。"))
+        before = {"state": old.state}
         old.state = Membership.State.ENDED
         old.decided_at = timezone.now()
         old.save(update_fields=["state", "decided_at"])
-        record(actor, "membership.ended", old, after={"state": "ended"})
+        record(actor, "membership.ended", old, before=before, after={"state": "ended"})
     membership = Membership.objects.create(person=person, unit=unit)
     record(actor, "membership.requested", membership, after={"unit": unit.pk, "state": membership.state})
     return membership
@@ -215,7 +220,26 @@ def authenticate_for_token(request, login: str, password: str) -> User:
         raise DomainError(
             _("用户名或密码错误。"), [{"field": "password", "message": _("用户名或密码错误。")}], status=401
         )
+    if user.must_change_password:
+        # A one-time password was seen by whoever reset it: it opens nothing but the change page.
+        message = _("密码已被重置，请先登录网页修改密码后再获取令牌。")
+        raise DomainError(message, [{"field": "password", "message": message}], status=403)
     return user
+
+
+def role_for_token(user: User, role: str | None = None, organisation_id: int | None = None) -> RoleAssignment:
+    """The role a token is issued for: the one asked for, or the user's primary role."""
+    if not role:
+        assignment = primary_role(user)
+    else:
+        candidates = [r for r in user.roles() if r.role == role]
+        if organisation_id is not None:
+            candidates = [r for r in candidates if r.organisation_id == organisation_id]
+        assignment = candidates[0] if candidates else None
+    if assignment is None:
+        message = _("身份：该账号没有此身份。") if role else _("该账号没有任何身份，请联系管理员。")
+        raise DomainError(message, [{"field": "role", "message": message}], status=403)
+    return assignment
 
 
 def primary_role(user: User) -> RoleAssignment | None:
@@ -241,25 +265,43 @@ def issue_token(user: User, role: RoleAssignment) -> IssuedToken:
 
 
 def actor_for_token(token: str) -> Actor | None:
+    """The actor of a live token whose role the user still holds (a withdrawn role ends it)."""
+    still_granted = RoleAssignment.objects.filter(
+        user_id=OuterRef("user_id"), role=OuterRef("role"), organisation_id=OuterRef("organisation_id")
+    )
+    person_role = RoleAssignment.objects.filter(
+        user_id=OuterRef("user_id"), role=Role.PERSON, organisation__isnull=True
+    )
     row = (
         ApiToken.objects.select_related("user", "organisation")
         .filter(key_hash=crypto.token_hash(token), expires_at__gt=timezone.now())
+        .filter(
+            Q(Exists(still_granted)) | Q(role=Role.PERSON, organisation__isnull=True) & Q(Exists(person_role))
+        )
         .first()
     )
-    if row is None or not row.user.is_active:
+    if row is None or not row.user.is_active or row.user.must_change_password:
         return None
     return Actor(user=row.user, role=row.role, organisation=row.organisation)
 
 
 @transaction.atomic
 def reset_password(actor: Actor, person_id: int) -> str:
-    """A unit (for its confirmed or pending members) or the bureau resets a person's password
-    to a one-time password that must be changed at next login. No e-mail or SMS is assumed."""
+    """A unit (for its confirmed members) or the bureau (its region) resets a person's password
+    to a one-time password that must be changed at next login. No e-mail or SMS is assumed.
+    An account that also holds a staff role is never reset this way: whoever reads the
+    one-time password would act in that role."""
     from accounts.selectors import person_for_actor
 
-    person = person_for_actor(actor, person_id)
     if not actor.is_role(Role.UNIT, Role.BUREAU):
         raise Forbidden()
+    person = person_for_actor(actor, person_id)
+    if (
+        person.user.is_staff
+        or person.user.is_superuser
+        or any(r.role != Role.PERSON for r in person.user.roles())
+    ):
+        raise Forbidden(_("该账号同时具有管理身份，只能由本人修改密码或由人社局系统管理员处理。"))
     temporary = _temporary_password()
     user = person.user
     user.set_password(temporary)
@@ -289,6 +331,7 @@ def change_password(actor: Actor, old_password: str, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    ApiToken.objects.filter(user=user).delete()  # tokens issued under the old password end
     record(actor, "user.password_changed", user)
 
 

@@ -15,6 +15,7 @@ from accounts.selectors import current_membership, person_for_actor, roles_of
 from core.actors import Role
 from core.errors import DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
+from core.views import actor_in_role
 from web.selectors import pending_membership
 
 
@@ -94,10 +95,7 @@ def switch_role(request):
 
 
 def _unit_actor(request):
-    actor = request.actor
-    if actor is None or not actor.is_role(Role.UNIT):
-        raise Forbidden(_("只有用人单位审核账号可以确认本单位人员。"))
-    return actor
+    return actor_in_role(request, Role.UNIT, message=_("只有用人单位审核账号可以确认本单位人员。"))
 
 
 def _back(request, default: str = "web:unit_members"):
@@ -156,10 +154,7 @@ def reject_member(request, person_id: int):
 
 
 def _reset_actor(request):
-    actor = request.actor
-    if actor is None or not actor.is_role(Role.UNIT, Role.BUREAU):
-        raise Forbidden(_("只有用人单位或人社局可以重置密码。"))
-    return actor
+    return actor_in_role(request, Role.UNIT, Role.BUREAU, message=_("只有用人单位或人社局可以重置密码。"))
 
 
 @login_required

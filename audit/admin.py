@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from audit.models import AuditEntry
-from core.admin import BureauModelAdmin
+from core.admin import BureauModelAdmin, is_city_or_province_bureau
 
 
 @admin.register(AuditEntry)
@@ -13,6 +13,11 @@ class AuditEntryAdmin(BureauModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+    def _allowed(self, request) -> bool:
+        # Entries span every region and app: the city (or province) bureau and the system
+        # administrator read them; county bureaus see their own region's data elsewhere.
+        return is_city_or_province_bureau(request)
 
     def has_add_permission(self, request):
         return False

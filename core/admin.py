@@ -1,10 +1,16 @@
-"""The admin is for bureau staff only, and what they see is cut to their region."""
+"""The admin is for bureau staff only: what they see and may choose is cut to their region,
+and every change they make there — inline rows included — is audited (secrets left out)."""
 
 from django.contrib import admin
+from django.db import models
+from django.db.models import Q
 from django.forms.models import model_to_dict
 
 from audit.services import record
 from core.actors import Actor, Role
+
+# Never copied into an audit entry.
+SECRET_FIELDS = {"password", "id_number_encrypted", "id_number_hash", "key_hash"}
 
 
 def bureau_role(request):
@@ -18,9 +24,32 @@ def bureau_role(request):
     )
 
 
+def is_city_or_province_bureau(request) -> bool:
+    """City (or province) bureaus set the rules; county bureaus read them."""
+    from organisations.models import Region
+
+    if request.user.is_superuser:
+        return True
+    role = bureau_role(request)
+    return role is not None and role.organisation.region.level in (Region.Level.CITY, Region.Level.PROVINCE)
+
+
 def admin_actor(request) -> Actor:
     role = bureau_role(request)
     return Actor(user=request.user, role=Role.BUREAU, organisation=role.organisation if role else None)
+
+
+def region_ids(request) -> list[int] | None:
+    """The regions a bureau user works in (its own and below); None for a superuser."""
+    if request.user.is_superuser:
+        return None
+    role = bureau_role(request)
+    return role.organisation.region.descendant_ids() if role else []
+
+
+def audit_snapshot(obj: models.Model) -> dict:
+    names = [f.name for f in obj._meta.concrete_fields if f.name not in SECRET_FIELDS]
+    return model_to_dict(obj, fields=names)
 
 
 class BureauAdminSite(admin.AdminSite):
@@ -33,7 +62,28 @@ class BureauAdminSite(admin.AdminSite):
         return user.is_active and user.is_staff and (user.is_superuser or bureau_role(request) is not None)
 
 
-class BureauModelAdmin(admin.ModelAdmin):
+class RegionScopedChoices:
+    """Foreign-key choices limited to the bureau's region: a bureau can never point an object
+    at a region, or an organisation, it does not govern."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from organisations.models import Organisation, Region
+
+        allowed = region_ids(request)
+        if allowed is not None:
+            if db_field.related_model is Region:
+                kwargs["queryset"] = Region.objects.filter(pk__in=allowed)
+            elif db_field.related_model is Organisation:
+                kwargs["queryset"] = self.organisation_choices(request, allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def organisation_choices(self, request, allowed: list[int]):
+        from organisations.models import Organisation
+
+        return Organisation.objects.filter(region_id__in=allowed).exclude(kind=Organisation.Kind.BUREAU)
+
+
+class BureauModelAdmin(RegionScopedChoices, admin.ModelAdmin):
     """Bureau staff may work on these models; every save and delete is audited."""
 
     region_field: str | None = None  # lookup to a Region FK, to cut the list to the bureau's region
@@ -59,23 +109,79 @@ class BureauModelAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if request.user.is_superuser or not self.region_field:
+        allowed = region_ids(request)
+        if allowed is None or not self.region_field:
             return qs
-        role = bureau_role(request)
-        if role is None:
-            return qs.none()
-        return qs.filter(**{f"{self.region_field}__in": role.organisation.region.descendant_ids()})
+        return qs.filter(**{f"{self.region_field}__in": allowed})
 
     def save_model(self, request, obj, form, change):
-        before = model_to_dict(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        before = audit_snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
         super().save_model(request, obj, form, change)
         action = f"admin.{obj._meta.model_name}.{'changed' if change else 'added'}"
-        record(admin_actor(request), action, obj, before=before, after=model_to_dict(obj))
+        record(admin_actor(request), action, obj, before=before, after=audit_snapshot(obj))
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (requirements of a year, roles of a user) are audited one by one."""
+        before = {
+            f.instance.pk: audit_snapshot(type(f.instance).objects.get(pk=f.instance.pk))
+            for f in formset.forms
+            if f.instance.pk and f.has_changed()
+        }
+        super().save_formset(request, form, formset, change)
+        actor = admin_actor(request)
+        for obj in formset.new_objects:
+            record(actor, f"admin.{obj._meta.model_name}.added", obj, after=audit_snapshot(obj))
+        for obj, _fields in formset.changed_objects:
+            record(
+                actor,
+                f"admin.{obj._meta.model_name}.changed",
+                obj,
+                before=before.get(obj.pk),
+                after=audit_snapshot(obj),
+            )
+        for obj in formset.deleted_objects:
+            record(actor, f"admin.{obj._meta.model_name}.deleted", obj, before=audit_snapshot(obj))
 
     def delete_model(self, request, obj):
-        record(admin_actor(request), f"admin.{obj._meta.model_name}.deleted", obj, before=model_to_dict(obj))
+        record(admin_actor(request), f"admin.{obj._meta.model_name}.deleted", obj, before=audit_snapshot(obj))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class BureauInline(RegionScopedChoices):
+    """Inline rows follow the permissions of their parent admin (Django's model permissions
+    are not used: bureau staff act through their role)."""
+
+    def _parent_allows(self, request, obj=None) -> bool:
+        parent = self.admin_site._registry.get(self.parent_model)
+        return parent is not None and parent.has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        parent = self.admin_site._registry.get(self.parent_model)
+        return parent is not None and parent.has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_allows(request, obj)
+
+
+def authorities_above_or_within(allowed: list[int]) -> Q:
+    """Organisations a bureau may name as a supervisor: within its region, or an authority of a
+    region above it (a city authority supervises county units)."""
+    from organisations.models import Organisation, Region
+
+    ancestors = set()
+    for region in Region.objects.filter(pk__in=allowed[:1]):
+        node = region.parent
+        while node is not None:
+            ancestors.add(node.pk)
+            node = node.parent
+    return Q(region_id__in=allowed) | Q(kind=Organisation.Kind.AUTHORITY, region_id__in=ancestors)

@@ -143,6 +143,16 @@ def translate_errors(errors: list[dict]) -> list[dict]:
     return result
 
 
+HTTP_STATUS_DETAILS = {
+    400: "请求内容无法解析：请发送有效的 JSON（Content-Type: application/json）。",
+    401: "未登录或令牌已失效，请重新获取令牌。",
+    403: "无权执行此操作。",
+    404: "接口不存在，请查看接口文档 /api/v1/docs。",
+    405: "该接口不支持此请求方法。",
+    429: "请求过于频繁，请稍后再试。",
+}
+
+
 def error_body(detail: str, errors: list[dict] | None = None) -> dict:
     return {"detail": detail, "errors": errors or []}
 
@@ -169,7 +179,10 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+        # Only django-ninja itself raises HttpError (our code raises DomainError): its English
+        # texts are replaced by the Chinese one for the status.
+        detail = HTTP_STATUS_DETAILS.get(exc.status_code, _("请求无法处理。"))
+        return api.create_response(request, error_body(detail), status=exc.status_code)
 
 
 class BearerAuth(HttpBearer):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import BureauModelAdmin
+from core.admin import BureauModelAdmin, authorities_above_or_within
 from organisations.models import Organisation, Region
 
 
@@ -33,5 +33,23 @@ class OrganisationAdmin(BureauModelAdmin):
     ]
     list_filter = ["kind", "base_level", "is_active", "region"]
     search_fields = ["name", "contact_name", "credit_code"]
-    autocomplete_fields = ["supervisor"]
     list_select_related = ["region", "supervisor"]
+
+    def organisation_choices(self, request, allowed):
+        """The supervisor: an authority within the region or above it (a city authority)."""
+        return Organisation.objects.filter(
+            authorities_above_or_within(allowed), kind=Organisation.Kind.AUTHORITY
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ()
+        if obj is not None and obj.kind == Organisation.Kind.BUREAU:
+            # A bureau cannot move itself (or another bureau) to widen what it governs.
+            return [f.name for f in Organisation._meta.concrete_fields]
+        return ("kind",) if obj is not None else ()
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind" and not request.user.is_superuser:
+            kwargs["choices"] = [c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.BUREAU]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)

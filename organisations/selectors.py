@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from core.actors import Actor, Role
-from organisations.models import Organisation, Region
+from organisations.models import Organisation
 
 
 def bases() -> QuerySet[Organisation]:
@@ -30,17 +30,13 @@ def units(q: str = "") -> QuerySet[Organisation]:
     return qs.order_by("name")
 
 
-def region_ids(region: Region) -> list[int]:
-    return region.descendant_ids()
-
-
 def organisations_in_scope(actor: Actor) -> QuerySet[Organisation]:
     """Organisations an actor oversees: itself; an authority's supervised units and bases;
     a bureau's region (its own and every level below)."""
     if actor.organisation is None:
         return Organisation.objects.none()
     if actor.is_role(Role.BUREAU):
-        return Organisation.objects.filter(region_id__in=region_ids(actor.organisation.region))
+        return Organisation.objects.filter(region_id__in=actor.organisation.region.descendant_ids())
     if actor.is_role(Role.AUTHORITY):
         return Organisation.objects.filter(Q(pk=actor.organisation.pk) | Q(supervisor=actor.organisation))
     return Organisation.objects.filter(pk=actor.organisation.pk)

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from core.admin import BureauModelAdmin, bureau_role
-from organisations.models import Region
+from core.admin import BureauInline, BureauModelAdmin, is_city_or_province_bureau
 from policy.models import CalendarDay, CalendarYear, PolicyYear, Profession, Requirement, RequirementProfile
 from policy.services import notify_calendar_changed
 
@@ -10,13 +9,7 @@ class PolicyEditorAdmin(BureauModelAdmin):
     """City (or province) bureaus set the year's rules; county bureaus read them."""
 
     def _may_edit(self, request) -> bool:
-        if request.user.is_superuser:
-            return True
-        role = bureau_role(request)
-        return role is not None and role.organisation.region.level in (
-            Region.Level.CITY,
-            Region.Level.PROVINCE,
-        )
+        return is_city_or_province_bureau(request)
 
     def has_add_permission(self, request):
         return self._may_edit(request)
@@ -25,7 +18,7 @@ class PolicyEditorAdmin(BureauModelAdmin):
         return self._may_edit(request)
 
 
-class RequirementInline(admin.TabularInline):
+class RequirementInline(BureauInline, admin.TabularInline):
     model = Requirement
     extra = 0
 

@@ -1,7 +1,9 @@
 from datetime import date
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from core.errors import NotFound
 from policy import selectors
 
 router = Router(tags=["年度政策与工作日"])
@@ -44,7 +46,9 @@ def _requirements(r) -> Requirements:
 def policy_year(request, year: int):
     policy = selectors.get_policy_year(year)
     rows = list(policy.requirements.select_related("profile"))
-    default = next(r for r in rows if r.profile.is_default)
+    default = next((r for r in rows if r.profile.is_default), None)
+    if default is None:
+        raise NotFound(_("%(year)s 年度学时要求尚未设置。") % {"year": year})
     return PolicyOut(
         year=policy.year,
         requirements=_requirements(default),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotFound
-from policy.models import CalendarDay, CalendarYear, PolicyYear, Profession, Requirement, RequirementProfile
+from policy.models import CalendarDay, CalendarYear, PolicyYear, Profession, Requirement
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_WORKING_DAYS = 366
@@ -18,12 +18,6 @@ MAX_WORKING_DAYS = 366
 
 def today() -> dt.date:
     return timezone.localdate(timezone=SHANGHAI)
-
-
-def year_of(moment: dt.date | dt.datetime) -> int:
-    if isinstance(moment, dt.datetime):
-        return timezone.localtime(moment, SHANGHAI).year
-    return moment.year
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -40,10 +34,6 @@ def get_policy_year(year: int) -> PolicyYear:
     if policy is None:
         raise NotFound(_("%(year)s 年度政策尚未设置。") % {"year": year})
     return policy
-
-
-def default_profile() -> RequirementProfile:
-    return RequirementProfile.objects.get(is_default=True)
 
 
 def requirement_for(year: int, profile_id: int | None) -> Requirement:
@@ -109,16 +99,3 @@ def add_working_days(start: dt.date, days: int) -> WorkingDay:
 def is_working_day(day: dt.date) -> bool:
     override = CalendarDay.objects.filter(date=day).values_list("is_working_day", flat=True).first()
     return override if override is not None else day.weekday() < 5
-
-
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (0 when end <= start)."""
-    if end <= start:
-        return 0
-    overrides = _overrides(start, end)
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if overrides.get(day, day.weekday() < 5):
-            count += 1
-    return count

@@ -92,7 +92,12 @@ def enter_calendar_year(
                     else _("%(day)s 不是周末，不能作为调休上班日。")
                 )
                 raise DomainError.field(field, message % {"day": day})
-    CalendarDay.objects.filter(date__year=year).delete()
+    previous = CalendarDay.objects.filter(date__year=year)
+    before = {
+        "holidays": [d for d, working in previous.values_list("date", "is_working_day") if not working],
+        "make_up_days": [d for d, working in previous.values_list("date", "is_working_day") if working],
+    }
+    previous.delete()
     CalendarDay.objects.bulk_create(
         [CalendarDay(date=d, is_working_day=False, name="法定节假日") for d in holidays]
         + [CalendarDay(date=d, is_working_day=True, name="调休上班") for d in make_up_days]
@@ -104,6 +109,7 @@ def enter_calendar_year(
         actor,
         "calendar.year_entered",
         entry,
+        before=before,
         after={
             "year": year,
             "holidays": holidays,

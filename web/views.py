@@ -15,6 +15,7 @@ from accounts.models import Membership
 from core.actors import Role
 from core.errors import DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
+from core.views import actor_in_role
 from filings import selectors as filing_selectors
 from notifications import services as notification_services
 from organisations import selectors as org_selectors
@@ -83,10 +84,7 @@ def dashboard(request):
 
 
 def _unit_actor(request):
-    actor = request.actor
-    if actor is None or not actor.is_role(Role.UNIT):
-        raise Forbidden(_("只有用人单位审核账号可以管理本单位人员。"))
-    return actor
+    return actor_in_role(request, Role.UNIT, message=_("只有用人单位审核账号可以管理本单位人员。"))
 
 
 @login_required

@@ -117,3 +117,31 @@ def test_demo_year_is_lived_in_and_reached_through_the_services(settings, tmp_pa
         HTTP_AUTHORIZATION=f"Bearer {saved['platform_token']}",
     )
     assert push.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("post", "/api/v1/register", 400),
+        ("get", "/api/v1/no-such-endpoint", 404),
+        ("put", "/api/v1/health", 405),
+    ],
+)
+def test_every_api_error_is_json_in_the_contract_format(method, path, status):
+    client = Client()
+    if method == "post":
+        response = client.post(path, data="{not json", content_type="application/json")
+    else:
+        response = getattr(client, method)(path)
+    assert response.status_code == status
+    body = response.json()
+    assert set(body) == {"detail", "errors"}
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["detail"])
+
+
+def test_policy_year_without_requirements_is_404_not_500(api):
+    from policy.models import Requirement
+
+    Requirement.objects.filter(policy_year_id=2025).delete()
+    response = api.get("policy/2025")
+    assert response.status_code == 404 and "学时要求尚未设置" in response.json()["detail"]

@@ -5,7 +5,7 @@ import pytest
 from core.actors import SYSTEM
 from core.errors import DomainError
 from policy.models import CalendarDay, CalendarYear
-from policy.selectors import add_working_days, working_days_between
+from policy.selectors import add_working_days
 from policy.services import enter_calendar_year, seed_calendar_from_package
 
 pytestmark = pytest.mark.django_db
@@ -71,11 +71,6 @@ def test_package_seed_covers_2004_to_2026_and_is_idempotent():
     assert seed_calendar_from_package() == 0
     assert CalendarDay.objects.get(date=D(2026, 2, 14)).is_working_day is True
     assert CalendarDay.objects.get(date=D(2025, 10, 8)).is_working_day is False
-
-
-def test_working_days_between_counts_after_start_up_to_end():
-    assert working_days_between(D(2025, 9, 30), D(2025, 10, 14)) == 5
-    assert working_days_between(D(2025, 10, 14), D(2025, 10, 14)) == 0
 
 
 def test_api_add_working_days(api):
