@@ -18,6 +18,7 @@ from core.errors import DomainError
 from credits import selectors, services
 from credits.models import Declaration, HourRecord, Review
 from filings import selectors as filing_selectors
+from policy.api import Requirements
 
 router = Router(tags=["学时"])
 auth = BearerAuth()
@@ -32,16 +33,10 @@ def _hours(value) -> float:
 # progress and hour records
 
 
-class RequiredOut(Schema):
-    total: float
-    public: float
-    professional: float
-
-
-class ShortOut(Schema):
-    total: float
-    public: float
-    professional: float
+def _figures(total, public, professional) -> Requirements:
+    """Three hour figures (total, public, professional) in policy's `Requirements` schema: the
+    requirement itself, or what is still missing of it."""
+    return Requirements(total=_hours(total), public=_hours(public), professional=_hours(professional))
 
 
 class ProgressOut(Schema):
@@ -50,9 +45,9 @@ class ProgressOut(Schema):
     professional_hours: float
     total_hours: float
     pending_hours: float = Field(..., description="审核中、尚未计入的学时")
-    required: RequiredOut
+    required: Requirements
     compliant: bool = Field(..., description="公需、专业、总学时三项均达到要求")
-    short: ShortOut = Field(..., description="各项还差的学时（0 表示已达到）")
+    short: Requirements = Field(..., description="各项还差的学时（0 表示已达到）")
     year_closed: bool = Field(..., description="本年度申报已截止（学时不得结转或顺延）")
     declaration_deadline: dt.date | None
 
@@ -64,17 +59,9 @@ def _progress_out(p: selectors.Progress) -> ProgressOut:
         professional_hours=_hours(p.professional_hours),
         total_hours=_hours(p.total_hours),
         pending_hours=_hours(p.pending_hours),
-        required=RequiredOut(
-            total=_hours(p.required.total),
-            public=_hours(p.required.public),
-            professional=_hours(p.required.professional),
-        ),
+        required=_figures(p.required.total, p.required.public, p.required.professional),
         compliant=p.compliant,
-        short=ShortOut(
-            total=_hours(p.short_total),
-            public=_hours(p.short_public),
-            professional=_hours(p.short_professional),
-        ),
+        short=_figures(p.short_total, p.short_public, p.short_professional),
         year_closed=p.year_closed,
         declaration_deadline=p.declaration_deadline,
     )
@@ -556,8 +543,8 @@ class ComplianceRow(Schema):
     professional_hours: float
     total_hours: float
     pending_hours: float
-    required: RequiredOut
-    short: ShortOut
+    required: Requirements
+    short: Requirements
     compliant: bool
 
 
@@ -572,13 +559,11 @@ def _compliance_row(m) -> ComplianceRow:
         professional_hours=_hours(m.professional),
         total_hours=_hours(m.total),
         pending_hours=_hours(m.pending),
-        required=RequiredOut(
-            total=_hours(m.req_total), public=_hours(m.req_public), professional=_hours(m.req_professional)
-        ),
-        short=ShortOut(
-            total=_hours(max(m.req_total - m.total, 0)),
-            public=_hours(max(m.req_public - m.public, 0)),
-            professional=_hours(max(m.req_professional - m.professional, 0)),
+        required=_figures(m.req_total, m.req_public, m.req_professional),
+        short=_figures(
+            max(m.req_total - m.total, 0),
+            max(m.req_public - m.public, 0),
+            max(m.req_professional - m.professional, 0),
         ),
         compliant=bool(m.compliant),
     )
@@ -620,7 +605,7 @@ class ReadinessYear(Schema):
     public_hours: float
     professional_hours: float
     total_hours: float
-    required: RequiredOut
+    required: Requirements
     compliant: bool
 
 
@@ -662,11 +647,7 @@ def _readiness_out(t: selectors.TitleReadiness) -> ReadinessOut:
                 public_hours=_hours(p.public_hours),
                 professional_hours=_hours(p.professional_hours),
                 total_hours=_hours(p.total_hours),
-                required=RequiredOut(
-                    total=_hours(p.required.total),
-                    public=_hours(p.required.public),
-                    professional=_hours(p.required.professional),
-                ),
+                required=_figures(p.required.total, p.required.public, p.required.professional),
                 compliant=p.compliant,
             )
             for p in t.years

@@ -231,10 +231,12 @@ class Review(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "decided_at", "due_on"]),
+            # Open reviews by due date: the overdue sweep, and which windows a calendar change
+            # touches (credits.services.open_reviews_touching).
             models.Index(
-                fields=["due_provisional"],
-                condition=models.Q(due_provisional=True),
-                name="review_provisional_idx",
+                fields=["due_on", "arrived_at"],
+                condition=models.Q(decided_at__isnull=True),
+                name="review_open_due_idx",
             ),
         ]
 

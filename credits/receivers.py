@@ -10,23 +10,21 @@ from policy.signals import calendar_year_entered
 logger = logging.getLogger(__name__)
 
 
-@receiver(calendar_year_entered, dispatch_uid="credits.recompute_provisional_due_dates")
+@receiver(calendar_year_entered, dispatch_uid="credits.recompute_due_dates")
 def on_calendar_year_entered(sender, year: int, **kwargs):
-    """Provisional due dates of open reviews become official (a Celery task; eager without Redis).
-    If the broker cannot be reached the recomputation runs here rather than being lost."""
+    """A year's calendar was entered or corrected: open reviews whose window (arrival day → due
+    date) touches it get their due date again (a Celery task; eager without Redis). If the
+    broker cannot be reached the recomputation runs here rather than being lost."""
     from credits import services
-    from credits.models import Review
-    from credits.tasks import recompute_provisional_due_dates
+    from credits.tasks import recompute_due_dates
 
-    if not Review.objects.filter(
-        decided_at__isnull=True, due_provisional=True, due_on__year__gte=year
-    ).exists():
-        return  # nothing provisional: loading the calendar at start-up enqueues nothing
+    if not services.open_reviews_touching(year).exists():
+        return  # nothing open in that year: loading the calendar at start-up enqueues nothing
     try:
-        recompute_provisional_due_dates.delay(year)
+        recompute_due_dates.delay(year)
     except Exception:  # broker down: do it in-process
         logger.warning("Celery broker unreachable; recomputing %s due dates in-process", year, exc_info=True)
-        services.recompute_provisional_due_dates(year)
+        services.recompute_due_dates(year)
 
 
 @receiver(plan_accepted, dispatch_uid="credits.recognise_plan")

@@ -25,6 +25,24 @@ def format_day(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def local_day(moment: dt.datetime) -> dt.date:
+    """The calendar day of an instant in Shanghai (arrival days, decision days, today)."""
+    return timezone.localtime(moment, policy_selectors.SHANGHAI).date()
+
+
+def other_year_problem(started_on: dt.date, ended_on: dt.date) -> str | None:
+    """Why learning that began in another year than it ended cannot be one record, or None.
+
+    Hours belong to the year the learning happened and are never carried over (不得结转或顺延):
+    a span over New Year is declared (or pushed) once per year."""
+    if started_on.year == ended_on.year:
+        return None
+    return _(
+        "开始日期：应与结束（完成）日期在同一年度（%(year)s 年）。%(other)s 年的学习属于 %(other)s 年度，"
+        "学时不得结转或顺延至其他年度，请按年度分别申报。"
+    ) % {"year": ended_on.year, "other": started_on.year}
+
+
 def year_closed_message(policy: PolicyYear) -> str:
     return _("%(year)s 年度学时申报已于 %(deadline)s 截止，学时不得结转或顺延至下一年度。") % {
         "year": policy.year,

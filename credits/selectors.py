@@ -219,8 +219,18 @@ _SOURCE_CREDITED = {
 }
 
 
-def explain(record: HourRecord, open_review: Review | None = None, today: dt.date | None = None) -> str:
-    """Why a record counts, or why not (shown on the person's page and in `me/hours`)."""
+_UNREAD = object()
+
+
+def explain(
+    record: HourRecord,
+    open_review: Review | None = None,
+    today: dt.date | None = None,
+    policy: PolicyYear | None = _UNREAD,
+) -> str:
+    """Why a record counts, or why not (shown on the person's page and in `me/hours`).
+    `policy` is the PolicyYear of the record's year (or None when it has none): lists pass it
+    read once; when left out it is read here."""
     today = today or policy_selectors.today()
     if record.state == RecordState.CREDITED:
         return _(_SOURCE_CREDITED[record.source]) % {"org": record.organizer}
@@ -235,7 +245,8 @@ def explain(record: HourRecord, open_review: Review | None = None, today: dt.dat
             text += _("（已超期）")
         return text
     if record.state == RecordState.RETURNED:
-        policy = rules.policy_for(record.year)
+        if policy is _UNREAD:
+            policy = rules.policy_for(record.year)
         if policy and rules.year_is_closed(policy):
             return (
                 record.reason
@@ -253,9 +264,13 @@ def _with_explanations(records: list[HourRecord]) -> list[HourRecord]:
         r.declaration_id: r
         for r in Review.objects.filter(declaration_id__in=pending, decided_at__isnull=True)
     }
+    returned_years = {r.year for r in records if r.state == RecordState.RETURNED}
+    policies = PolicyYear.objects.in_bulk(returned_years, field_name="year") if returned_years else {}
     today = policy_selectors.today()
     for record in records:
-        record.explanation = explain(record, reviews.get(record.declaration_id), today)
+        record.explanation = explain(
+            record, reviews.get(record.declaration_id), today, policies.get(record.year)
+        )
     return records
 
 
@@ -385,12 +400,8 @@ def review_queue(actor: Actor, state: str = "pending", year: int | None = None) 
 def is_overdue(review: Review, today: dt.date | None = None) -> bool:
     """Past its due date and still undecided (the due date itself is not late)."""
     if review.decided_at is not None:
-        return timezone_date(review.decided_at) > review.due_on
+        return rules.local_day(review.decided_at) > review.due_on
     return review.due_on < (today or policy_selectors.today())
-
-
-def timezone_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(SHANGHAI).date()
 
 
 def _supervised_review_orgs(actor: Actor) -> QuerySet[Organisation]:

@@ -25,11 +25,12 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import selectors as account_selectors
 from accounts.models import Membership, Person, RoleAssignment
@@ -50,12 +51,14 @@ from credits.models import (
     Source,
 )
 from filings import selectors as filing_selectors
-from filings.models import Category, PlanItem, PlatformCredential, TrainingPlan
+from filings.models import Category, FilingState, PlanItem, PlatformCredential, TrainingPlan
 from notifications.services import notify
+from organisations.selectors import organisations_in_scope
 from policy import selectors as policy_selectors
 from policy.selectors import SHANGHAI
 
 NOT_RECOGNISED_REASON = "培训未按规定备案，学时不予认可"
+DUPLICATE_REASON = gettext_noop("该培训的学时已由其他记录计入（如基地报送的出勤），本申报不重复计入。")
 EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
 MAX_EVIDENCE_FILES = 10
 MAX_PLATFORM_BATCH = 1000
@@ -70,10 +73,6 @@ _AUDIT_FIELDS = [*DECLARATION_FIELDS, "plan_item_id", "state"]
 
 def _now() -> dt.datetime:
     return timezone.now()
-
-
-def _local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment, SHANGHAI).date()
 
 
 def _snapshot(declaration: Declaration) -> dict:
@@ -127,7 +126,7 @@ def due_date(year: int, arrived_at: dt.datetime) -> policy_selectors.WorkingDay:
     n being the review time limit of the declaration's year."""
     policy = rules.policy_for(year)
     days = policy.review_sla_working_days if policy else 5
-    return policy_selectors.add_working_days(_local_day(arrived_at), days)
+    return policy_selectors.add_working_days(rules.local_day(arrived_at), days)
 
 
 def _open_review(declaration: Declaration, level: str, organisation_id: int, now: dt.datetime) -> Review:
@@ -177,10 +176,12 @@ def _clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None =
     if ended_on is None:
         bad("ended_on", _("结束日期：格式应为 YYYY-MM-DD。"))
     policy = None
-    today = _local_day(now or _now())
+    today = rules.local_day(now or _now())
     if started_on and ended_on:
         if started_on > ended_on:
             bad("started_on", _("开始日期：不能晚于结束日期。"))
+        elif problem := rules.other_year_problem(started_on, ended_on):
+            bad("started_on", problem)
         if ended_on > today:
             bad("ended_on", _("结束日期：不能晚于今天，学时在学习完成后申报。"))
         else:
@@ -199,12 +200,9 @@ def _clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None =
             plan_item = PlanItem.objects.select_related("plan").filter(pk=plan_item_id).first()
             if plan_item is None:
                 bad("plan_item_id", _("培训计划项目：所选项目不存在。"))
-            elif category in Category.values and plan_item.category != category:
-                bad(
-                    "category",
-                    _("科目类别：与所选培训计划项目的类别（%(label)s）不一致。")
-                    % {"label": plan_item.get_category_display()},
-                )
+            else:
+                for name, message in _plan_item_problems(plan_item, category, started_on, ended_on):
+                    bad(name, message)
     days = (ended_on - started_on).days + 1 if started_on and ended_on and started_on <= ended_on else 1
     problem = rules.hours_problem(
         values.get("hours"), days, policy, ceiling=plan_item.hours if plan_item else None
@@ -224,6 +222,52 @@ def _clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None =
         "year": ended_on.year,
         "plan_item": plan_item,
     }
+
+
+def _plan_item_problems(
+    item: PlanItem, category: str | None, started_on: dt.date | None, ended_on: dt.date | None
+) -> list[tuple[str, str]]:
+    """Why a training declaration may not name this class: its plan has not been submitted
+    for filing, it belongs to another year's plan, the learning began before the class, or
+    the subject category differs. (Hours above the class's are checked with the hours.)"""
+    problems = []
+    if item.plan.state in (FilingState.DRAFT, FilingState.RETURNED):
+        problems.append(
+            (
+                "plan_item_id",
+                _(
+                    "培训计划项目：所选项目所属的培训计划尚未提交备案，不能选择。请选择已提交备案的培训计划中的项目。"
+                ),
+            )
+        )
+    if ended_on is not None and item.plan.year != ended_on.year:
+        problems.append(
+            (
+                "plan_item_id",
+                _(
+                    "培训计划项目：所选项目属于 %(plan)s 年度培训计划，而本次学习属于 %(year)s 年度；"
+                    "学时属于学习发生的年度，不得结转或顺延，请选择 %(year)s 年度培训计划中的项目。"
+                )
+                % {"plan": item.plan.year, "year": ended_on.year},
+            )
+        )
+    if started_on is not None and started_on < item.starts_on:
+        problems.append(
+            (
+                "started_on",
+                _("开始日期：不能早于所选培训班的开班时间（%(day)s）。")
+                % {"day": item.starts_on.isoformat()},
+            )
+        )
+    if category in Category.values and item.category != category:
+        problems.append(
+            (
+                "category",
+                _("科目类别：与所选培训计划项目的类别（%(label)s）不一致。")
+                % {"label": item.get_category_display()},
+            )
+        )
+    return problems
 
 
 def _declaration_values(declaration: Declaration) -> dict:
@@ -499,6 +543,25 @@ def _reviewable(actor: Actor, declaration_id: int) -> tuple[Declaration, Review]
     return declaration, review
 
 
+def _credit_approved(declaration: Declaration, hour_record: HourRecord) -> bool:
+    """Credit the record of an approved declaration; when its class already counts for the
+    person (a base's attendance report, another approved declaration) it ends as `duplicate`.
+
+    The check cannot see a report that commits while this approval runs: then the unique index
+    (one credited record per person and class) refuses the credit inside a savepoint, and the
+    record ends as a duplicate as well instead of the request failing. True when credited."""
+    if not _already_credited(declaration.person_id, declaration.plan_item_id, declaration.pk):
+        try:
+            with transaction.atomic():
+                ledger.move_records([hour_record], RecordState.CREDITED, "")
+            return True
+        except IntegrityError:
+            # The savepoint undid the write; the object in memory did not: read it again.
+            hour_record = HourRecord.objects.select_for_update().get(pk=hour_record.pk)
+    ledger.move_records([hour_record], RecordState.DUPLICATE, _(DUPLICATE_REASON))
+    return False
+
+
 def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> Declaration:
     comment = (comment or "").strip()
     if decision not in Review.Decision.values:
@@ -526,20 +589,14 @@ def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> D
     elif decision == Review.Decision.APPROVE:
         declaration.state = DeclarationState.APPROVED
         declaration.save(update_fields=["state", "updated_at"])
-        if _already_credited(declaration.person_id, declaration.plan_item_id, declaration.pk):
-            ledger.move_records(
-                [hour_record],
-                RecordState.DUPLICATE,
-                _("该培训的学时已由其他记录计入（如基地报送的出勤），本申报不重复计入。"),
-            )
+        if _credit_approved(declaration, hour_record):
+            body = _("%(hours)s 学时已计入 %(year)s 年度。") % {
+                "hours": declaration.hours,
+                "year": declaration.year,
+            }
         else:
-            ledger.move_records([hour_record], RecordState.CREDITED, "")
-        _notify_person(
-            declaration,
-            _("学时申报已通过：%(title)s") % {"title": declaration.title},
-            _("%(hours)s 学时已计入 %(year)s 年度。")
-            % {"hours": declaration.hours, "year": declaration.year},
-        )
+            body = _(DUPLICATE_REASON)
+        _notify_person(declaration, _("学时申报已通过：%(title)s") % {"title": declaration.title}, body)
     elif decision == Review.Decision.REJECT:
         declaration.state = DeclarationState.REJECTED
         declaration.save(update_fields=["state", "updated_at"])
@@ -643,16 +700,23 @@ def recognise_plan(plan: TrainingPlan, actor: Actor = SYSTEM) -> list[Declaratio
     return moved
 
 
-@transaction.atomic
-def recompute_provisional_due_dates(year: int, actor: Actor = SYSTEM) -> int:
-    """A calendar year was entered: open reviews whose due date was computed Monday–Friday
-    for that year (or later) get the official date. Returns how many changed."""
-    changed = 0
-    reviews = (
-        Review.objects.select_for_update(of=("self",))
-        .select_related("declaration")
-        .filter(decided_at__isnull=True, due_provisional=True, due_on__year__gte=year)
+def open_reviews_touching(year: int):
+    """Open reviews whose window — from the arrival day (Shanghai) to the due date — has a day
+    in `year`: the ones whose due date a change of that year's calendar can move."""
+    return Review.objects.filter(
+        decided_at__isnull=True,
+        due_on__gte=dt.date(year, 1, 1),
+        arrived_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=SHANGHAI),
     )
+
+
+@transaction.atomic
+def recompute_due_dates(year: int, actor: Actor = SYSTEM) -> int:
+    """The calendar of `year` was entered or corrected: every open review whose window touches
+    that year gets the due date the calendar now gives (provisional or official before), with
+    an audit entry for each one that changed. Returns how many changed."""
+    changed = 0
+    reviews = open_reviews_touching(year).select_for_update(of=("self",)).select_related("declaration")
     for review in reviews.order_by("pk"):
         due = due_date(review.declaration.year, review.arrived_at)
         if (due.date, due.provisional) == (review.due_on, review.due_provisional):
@@ -725,6 +789,17 @@ class AttendanceResult:
     records: list[HourRecord] = field(default_factory=list)
 
 
+def _require_attendance_reporter(actor: Actor, plan: TrainingPlan) -> None:
+    """The plan's filer reports its classes; a bureau may for a filer in its region."""
+    if actor.organisation is not None and actor.organisation.pk == plan.filer_id:
+        return
+    if actor.is_role(Role.BUREAU) and actor.organisation is not None:
+        if not organisations_in_scope(actor).filter(pk=plan.filer_id).exists():
+            raise NotFound()
+        return
+    raise Forbidden(_("只有培训计划的申报单位（基地）可以报送该班次的出勤。"))
+
+
 @transaction.atomic
 def credit_attendance(
     actor: Actor,
@@ -741,21 +816,32 @@ def credit_attendance(
     dated `completed_on` (default: the class's start date `plan_item.starts_on`); their year is
     the year of that date. The date may not be in the future and its year must be open.
     Hours must be positive, with at most one decimal, and not above the plan item's hours.
-    The actor must be the plan's filer (or the bureau / SYSTEM). Nothing is written when any
-    row is bad: the DomainError names each bad row as `rows.<index>.hours`."""
+    The date must lie in the plan's year, not before the class starts (hours are never carried
+    into another year). The actor must be the plan's filer, or a bureau whose region holds the
+    filer (another region's plan: NotFound). Nothing is written when any row is bad: the
+    DomainError names each bad row as `rows.<index>.hours`."""
     plan_item = PlanItem.objects.select_related("plan", "plan__filer").get(pk=plan_item.pk)
     plan = plan_item.plan
-    if (
-        actor is not SYSTEM
-        and not actor.is_role(Role.BUREAU)
-        and (actor.organisation is None or actor.organisation.pk != plan.filer_id)
-    ):
-        raise Forbidden(_("只有培训计划的申报单位（基地）可以报送该班次的出勤。"))
+    _require_attendance_reporter(actor, plan)
     if filing_selectors.recognised_plan_item(plan_item.pk) is None:
         raise DomainError.field("plan_item", _("培训计划项目：所属培训计划尚未备案，不能报送出勤学时。"))
     day = completed_on or plan_item.starts_on
     if day > policy_selectors.today():
         raise DomainError.field("completed_on", _("完成日期：不能晚于今天。"))
+    if day.year != plan.year:
+        raise DomainError.field(
+            "completed_on",
+            _(
+                "完成日期：应在培训计划的年度（%(plan)s 年）内。学时属于学习发生的年度，"
+                "不得结转或顺延至其他年度。"
+            )
+            % {"plan": plan.year},
+        )
+    if day < plan_item.starts_on:
+        raise DomainError.field(
+            "completed_on",
+            _("完成日期：不能早于培训班的开班时间（%(day)s）。") % {"day": plan_item.starts_on.isoformat()},
+        )
     rules.require_open_year(day.year, "completed_on")
     errors = []
     prepared: list[tuple[int, Decimal]] = []
@@ -842,21 +928,88 @@ def receive_platform_completions(credential: PlatformCredential, items: list[Map
     Each item is checked on its own (a bad one never blocks the others): the person is found
     by ID number and the name must agree; the platform must have an accepted filing for the
     year of `completed_on` offering the item's category; the date may not be in the future
-    and its year must not be closed; hours positive, one decimal at most, within a day's cap."""
+    and its year must not be closed; hours positive, one decimal at most, within a day's cap
+    (an optional `started_on` in the same year widens it to the course's days)."""
     if len(items) > MAX_PLATFORM_BATCH:
         raise DomainError.field("items", _("记录列表：每批最多 %(n)s 条。") % {"n": MAX_PLATFORM_BATCH})
     platform = credential.platform
     now = _now()
-    today = _local_day(now)
     result = PushResult()
-    policies: dict[int, object] = {}
-    offers: dict[tuple[int, str], bool] = {}
-    parsed = []
+    completions = _checked_completions(items, _PushRules(platform.pk, now), result)
+    rows = _completions_of_people(completions, result)
+    accepted = _credit_completions(platform, credential, rows, now)
+    for external_id, *_rest in rows:
+        (result.accepted if external_id in accepted else result.duplicates).append(external_id)
+    _audit_push(platform, credential, result)
+    return result
+
+
+@dataclass(frozen=True)
+class _Completion:
+    """A pushed item that passed the checks of its own fields, before the person is looked up."""
+
+    external_id: str
+    id_hash: str
+    name: str
+    course: str
+    category: str
+    day: dt.date
+    hours: Decimal
+
+
+class _PushRules:
+    """The rules a batch is judged by; each year's policy and the platform's filing for a year
+    and category are read once per batch."""
+
+    def __init__(self, platform_id: int, now: dt.datetime):
+        self.platform_id = platform_id
+        self.now = now
+        self.today = rules.local_day(now)
+        self._policies: dict[int, object] = {}
+        self._offers: dict[tuple[int, str], bool] = {}
+
+    def _policy(self, year: int):
+        if year not in self._policies:
+            self._policies[year] = rules.policy_for(year)
+        return self._policies[year]
+
+    def year_problem(self, year: int) -> str | None:
+        policy = self._policy(year)
+        if policy is None:
+            return _("%(year)s 年度政策尚未设置。") % {"year": year}
+        if rules.year_is_closed(policy, self.now):
+            return rules.year_closed_message(policy)
+        return None
+
+    def hours_problem(self, item: Mapping, day: dt.date) -> str | None:
+        """A course may span days: the optional started_on widens the daily ceiling, within
+        the year of completion only (hours are never carried into another year)."""
+        started = rules.parse_date(item.get("started_on")) if item.get("started_on") else day
+        if started is None or started > day:
+            return _("开始日期：格式应为 YYYY-MM-DD，且不能晚于完成日期。")
+        return rules.other_year_problem(started, day) or rules.hours_problem(
+            item.get("hours"), (day - started).days + 1, self._policy(day.year)
+        )
+
+    def offer_problem(self, year: int, category: str) -> str | None:
+        key = (year, category)
+        if key not in self._offers:
+            self._offers[key] = filing_selectors.platform_offers(self.platform_id, year, category)
+        if self._offers[key]:
+            return None
+        return _("该平台未就 %(year)s 年度%(cat)s备案（或备案未通过），学时不能计入。") % {
+            "year": year,
+            "cat": Category(category).label,
+        }
+
+
+def _checked_completions(items: list[Mapping], judge: _PushRules, result: PushResult) -> list[_Completion]:
+    """The items that pass their own checks; the others go to `result` (rejected with a reason,
+    or duplicates of an external_id earlier in the batch)."""
+    completions = []
     seen: set[str] = set()
-    hashes: dict[str, str] = {}
     for item in items:
         external_id = _text(item.get("external_id"))
-        reason = None
         if not external_id or len(external_id) > 80:
             result.rejected.append(
                 {
@@ -869,78 +1022,73 @@ def receive_platform_completions(credential: PlatformCredential, items: list[Map
             result.duplicates.append(external_id)
             continue
         seen.add(external_id)
-        try:
-            number = idnumber.validate(_text(item.get("id_number")))
-        except ValidationError as exc:
-            number, reason = None, _("身份证号码：") + exc.messages[0]
-        name = _text(item.get("name"))
-        course = _text(item.get("course"))
-        category = item.get("category")
-        day = rules.parse_date(item.get("completed_on"))
-        if reason:
-            pass
-        elif not name:
-            reason = _("姓名：必须填写。")
-        elif not course or len(course) > 200:
-            reason = _("课程：必须填写，且不超过 200 个字符。")
-        elif category not in Category.values:
-            reason = _("科目类别：应为 public（公需科目）或 professional（专业科目）。")
-        elif day is None:
-            reason = _("完成日期：格式应为 YYYY-MM-DD。")
-        elif day > today:
-            reason = _("完成日期：不能晚于今天。")
-        else:
-            if day.year not in policies:
-                policies[day.year] = rules.policy_for(day.year)
-            policy = policies[day.year]
-            if policy is None:
-                reason = _("%(year)s 年度政策尚未设置。") % {"year": day.year}
-            elif rules.year_is_closed(policy, now):
-                reason = rules.year_closed_message(policy)
-            else:
-                # A course may span days: the optional started_on widens the daily ceiling.
-                started = rules.parse_date(item.get("started_on")) if item.get("started_on") else day
-                if started is None or started > day:
-                    reason = _("开始日期：格式应为 YYYY-MM-DD，且不能晚于完成日期。")
-                else:
-                    reason = rules.hours_problem(item.get("hours"), (day - started).days + 1, policy)
-            if reason is None:
-                key = (day.year, category)
-                if key not in offers:
-                    offers[key] = filing_selectors.platform_offers(platform.pk, day.year, category)
-                if not offers[key]:
-                    reason = _("该平台未就 %(year)s 年度%(cat)s备案（或备案未通过），学时不能计入。") % {
-                        "year": day.year,
-                        "cat": Category(category).label,
-                    }
+        completion, reason = _check_completion(external_id, item, judge)
         if reason:
             result.rejected.append({"external_id": external_id, "reason": reason})
-            continue
-        hashes[external_id] = crypto.lookup_hash(number)
-        parsed.append((external_id, name, course, category, day, rules.parse_hours(item.get("hours"))))
+        else:
+            completions.append(completion)
+    return completions
+
+
+def _check_completion(external_id: str, item: Mapping, judge: _PushRules) -> tuple[_Completion | None, str]:
+    """One item: the completion, or (None, why it is rejected)."""
+    try:
+        number = idnumber.validate(_text(item.get("id_number")))
+    except ValidationError as exc:
+        return None, _("身份证号码：") + exc.messages[0]
+    name = _text(item.get("name"))
+    course = _text(item.get("course"))
+    category = item.get("category")
+    day = rules.parse_date(item.get("completed_on"))
+    if not name:
+        return None, _("姓名：必须填写。")
+    if not course or len(course) > 200:
+        return None, _("课程：必须填写，且不超过 200 个字符。")
+    if category not in Category.values:
+        return None, _("科目类别：应为 public（公需科目）或 professional（专业科目）。")
+    if day is None:
+        return None, _("完成日期：格式应为 YYYY-MM-DD。")
+    if day > judge.today:
+        return None, _("完成日期：不能晚于今天。")
+    reason = (
+        judge.year_problem(day.year)
+        or judge.hours_problem(item, day)
+        or judge.offer_problem(day.year, category)
+    )
+    if reason:
+        return None, reason
+    hours = rules.parse_hours(item.get("hours"))
+    return _Completion(external_id, crypto.lookup_hash(number), name, course, category, day, hours), ""
+
+
+def _completions_of_people(completions: list[_Completion], result: PushResult) -> list[tuple]:
+    """Rows (external_id, person_id, course, category, day, hours) for the completions whose
+    person is registered under that ID number and name, in a stable order (concurrent batches
+    meet on the unique index in the same order); the others are rejected with a reason."""
     people = {
         p["id_number_hash"]: p
-        for p in Person.objects.filter(id_number_hash__in=set(hashes.values())).values(
+        for p in Person.objects.filter(id_number_hash__in={c.id_hash for c in completions}).values(
             "id", "name", "id_number_hash"
         )
     }
     rows = []
-    for external_id, name, course, category, day, hours in parsed:
-        person = people.get(hashes[external_id])
+    for c in completions:
+        person = people.get(c.id_hash)
         if person is None:
-            result.rejected.append(
-                {
-                    "external_id": external_id,
-                    "reason": _("未找到该身份证号码的注册人员，请提醒学员先通过管理入口注册。"),
-                }
-            )
-        elif person["name"] != name:
-            result.rejected.append(
-                {"external_id": external_id, "reason": _("姓名与身份证号码登记的姓名不一致。")}
-            )
+            reason = _("未找到该身份证号码的注册人员，请提醒学员先通过管理入口注册。")
+        elif person["name"] != c.name:
+            reason = _("姓名与身份证号码登记的姓名不一致。")
         else:
-            rows.append((external_id, person["id"], course, category, day, hours))
-    rows.sort()  # a stable order: concurrent batches meet on the unique index in the same order
+            rows.append((c.external_id, person["id"], c.course, c.category, c.day, c.hours))
+            continue
+        result.rejected.append({"external_id": c.external_id, "reason": reason})
+    rows.sort()
+    return rows
+
+
+def _credit_completions(platform, credential: PlatformCredential, rows: list[tuple], now: dt.datetime) -> set:
+    """Insert the completions not received before and credit an hour record for each one;
+    returns the external ids inserted now."""
     inserted = _insert_completions(platform.pk, credential.pk, rows, now)
     by_id = {r[0]: r for r in rows}
     records = []
@@ -962,9 +1110,10 @@ def receive_platform_completions(credential: PlatformCredential, items: list[Map
             )
         )
     ledger.add_records(records)
-    accepted = {e for _c, e in inserted}
-    for external_id, *_rest in rows:
-        (result.accepted if external_id in accepted else result.duplicates).append(external_id)
+    return {e for _c, e in inserted}
+
+
+def _audit_push(platform, credential: PlatformCredential, result: PushResult) -> None:
     actor = Actor(user=None, role="platform", organisation=platform)
     record(
         actor,
@@ -976,7 +1125,6 @@ def receive_platform_completions(credential: PlatformCredential, items: list[Map
             "rejected": len(result.rejected),
         },
     )
-    return result
 
 
 _COMPLETION_COLUMNS = [

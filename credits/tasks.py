@@ -12,7 +12,14 @@ def sweep_overdue_reviews() -> int:
     return services.notify_overdue_reviews()
 
 
+@shared_task(name="credits.tasks.recompute_due_dates")
+def recompute_due_dates(year: int) -> int:
+    """A calendar year was entered or corrected: open reviews whose window touches it get the
+    due date the calendar now gives."""
+    return services.recompute_due_dates(year)
+
+
 @shared_task(name="credits.tasks.recompute_provisional_due_dates")
 def recompute_provisional_due_dates(year: int) -> int:
-    """A calendar year was entered: provisional due dates of open reviews become official."""
-    return services.recompute_provisional_due_dates(year)
+    """The task's former name, kept so that messages already queued under it still run."""
+    return services.recompute_due_dates(year)

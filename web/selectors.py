@@ -106,16 +106,18 @@ class QueueFigures:
 
 
 def queue_figures(actor: Actor) -> QueueFigures:
-    """The reviewer's own open reviews: how many, how many overdue, how many due within 2 days."""
+    """The reviewer's own open reviews: how many, how many overdue, how many due within 2 days.
+    Counted on the queue itself (credits.selectors.review_queue), so the home and the queue
+    agree: the reviewer's own declarations are in neither."""
     import datetime as dt
 
-    from credits.models import Review
+    from credits.selectors import review_queue
     from policy.selectors import today
 
     if not actor.is_role(Role.UNIT, Role.AUTHORITY) or actor.organisation is None:
         return QueueFigures(0, 0, 0)
     now = today()
-    qs = Review.objects.filter(organisation=actor.organisation, decided_at__isnull=True)
+    qs = review_queue(actor, "pending").order_by()
     return QueueFigures(
         open=qs.count(),
         overdue=qs.filter(due_on__lt=now).count(),
@@ -133,38 +135,27 @@ class UnitTimeliness:
 
 
 def units_timeliness(actor: Actor, year: int) -> list[UnitTimeliness]:
-    """For an authority (or bureau): each unit's first-level reviews, open and late."""
-    from django.db.models import Count, F
-
+    """For an authority (or bureau): each unit's first-level reviews of the declarations of
+    `year`, open and late — the figures of credits.selectors.review_timeliness (one
+    definition, the same year rule as the timeliness page), one row per unit in scope."""
     from credits.models import Review
+    from credits.selectors import review_timeliness
     from organisations.selectors import units_in_scope
-    from policy.selectors import today
 
     units = list(units_in_scope(actor).order_by("name"))
     if not units:
         return []
-    now = today()
-    rows = (
-        Review.objects.filter(level="unit", organisation__in=units, arrived_at__year=year)
-        .values("organisation_id")
-        .annotate(
-            open=Count("id", filter=Q(decided_at__isnull=True)),
-            overdue=Count("id", filter=Q(decided_at__isnull=True, due_on__lt=now)),
-            decided=Count("id", filter=Q(decided_at__isnull=False)),
-            decided_late=Count("id", filter=Q(decided_at__isnull=False, decided_at__date__gt=F("due_on"))),
-        )
-    )
-    by_unit = {r["organisation_id"]: r for r in rows}
+    by_unit = {t.organisation.pk: t for t in review_timeliness(actor, year) if t.level == Review.Level.UNIT}
     result = []
     for unit in units:
-        r = by_unit.get(unit.pk, {})
+        t = by_unit.get(unit.pk)
         result.append(
             UnitTimeliness(
                 unit=unit,
-                open=r.get("open", 0),
-                overdue=r.get("overdue", 0),
-                decided=r.get("decided", 0),
-                decided_late=r.get("decided_late", 0),
+                open=t.open if t else 0,
+                overdue=t.overdue if t else 0,
+                decided=t.decided if t else 0,
+                decided_late=t.late if t else 0,
             )
         )
     result.sort(key=lambda t: (-t.overdue, -t.open, t.unit.name))

@@ -56,7 +56,7 @@ def test_a_dead_broker_does_not_lose_the_recomputation(world, clock, monkeypatch
     def broken(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.recompute_provisional_due_dates, "delay", broken)
+    monkeypatch.setattr(tasks.recompute_due_dates, "delay", broken)
     from policy.models import CalendarDay, CalendarYear
 
     CalendarYear.objects.create(year=2027, source=CalendarYear.Source.MANUAL)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from audit.models import AuditEntry
 from core.actors import SYSTEM
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError, Forbidden, NotFound
 from credits import ledger, selectors, services
 from credits.models import HourRecord, RecordState, Source
 from tests import factories
@@ -72,11 +72,17 @@ def test_a_plan_that_is_not_accepted_is_refused(world):
     assert not HourRecord.objects.exists()
 
 
-def test_only_the_filer_reports_its_classes(world):
-    item = plan_item(world.base)
+def test_only_the_filer_or_the_bureau_of_its_region_reports_its_classes(world):
+    item = plan_item(world.base)  # the base is a city-level organisation
     with pytest.raises(Forbidden):
         services.credit_attendance(actor(world.unit_user), item, [(world.person, 8)])
-    services.credit_attendance(SYSTEM, item, [(world.person, 8)])  # system imports are allowed
+    with pytest.raises(Forbidden):
+        services.credit_attendance(SYSTEM, item, [(world.person, 8)])  # no unscoped back door
+    with pytest.raises(NotFound):  # a county bureau: the city's base is outside its region
+        services.credit_attendance(actor(world.county_bureau_user), item, [(world.person, 8)])
+    assert not HourRecord.objects.exists()
+    result = services.credit_attendance(actor(world.bureau_user), item, [(world.person, 8)])
+    assert [p.pk for p in result.credited] == [world.person.pk]
 
 
 def test_bad_hours_name_the_row_and_nothing_is_written(world):
@@ -151,3 +157,32 @@ def test_a_declaration_of_a_class_already_reported_is_refused_or_ends_as_duplica
         declare(world.person, **kwargs)
     assert exc.value.errors[0]["field"] == "plan_item_id"
     assert ledger.summary_mismatches() == []
+
+
+def test_an_approval_racing_an_attendance_report_ends_as_duplicate_not_a_500(world, monkeypatch, api_as):
+    """The authority approves while the base's report of the same class commits: the approval's
+    check did not see the report yet, and the unique index refuses the second credit."""
+    item = plan_item(world.base, hours="24")
+    declaration = declare(
+        world.person,
+        method="training",
+        plan_item_id=item.pk,
+        hours=Decimal("24"),
+        started_on=dt.date(2026, 6, 1),
+        ended_on=dt.date(2026, 6, 3),
+    )
+    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
+    services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+    monkeypatch.setattr(services, "_already_credited", lambda *args, **kwargs: False)
+    response = api_as(world.authority_user).post(
+        f"declarations/{declaration.pk}/review", {"decision": "approve"}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "approved"
+    record = HourRecord.objects.get(declaration=declaration)
+    assert record.state == RecordState.DUPLICATE and "不重复计入" in record.reason
+    assert selectors.progress(person_actor(world.person), 2026).professional_hours == Decimal("24")
+    assert ledger.summary_mismatches() == []
+    assert AuditEntry.objects.filter(
+        action="declaration.review.approve", target_id=str(declaration.pk)
+    ).exists()

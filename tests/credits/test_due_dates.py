@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 
+from audit.models import AuditEntry
 from core.actors import SYSTEM
 from credits import services
 from credits.models import Review
-from policy.models import PolicyYear
-from policy.services import enter_calendar_year
+from policy.models import CalendarDay, PolicyYear
+from policy.services import enter_calendar_year, notify_calendar_changed
 from tests.credits.helpers import actor, declare
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,93 @@ def test_decided_reviews_keep_their_dates_when_a_year_is_entered(
     assert (decided.due_on, decided.due_provisional) == (D(2027, 1, 4), True)
     authority = Review.objects.get(declaration=declaration, level="authority")
     assert (authority.due_on, authority.due_provisional) == (D(2027, 1, 5), False)
+
+
+# --- calendar corrections move every open due date whose window touches the year ---------------
+
+
+def _enter_2026(extra_holidays=(), extra_make_up_days=()):
+    """Enter 2026 again as it is, plus some days (a correction of the State Council notice)."""
+    days = list(CalendarDay.objects.filter(date__year=2026))
+    enter_calendar_year(
+        SYSTEM,
+        2026,
+        holidays=[d.date for d in days if not d.is_working_day] + list(extra_holidays),
+        make_up_days=[d.date for d in days if d.is_working_day] + list(extra_make_up_days),
+    )
+
+
+def test_re_entering_a_year_moves_official_due_dates_of_open_reviews(
+    clock, world, django_capture_on_commit_callbacks
+):
+    clock.set(2026, 11, 27, 10, 0)  # Friday
+    declaration = declare(world.person)
+    review = _unit_review(declaration)
+    assert (review.due_on, review.due_provisional) == (D(2026, 12, 4), False)
+    # Two weekday holidays added in the window: 30 Nov, 3, 4, 7, 8 Dec.
+    with django_capture_on_commit_callbacks(execute=True):
+        _enter_2026(extra_holidays=[D(2026, 12, 1), D(2026, 12, 2)])
+    review.refresh_from_db()
+    assert services.due_date(2026, review.arrived_at).date == D(2026, 12, 8)
+    assert (review.due_on, review.due_provisional) == (D(2026, 12, 8), False)
+    entry = AuditEntry.objects.get(action="review.due_recomputed", target_id=str(review.pk))
+    assert entry.before["due_on"] == "2026-12-04" and entry.after["due_on"] == "2026-12-08"
+
+
+def test_editing_single_days_in_the_admin_moves_due_dates_both_ways(
+    clock, world, django_capture_on_commit_callbacks
+):
+    clock.set(2026, 11, 27, 10, 0)
+    review = _unit_review(declare(world.person))
+    holiday = CalendarDay.objects.create(date=D(2026, 12, 3), is_working_day=False, name="临时调整")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_calendar_changed(2026)
+    review.refresh_from_db()
+    assert review.due_on == D(2026, 12, 7)
+    holiday.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_calendar_changed(2026)
+    review.refresh_from_db()
+    assert review.due_on == D(2026, 12, 4)
+    assert AuditEntry.objects.filter(action="review.due_recomputed", target_id=str(review.pk)).count() == 2
+
+
+def test_a_window_over_new_year_follows_corrections_of_its_first_year(
+    clock, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        enter_calendar_year(SYSTEM, 2027, holidays=[D(2027, 1, 1)], make_up_days=[])
+    clock.set(2026, 12, 28, 10, 0)
+    review = _unit_review(declare(world.person, started_on=D(2026, 12, 21), ended_on=D(2026, 12, 22)))
+    # 29, 30, 31 Dec, (1 Jan off) 4, 5 Jan — official, not provisional.
+    assert (review.due_on, review.due_provisional) == (D(2027, 1, 5), False)
+    with django_capture_on_commit_callbacks(execute=True):
+        _enter_2026(extra_holidays=[D(2026, 12, 31)])
+    review.refresh_from_db()
+    assert (review.due_on, review.due_provisional) == (D(2027, 1, 6), False)
+
+
+def test_the_receiver_enqueues_nothing_when_no_open_review_touches_the_year(clock, world, monkeypatch):
+    from credits import receivers, tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.recompute_due_dates, "delay", lambda year: calls.append(year))
+    clock.set(2026, 11, 27, 10, 0)
+    declare(world.person)  # open, 27 Nov → 4 Dec 2026
+    receivers.on_calendar_year_entered(sender=None, year=2025)
+    receivers.on_calendar_year_entered(sender=None, year=2027)
+    assert calls == []
+    receivers.on_calendar_year_entered(sender=None, year=2026)
+    assert calls == [2026]
+
+
+def test_the_old_task_name_still_runs_the_recomputation(clock, world):
+    from credits import tasks
+
+    clock.set(2026, 11, 27, 10, 0)
+    review = _unit_review(declare(world.person))
+    CalendarDay.objects.create(date=D(2026, 12, 3), is_working_day=False, name="临时调整")
+    assert tasks.recompute_provisional_due_dates.name == "credits.tasks.recompute_provisional_due_dates"
+    assert tasks.recompute_provisional_due_dates(2026) == 1
+    review.refresh_from_db()
+    assert review.due_on == D(2026, 12, 7)
