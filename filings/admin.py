@@ -2,8 +2,9 @@
 through the filings pages/API (services: validated, audited), never through the admin."""
 
 from django.contrib import admin
+from django.db.models import Q
 
-from core.admin import BureauModelAdmin
+from core.admin import BureauModelAdmin, bureau_role
 from filings.models import (
     AttendanceUpload,
     FilingException,
@@ -14,20 +15,8 @@ from filings.models import (
 )
 
 
-class ReadOnlyAdmin(BureauModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class PlanItemInline(admin.TabularInline):
-    model = PlanItem
-    extra = 0
-    can_delete = False
-    fields = ["seq", "project", "audience", "starts_on", "hours", "mode", "venue", "category"]
-    readonly_fields = fields
+class ReadOnlyMixin:
+    """Nothing is added or changed here (model admins and inlines alike)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -36,10 +25,47 @@ class PlanItemInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin(ReadOnlyMixin, BureauModelAdmin):
+    pass
+
+
+class AddressedFilingAdmin(ReadOnlyAdmin):
+    """Filings of the bureau's region and those filed with it (the provincial bases')."""
+
+    region_field = None  # cut here, not by BureauModelAdmin
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        role = bureau_role(request)
+        if role is None:
+            return qs.none()
+        return qs.filter(
+            Q(filer__region_id__in=role.organisation.region.descendant_ids()) | Q(bureau=role.organisation)
+        )
+
+
+class PlanItemInline(ReadOnlyMixin, admin.TabularInline):
+    model = PlanItem
+    extra = 0
+    can_delete = False
+    fields = ["seq", "project", "audience", "starts_on", "hours", "mode", "venue", "category"]
+    readonly_fields = fields
+
+
 @admin.register(TrainingPlan)
-class TrainingPlanAdmin(ReadOnlyAdmin):
-    region_field = "filer__region"
-    list_display = ["year", "filer", "state", "declared_on", "submitted_at", "late_exception", "decided_at"]
+class TrainingPlanAdmin(AddressedFilingAdmin):
+    list_display = [
+        "year",
+        "filer",
+        "bureau",
+        "state",
+        "declared_on",
+        "submitted_at",
+        "late_exception",
+        "decided_at",
+    ]
     list_filter = ["year", "state"]
     search_fields = ["filer__name"]
     list_select_related = ["filer", "late_exception"]
@@ -47,9 +73,17 @@ class TrainingPlanAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PlatformFiling)
-class PlatformFilingAdmin(ReadOnlyAdmin):
-    region_field = "filer__region"
-    list_display = ["year", "site_name", "filer", "domain", "offers_public", "offers_professional", "state"]
+class PlatformFilingAdmin(AddressedFilingAdmin):
+    list_display = [
+        "year",
+        "site_name",
+        "filer",
+        "bureau",
+        "domain",
+        "offers_public",
+        "offers_professional",
+        "state",
+    ]
     list_filter = ["year", "state", "offers_public", "offers_professional"]
     search_fields = ["site_name", "domain", "filer__name"]
     list_select_related = ["filer"]

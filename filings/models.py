@@ -50,6 +50,16 @@ class FilingBase(models.Model):
     state = models.CharField(
         _("状态"), max_length=20, choices=FilingState.choices, default=FilingState.DRAFT, db_index=True
     )
+    bureau = models.ForeignKey(
+        Organisation,
+        verbose_name=_("受理备案的人社局"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "bureau"},
+        help_text=_("申报单位所在市的人社局；省级基地为本平台所在市的人社局"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import CharField, Q, QuerySet, Value
 
 from core import crypto
 from core.actors import Actor, Role
@@ -19,7 +20,7 @@ from filings.models import (
     PlatformFiling,
     TrainingPlan,
 )
-from organisations.models import Organisation
+from organisations.models import Organisation, Region
 from organisations.selectors import organisations_in_scope
 from policy.models import PolicyYear
 
@@ -75,6 +76,100 @@ def accepted_plan_items(year: int | None = None, q: str = "") -> QuerySet[PlanIt
 
 
 # ---------------------------------------------------------------------------------------------
+# the bureau a filing is filed with (notice §三: 向市人社局申报备案)
+
+
+def home_bureau() -> Organisation | None:
+    """The bureau of the city this installation serves (`settings.CE_HOME_REGION`)."""
+    return _bureau_of_region(Region.objects.filter(code=settings.CE_HOME_REGION).first())
+
+
+def _bureau_of_region(region: Region | None) -> Organisation | None:
+    if region is None:
+        return None
+    return (
+        Organisation.objects.filter(kind=Organisation.Kind.BUREAU, region=region, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def bureau_for(organisation: Organisation) -> Organisation | None:
+    """The bureau `organisation` files its plans and platforms with: the city-level bureau whose
+    region contains the organisation's region; for an organisation above city level (the 48
+    provincial bases, region 410000) the home city bureau of this installation. None when that
+    city has no bureau here."""
+    region = organisation.region
+    while region is not None and region.level != Region.Level.CITY:
+        if region.level == Region.Level.PROVINCE:
+            return home_bureau()
+        region = region.parent
+    return _bureau_of_region(region)
+
+
+def _deciding_level(actor: Actor) -> str | None:
+    """The region level of a bureau actor that decides on filings (city or province); None for
+    every other actor, county bureaus included (they only read)."""
+    if not actor.is_role(Role.BUREAU) or actor.organisation is None:
+        return None
+    level = actor.organisation.region.level
+    return level if level in (Region.Level.CITY, Region.Level.PROVINCE) else None
+
+
+def may_decide(actor: Actor, filing) -> bool:
+    """Whether the actor accepts, returns and manages the keys of `filing` (one it can see):
+    the bureau the filing is addressed to, or the province bureau over the filer or that bureau.
+    County bureaus read their region's filings and decide nothing."""
+    level = _deciding_level(actor)
+    if level is None:
+        return False
+    bureau_id = filing.bureau_id
+    if bureau_id is None:  # a row made before filings were addressed
+        bureau = bureau_for(filing.filer)
+        bureau_id = bureau.pk if bureau else None
+    if bureau_id == actor.organisation.pk:
+        return True
+    if level == Region.Level.PROVINCE:
+        regions = actor.organisation.region.descendant_ids()
+        if filing.filer.region_id in regions:
+            return True
+        return Organisation.objects.filter(pk=bureau_id, region_id__in=regions).exists()
+    return False
+
+
+def filers_of(actor: Actor) -> QuerySet[Organisation]:
+    """Organisations whose filings (and late-filing exceptions) the bureau actor deals with: its
+    region and below, and — for the home city bureau — the organisations above city level that
+    file with it (the provincial bases)."""
+    if not actor.is_role(Role.BUREAU) or actor.organisation is None:
+        return Organisation.objects.none()
+    bureau = actor.organisation
+    q = Q(region_id__in=bureau.region.descendant_ids())
+    if bureau.region.level == Region.Level.CITY:
+        home = home_bureau()
+        if home is not None and home.pk == bureau.pk:
+            q |= Q(region__level=Region.Level.PROVINCE)
+    return Organisation.objects.filter(q)
+
+
+def may_grant_exception(actor: Actor, organisation: Organisation) -> bool:
+    """逾期备案特批 is the deciding bureau's: the bureau the organisation files with, or the
+    province bureau over it."""
+    level = _deciding_level(actor)
+    if level == Region.Level.PROVINCE:
+        return organisation.region_id in actor.organisation.region.descendant_ids()
+    if level == Region.Level.CITY:
+        bureau = bureau_for(organisation)
+        return bureau is not None and bureau.pk == actor.organisation.pk
+    return False
+
+
+def may_grant_exceptions(actor: Actor) -> bool:
+    """Whether the actor is a bureau that grants exceptions at all (county bureaus only read)."""
+    return _deciding_level(actor) is not None
+
+
+# ---------------------------------------------------------------------------------------------
 # scoped reads
 
 
@@ -84,14 +179,24 @@ def _scope(actor: Actor) -> QuerySet[Organisation]:
     return organisations_in_scope(actor)
 
 
+def filing_scope(actor: Actor, prefix: str = "") -> Q:
+    """The filings an actor may read: those of the organisations in its scope (a filer its own,
+    an authority its supervised organisations' and its own, a bureau its region's) and, for a
+    bureau, those addressed to it (the provincial bases' filings reach the home city bureau)."""
+    q = Q(**{f"{prefix}filer__in": _scope(actor)})
+    if actor.is_role(Role.BUREAU) and actor.organisation is not None:
+        q |= Q(**{f"{prefix}bureau": actor.organisation})
+    return q
+
+
 def plans_in_scope(actor: Actor) -> QuerySet[TrainingPlan]:
     """A filer its own plans; an authority those of the organisations it supervises and its
-    own; a bureau those of its region."""
-    return TrainingPlan.objects.filter(filer__in=_scope(actor)).select_related("filer")
+    own; a bureau those of its region and those filed with it."""
+    return TrainingPlan.objects.filter(filing_scope(actor)).select_related("filer")
 
 
 def platform_filings_in_scope(actor: Actor) -> QuerySet[PlatformFiling]:
-    return PlatformFiling.objects.filter(filer__in=_scope(actor)).select_related("filer", "platform")
+    return PlatformFiling.objects.filter(filing_scope(actor)).select_related("filer", "platform")
 
 
 def get_plan(actor: Actor, plan_id: int) -> TrainingPlan:
@@ -126,7 +231,7 @@ def get_filing(actor: Actor, kind: str, filing_id: int):
 def get_plan_item(actor: Actor, item_id: int) -> PlanItem:
     item = (
         PlanItem.objects.select_related("plan", "plan__filer")
-        .filter(pk=item_id, plan__filer__in=_scope(actor))
+        .filter(filing_scope(actor, "plan__"), pk=item_id)
         .first()
     )
     if item is None:
@@ -141,8 +246,8 @@ def credentials_of(actor: Actor, filing_id: int) -> QuerySet[PlatformCredential]
 
 def get_credential(actor: Actor, credential_id: int) -> PlatformCredential:
     credential = (
-        PlatformCredential.objects.select_related("filing")
-        .filter(pk=credential_id, filing__filer__in=_scope(actor))
+        PlatformCredential.objects.select_related("filing", "filing__filer")
+        .filter(filing_scope(actor, "filing__"), pk=credential_id)
         .first()
     )
     if credential is None:
@@ -177,32 +282,79 @@ class InboxRow:
         return self.filing.site_name
 
 
-def inbox(
-    actor: Actor, kind: str = "", state: str = "", year: int | None = None, q: str = ""
-) -> list[InboxRow]:
-    """The filings waiting for (or decided by) the actor: the bureau's region, an authority's
-    supervised organisations. Default state: what waits for this actor."""
+class Inbox:
+    """Inbox rows paginated in the database: `count()` counts, a slice reads one page of
+    (submitted_at, kind, id) keys from a UNION of the two filings and then only those filings.
+    Behaves as a sequence for `django.core.paginator.Paginator`."""
+
+    def __init__(self, plans: QuerySet | None = None, platforms: QuerySet | None = None):
+        self.querysets = {
+            kind: qs for kind, qs in (("plan", plans), ("platform", platforms)) if qs is not None
+        }
+
+    def count(self) -> int:
+        return sum(qs.count() for qs in self.querysets.values())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _keys(self) -> QuerySet:
+        parts = [
+            qs.order_by()
+            .annotate(kind=Value(kind, output_field=CharField()))
+            .values_list("submitted_at", "kind", "id")
+            for kind, qs in self.querysets.items()
+        ]
+        keys = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return keys.order_by("submitted_at", "kind", "id")
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            rows = self[index : index + 1]
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        if not self.querysets:
+            return []
+        keys = list(self._keys()[index])
+        wanted: dict[str, list[int]] = {}
+        for _submitted_at, kind, pk in keys:
+            wanted.setdefault(kind, []).append(pk)
+        found = {
+            kind: self.querysets[kind].model.objects.select_related("filer", "late_exception").in_bulk(pks)
+            for kind, pks in wanted.items()
+        }
+        return [InboxRow(kind, found[kind][pk]) for _submitted_at, kind, pk in keys if pk in found[kind]]
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+
+def inbox(actor: Actor, kind: str = "", state: str = "", year: int | None = None, q: str = "") -> Inbox:
+    """The filings waiting for (or decided by) the actor, in the order they were submitted: a
+    bureau's region and those filed with it, an authority's supervised organisations. Default
+    state: what waits for this actor. Paginated in the database (see `Inbox`)."""
     if not actor.is_role(Role.BUREAU, Role.AUTHORITY):
-        return []
+        return Inbox()
     if not state:
         state = FilingState.SUBMITTED if actor.is_role(Role.BUREAU) else FilingState.PENDING_OPINION
     if state == "all":
         state = ""
-    rows: list[InboxRow] = []
+    plans = platforms = None
     if kind in ("", "plan"):
         plans = _filter(plans_in_scope(actor).exclude(state=FilingState.DRAFT), state, year, q)
-        rows += [InboxRow("plan", p) for p in plans]
     if kind in ("", "platform"):
-        filings = _filter(platform_filings_in_scope(actor).exclude(state=FilingState.DRAFT), state, year, q)
-        rows += [InboxRow("platform", f) for f in filings]
-    rows.sort(key=lambda r: (r.filing.submitted_at, r.kind, r.filing.pk))
-    return rows
+        platforms = _filter(platform_filings_in_scope(actor).exclude(state=FilingState.DRAFT), state, year, q)
+    return Inbox(plans, platforms)
 
 
 def exceptions_in_scope(actor: Actor, year: int | None = None) -> QuerySet[FilingException]:
-    qs = FilingException.objects.filter(organisation__in=_scope(actor)).select_related(
-        "organisation", "granted_by"
-    )
+    """Late-filing exceptions of the organisations in the actor's scope and, for a bureau, of
+    those that file with it."""
+    orgs = Q(organisation__in=_scope(actor))
+    if actor.is_role(Role.BUREAU):
+        orgs |= Q(organisation__in=filers_of(actor))
+    qs = FilingException.objects.filter(orgs).select_related("organisation", "granted_by")
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("-granted_at", "-id")
@@ -218,21 +370,21 @@ class LateAndMissing:
 
 
 def late_and_missing(actor: Actor, year: int) -> LateAndMissing:
-    """For the bureau: who filed late (under an exception) and which units and bases of its
-    region have no submitted or accepted plan for `year`."""
+    """For the bureau: who filed late (under an exception) — its region's filings and those
+    filed with it — and which units and bases of its region have no submitted or accepted plan
+    for `year`."""
     policy = PolicyYear.objects.filter(year=year).first()
-    scope = _scope(actor) if actor.is_role(Role.BUREAU) else Organisation.objects.none()
-    late = [
-        InboxRow("plan", p)
-        for p in TrainingPlan.objects.filter(filer__in=scope, year=year, late_exception__isnull=False)
-        .select_related("filer", "late_exception")
-        .order_by("submitted_at")
-    ] + [
-        InboxRow("platform", f)
-        for f in PlatformFiling.objects.filter(filer__in=scope, year=year, late_exception__isnull=False)
-        .select_related("filer", "late_exception")
-        .order_by("submitted_at")
-    ]
+    is_bureau = actor.is_role(Role.BUREAU)
+    scope = _scope(actor) if is_bureau else Organisation.objects.none()
+    late = []
+    if is_bureau:
+        for kind, qs in (("plan", plans_in_scope(actor)), ("platform", platform_filings_in_scope(actor))):
+            late += [
+                InboxRow(kind, f)
+                for f in qs.filter(year=year, late_exception__isnull=False)
+                .select_related("late_exception")
+                .order_by("submitted_at", "id")
+            ]
     filed = TrainingPlan.objects.filter(year=year, state__in=FILED_STATES).values("filer_id")
     missing = (
         scope.filter(kind__in=[Organisation.Kind.UNIT, Organisation.Kind.BASE], is_active=True)

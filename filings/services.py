@@ -31,10 +31,9 @@ from filings.models import (
 )
 from filings.signals import plan_accepted
 from organisations.models import Organisation
-from organisations.selectors import organisations_in_scope
 from organisations.services import upsert_organisation
 from policy.models import PolicyYear
-from policy.selectors import SHANGHAI, end_of_day, is_past
+from policy.selectors import SHANGHAI, is_past
 
 TOKEN_PREFIX = "lp_"
 PLAN_FILERS = (Role.UNIT, Role.BASE, Role.AUTHORITY)
@@ -164,13 +163,33 @@ def _require_bureau(actor: Actor) -> None:
         raise Forbidden(_("只有人社局可以办理备案。"))
 
 
+def _require_deciding_bureau(actor: Actor, filing) -> None:
+    """Only the bureau the filing is filed with (or the province bureau over it) decides;
+    a county bureau reads its region's filings but decides nothing."""
+    if not selectors.may_decide(actor, filing):
+        raise Forbidden(_("只有受理该备案的市人社局可以办理；县（市、区）人社局只能查看本辖区的备案。"))
+
+
 def _lock(model, actor: Actor, pk: int):
     """The filing, locked, if the actor may see it; NotFound otherwise."""
-    scope = organisations_in_scope(actor) if actor.organisation is not None else Organisation.objects.none()
-    obj = model.objects.select_for_update().filter(pk=pk, filer__in=scope).first()
+    if actor.organisation is None:
+        raise NotFound()
+    obj = model.objects.select_for_update().filter(selectors.filing_scope(actor), pk=pk).first()
     if obj is None:
         raise NotFound()
     return obj
+
+
+def _addressed_bureau(filer: Organisation) -> Organisation:
+    """The bureau a filer files with (notice §三: 向市人社局申报备案)."""
+    bureau = selectors.bureau_for(filer)
+    if bureau is None:
+        raise DomainError.field(
+            "filer",
+            _("申报单位：所在地区（%(region)s）没有受理备案的市人社局，请联系平台管理员。")
+            % {"region": filer.region.name},
+        )
+    return bureau
 
 
 def _editable(actor: Actor, filing) -> None:
@@ -258,14 +277,53 @@ def _clean_plan(data: dict) -> dict:
     return cleaned
 
 
-def _write_items(plan: TrainingPlan, rows: list[dict]) -> None:
-    if (
-        plan.items.filter(declarations__isnull=False).exists()
-        or plan.items.filter(hour_records__isnull=False).exists()
-    ):
-        raise DomainError.field("items", _("培训项目：已有学时记录引用本计划的项目，不能再替换。"))
-    plan.items.all().delete()
-    PlanItem.objects.bulk_create([PlanItem(plan=plan, seq=i, **row) for i, row in enumerate(rows, start=1)])
+def _write_items(plan: TrainingPlan, rows: list[dict]) -> list[PlanItem]:
+    """Make the plan's rows `rows` (序号 1…n), keeping item ids stable: the row of each 序号 is
+    updated in place, new ones are added, and a row beyond the new last one is deleted unless
+    something names it. Declarations name items (also drafts, also other organisations'
+    people), hours are recorded against them: a row that a submitted declaration, an hour
+    record or an attendance report names cannot be deleted (the change is refused, naming the
+    rows); a row only draft declarations name is kept, so a draft never freezes the plan.
+    Returns the rows kept that way."""
+    from credits.models import Declaration, DeclarationState, HourRecord
+
+    existing = {item.seq: item for item in plan.items.all()}
+    for seq, row in enumerate(rows, start=1):
+        item = existing.get(seq)
+        if item is None:
+            continue
+        changed = [name for name, value in row.items() if getattr(item, name) != value]
+        if changed:
+            for name in changed:
+                setattr(item, name, row[name])
+            item.save(update_fields=changed)
+    PlanItem.objects.bulk_create(
+        [PlanItem(plan=plan, seq=seq, **row) for seq, row in enumerate(rows, start=1) if seq not in existing]
+    )
+    removed = {item.pk: item for seq, item in existing.items() if seq > len(rows)}
+    if not removed:
+        return []
+    declared = Declaration.objects.filter(plan_item_id__in=removed)
+    fixed = (
+        set(declared.exclude(state=DeclarationState.DRAFT).values_list("plan_item_id", flat=True))
+        | set(HourRecord.objects.filter(plan_item_id__in=removed).values_list("plan_item_id", flat=True))
+        | set(
+            AttendanceUpload.objects.filter(plan_item_id__in=removed).values_list("plan_item_id", flat=True)
+        )
+    )
+    if fixed:
+        seqs = "、".join(str(removed[pk].seq) for pk in sorted(fixed, key=lambda pk: removed[pk].seq))
+        raise DomainError.field(
+            "items",
+            _(
+                "培训项目：第%(seqs)s行已有提交的学时申报或学时记录引用，不能删除；"
+                "可以修改这些行的内容，或保留这些行。"
+            )
+            % {"seqs": seqs},
+        )
+    kept_ids = set(declared.values_list("plan_item_id", flat=True))
+    PlanItem.objects.filter(pk__in=[pk for pk in removed if pk not in kept_ids]).delete()
+    return sorted((removed[pk] for pk in kept_ids), key=lambda item: item.seq)
 
 
 def _items_snapshot(plan: TrainingPlan) -> list[dict]:
@@ -279,7 +337,9 @@ def create_plan(actor: Actor, data: dict, items: list[dict] | None = None) -> Tr
     policy = _policy(data.get("year"))
     cleaned = _clean_plan(data)
     rows = _clean_items(items or [], policy.year)
-    plan = TrainingPlan.objects.create(filer=filer, year=policy.year, created_by=actor.user, **cleaned)
+    plan = TrainingPlan.objects.create(
+        filer=filer, bureau=_addressed_bureau(filer), year=policy.year, created_by=actor.user, **cleaned
+    )
     _write_items(plan, rows)
     record(
         actor,
@@ -302,10 +362,8 @@ def update_plan(actor: Actor, plan_id: int, data: dict, items: list[dict] | None
     for key, value in cleaned.items():
         setattr(plan, key, value)
     plan.year = policy.year
-    if items is not None:
-        rows = _clean_items(items, policy.year)
-        _write_items(plan, rows)
-    elif plan.items.exclude(starts_on__year=policy.year).exists():
+    kept = _write_items(plan, _clean_items(items, policy.year)) if items is not None else []
+    if plan.items.exclude(starts_on__year=policy.year).exists():
         raise DomainError.field(
             "year", _("年度：已有培训项目的开班时间不在 %(y)s 年度内。") % {"y": policy.year}
         )
@@ -316,8 +374,16 @@ def update_plan(actor: Actor, plan_id: int, data: dict, items: list[dict] | None
         plan,
         before=before,
         after={**snapshot(plan, PLAN_FIELDS), "items": _items_snapshot(plan)},
+        note=_kept_note(kept),
     )
+    plan.kept_items = kept
     return plan
+
+
+def _kept_note(kept: list[PlanItem]) -> str:
+    if not kept:
+        return ""
+    return _("第%(seqs)s行有学时申报草稿引用，予以保留") % {"seqs": "、".join(str(i.seq) for i in kept)}
 
 
 @transaction.atomic
@@ -330,15 +396,16 @@ def import_plan_items(actor: Actor, plan_id: int, upload) -> TrainingPlan:
     _editable(actor, plan)
     rows = imports.read_plan_rows(upload, plan.year)
     before = {"items": _items_snapshot(plan)}
-    _write_items(plan, rows)
+    kept = _write_items(plan, rows)
     record(
         actor,
         "training_plan.items_imported",
         plan,
         before=before,
         after={"items": _items_snapshot(plan)},
-        note=getattr(upload, "name", "")[:200],
+        note=" ".join(filter(None, [getattr(upload, "name", "")[:150], _kept_note(kept)]))[:200],
     )
+    plan.kept_items = kept
     return plan
 
 
@@ -366,8 +433,10 @@ def _deadline_check(actor: Actor, filing, kind: str, now: dt.datetime) -> Filing
 
 def _route_to_opinion(actor: Actor, filing, now: dt.datetime, opinion_text: str) -> None:
     """After the filer's submission: its supervising authority gives an opinion, unless the
-    filer is that authority (its opinion is its own) or has none."""
+    filer is that authority (its opinion is its own) or has none. The filing goes to the bureau
+    the filer files with now (set at creation; the filer may have moved since)."""
     filer = filing.filer
+    filing.bureau = _addressed_bureau(filer)
     filing.return_reason = ""
     if filer.kind == Organisation.Kind.AUTHORITY:
         filing.authority_opinion = opinion_text
@@ -478,7 +547,9 @@ def create_platform_filing(actor: Actor, data: dict) -> PlatformFiling:
     filer = _require_filer_role(actor, PLATFORM_FILERS, _("网络学习平台备案"))
     policy = _policy(data.get("year"))
     cleaned = _clean_platform(data)
-    filing = PlatformFiling.objects.create(filer=filer, year=policy.year, created_by=actor.user, **cleaned)
+    filing = PlatformFiling.objects.create(
+        filer=filer, bureau=_addressed_bureau(filer), year=policy.year, created_by=actor.user, **cleaned
+    )
     record(actor, "platform_filing.created", filing, after=snapshot(filing, [*PLATFORM_FIELDS, "state"]))
     return filing
 
@@ -507,6 +578,7 @@ def submit_platform_filing(actor: Actor, filing_id: int, now: dt.datetime | None
     _clean_platform(snapshot(filing, PLATFORM_FIELDS))  # rows saved before a rule changed
     if not filing.base_opinion:
         raise DomainError.field("base_opinion", _("申报单位（基地）意见：必须填写。"))
+    _platform_of(filing)  # a site name another platform already bears is refused now
     exception = _deadline_check(actor, filing, FilingException.Kind.PLATFORM, now)
     before = _state(filing)
     filing.late_exception = exception
@@ -582,6 +654,7 @@ def return_filing(actor: Actor, kind: str, filing_id: int, reason: str, now: dt.
     """The bureau returns a submitted filing with a reason; the filer may edit and resubmit."""
     _require_bureau(actor)
     filing = _lock(_model(kind), actor, filing_id)
+    _require_deciding_bureau(actor, filing)
     reason = (reason or "").strip()
     if filing.state != FilingState.SUBMITTED:
         raise DomainError.field("state", _("状态：只有待备案的申报可以退回。"))
@@ -606,6 +679,7 @@ def accept_plan(actor: Actor, plan_id: int, now: dt.datetime | None = None) -> T
     """备案. Sends `plan_accepted`, on which training declared against its items is recognised."""
     _require_bureau(actor)
     plan = _lock(TrainingPlan, actor, plan_id)
+    _require_deciding_bureau(actor, plan)
     if plan.state != FilingState.SUBMITTED:
         raise DomainError.field("state", _("状态：只有待备案的培训计划可以备案。"))
     before = _state(plan)
@@ -630,23 +704,76 @@ def decide(actor: Actor, kind: str, filing_id: int, decision: str, reason: str =
     raise DomainError.field("decision", _("备案结果：应为 accept（备案）或 return（退回）。"))
 
 
+def _platform_of(filing: PlatformFiling) -> Organisation | None:
+    """The platform organisation a filing is of, by its filer and domain: the same filer filing
+    the same domain again (next year, also renamed) is the same platform; anything else is a
+    different platform (None: to be created). Within one year, a filing of another site name on
+    that domain is another platform too. A site name that another platform already bears is
+    refused (422 on `site_name`), so a filing never links to, nor rewrites, another's platform."""
+    prior = PlatformFiling.objects.filter(
+        filer_id=filing.filer_id, domain=filing.domain, state=FilingState.ACCEPTED, platform__isnull=False
+    ).exclude(pk=filing.pk)
+    same = prior.filter(site_name=filing.site_name).order_by("-year", "-id").first()
+    if same is None:
+        filed_this_year = prior.filter(year=filing.year).values("platform_id")
+        same = prior.exclude(platform_id__in=filed_this_year).order_by("-year", "-id").first()
+    platform = same.platform if same else None
+    holders = Organisation.objects.filter(kind=Organisation.Kind.PLATFORM, name=filing.site_name)
+    if platform is not None:
+        holders = holders.exclude(pk=platform.pk)
+    holder = holders.first()
+    if holder is not None:
+        holder_filing = (
+            PlatformFiling.objects.filter(platform=holder)
+            .select_related("filer")
+            .order_by("-year", "-id")
+            .first()
+        )
+        raise DomainError.field(
+            "site_name",
+            _("网站名称：“%(name)s”已是另一个已备案学习平台的名称%(whose)s，请核对网站名称和域名。")
+            % {
+                "name": filing.site_name,
+                "whose": _("（%(filer)s，域名 %(domain)s）")
+                % {"filer": holder_filing.filer.name, "domain": holder_filing.domain}
+                if holder_filing
+                else "",
+            },
+        )
+    return platform
+
+
 @transaction.atomic
 def accept_platform_filing(actor: Actor, filing: PlatformFiling) -> tuple[PlatformFiling, str]:
     """备案: the platform enters the learning entrance and gets its API credential for the year.
-    Returns the filing and the credential's token, which is shown only this once."""
+    The platform is the filer's platform of that domain (see `_platform_of`): reused when filed
+    again, created otherwise. Returns the filing and the credential's token, shown only once."""
     _require_bureau(actor)
     filing = _lock(PlatformFiling, actor, filing.pk)
+    _require_deciding_bureau(actor, filing)
     if filing.state != FilingState.SUBMITTED:
         raise DomainError.field("state", _("状态：只有待备案的平台备案可以备案。"))
     before = _state(filing)
     filer = filing.filer
-    platform, _created = upsert_organisation(
-        actor,
-        kind=Organisation.Kind.PLATFORM,
-        name=filing.site_name,
-        region=filer.region,
-        supervisor=filer.supervisor if filer.kind == Organisation.Kind.BASE else filer,
-    )
+    platform = _platform_of(filing)
+    fields = {
+        "region": filer.region,
+        "supervisor": filer.supervisor if filer.kind == Organisation.Kind.BASE else filer,
+    }
+    try:
+        with transaction.atomic():
+            platform, _created = upsert_organisation(
+                actor,
+                kind=Organisation.Kind.PLATFORM,
+                name=platform.name if platform else filing.site_name,
+                **fields,
+            )
+    except IntegrityError:  # another platform of that name was created meanwhile
+        raise DomainError.field(
+            "site_name",
+            _("网站名称：“%(name)s”已是另一个已备案学习平台的名称，请核对网站名称和域名。")
+            % {"name": filing.site_name},
+        ) from None
     filing.platform = platform
     filing.state = FilingState.ACCEPTED
     filing.decided_at = timezone.now()
@@ -675,14 +802,16 @@ def accept_platform_filing_by_id(actor: Actor, filing_id: int) -> tuple[Platform
 
 
 def _may_manage_credentials(actor: Actor, filing: PlatformFiling) -> None:
-    """The bureau (in scope) and the filer manage a platform's credentials."""
-    if selectors.platform_filings_in_scope(actor).filter(pk=filing.pk).first() is None:
+    """The bureau that accepts the filing (or the province bureau over it) and the filer manage
+    a platform's credentials; a county bureau only reads."""
+    filing = selectors.platform_filings_in_scope(actor).filter(pk=filing.pk).first()
+    if filing is None:
         raise NotFound()
-    if actor.is_role(Role.BUREAU):
+    if selectors.may_decide(actor, filing):
         return
     if actor.organisation is not None and filing.filer_id == actor.organisation.pk:
         return
-    raise Forbidden(_("只有人社局或备案单位可以管理平台接口密钥。"))
+    raise Forbidden(_("只有受理备案的市人社局或备案单位可以管理平台接口密钥。"))
 
 
 @transaction.atomic
@@ -752,13 +881,16 @@ def revoke_credential_by_id(actor: Actor, credential_id: int) -> PlatformCredent
 def record_exception(
     actor: Actor, organisation_id: int, year: int, kind: str, reason: str
 ) -> FilingException:
-    """逾期备案特批: the bureau lets one organisation file after the year's deadline."""
+    """逾期备案特批: the bureau an organisation files with (or the province bureau over it) lets
+    it file after the year's deadline. County bureaus only read exceptions."""
     _require_bureau(actor)
+    if not selectors.may_grant_exceptions(actor):
+        raise Forbidden(_("只有受理备案的市人社局可以登记逾期备案特批；县（市、区）人社局只能查看。"))
     policy = _policy(year)
     if kind not in FilingException.Kind.values:
         raise DomainError.field("kind", _("备案类型：应为 plan（培训计划）或 platform（网络学习平台）。"))
-    organisation = organisations_in_scope(actor).filter(pk=organisation_id).first()
-    if organisation is None:
+    organisation = selectors.filers_of(actor).filter(pk=organisation_id).first()
+    if organisation is None or not selectors.may_grant_exception(actor, organisation):
         raise DomainError.field("organisation_id", _("申报单位：不在本局管辖范围内或不存在。"))
     allowed = (
         (Organisation.Kind.UNIT, Organisation.Kind.BASE, Organisation.Kind.AUTHORITY)
@@ -807,15 +939,6 @@ class AttendanceResult:
     people: list = field(default_factory=list)
 
 
-def _count(value) -> int:
-    if isinstance(value, int):
-        return value
-    try:
-        return len(value)
-    except TypeError:
-        return 0
-
-
 @transaction.atomic
 def upload_attendance(actor: Actor, plan_item_id: int, upload) -> AttendanceResult:
     """Credit the people of an attendance sheet (身份证号码, 姓名, 学时) without declarations.
@@ -832,8 +955,7 @@ def upload_attendance(actor: Actor, plan_item_id: int, upload) -> AttendanceResu
         raise DomainError.field("plan_item_id", _("培训计划项目：所属培训计划尚未备案，不能报送到课名单。"))
     rows = imports.read_attendance_rows(upload, item)
     result = credit_services.credit_attendance(actor, item, rows)
-    credited = _count(_get(result, "credited"))
-    duplicates = _count(_get(result, "duplicates"))
+    credited, duplicates = len(result.credited), len(result.duplicates)
     record_upload = AttendanceUpload.objects.create(
         plan_item=item,
         uploaded_by=actor.user,
@@ -849,13 +971,3 @@ def upload_attendance(actor: Actor, plan_item_id: int, upload) -> AttendanceResu
         after={"plan_item": item.pk, "rows": len(rows), "credited": credited, "duplicates": duplicates},
     )
     return AttendanceResult(upload=record_upload, credited=credited, duplicates=duplicates, rows=len(rows))
-
-
-def _get(result, name: str):
-    if isinstance(result, dict):
-        return result.get(name, 0)
-    return getattr(result, name, 0)
-
-
-def deadline_instant(year: int) -> dt.datetime:
-    return end_of_day(_policy(year).plan_filing_deadline)

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.actors import Role
@@ -31,7 +32,6 @@ from filings.forms import (
 )
 from filings.models import FilingState, PlanItem
 from organisations.models import Organisation
-from organisations.selectors import organisations_in_scope
 from policy.selectors import end_of_day, get_policy_year, today
 
 PAGE_SIZE = 25
@@ -45,7 +45,7 @@ def _actor(request, *roles):
     if actor is None:
         raise Http404
     if roles and not actor.is_role(*roles):
-        raise Forbidden("当前身份不能使用此页面。")
+        raise Forbidden(_("当前身份不能使用此页面。"))
     return actor
 
 
@@ -167,16 +167,17 @@ def _plan_form_page(request, actor, plan=None):
                 if plan is None:
                     plan = services.create_plan(actor, form.cleaned_data, rows)
                 else:
-                    services.update_plan(actor, plan.pk, form.cleaned_data, rows)
+                    plan = services.update_plan(actor, plan.pk, form.cleaned_data, rows)
             except (NotFound, Forbidden):
                 raise
             except DomainError as exc:
                 if not _place_item_errors(formset, kept, exc):
                     apply_domain_error(form, exc)
                 else:
-                    messages.error(request, "培训项目有误，请按提示修改。")
+                    messages.error(request, _("培训项目有误，请按提示修改。"))
             else:
-                messages.success(request, "培训计划已保存。核对无误后请点击“提交”。")
+                messages.success(request, _("培训计划已保存。核对无误后请点击“提交”。"))
+                _warn_kept(request, plan)
                 return redirect("filings:plan_detail", plan_id=plan.pk)
     elif plan is None:
         form = PlanForm(initial={"year": today().year})
@@ -198,6 +199,17 @@ def _plan_form_page(request, actor, plan=None):
     )
 
 
+def _warn_kept(request, plan) -> None:
+    """Rows the filer removed but a draft declaration names are kept (see services._write_items)."""
+    kept = getattr(plan, "kept_items", None)
+    if kept:
+        messages.warning(
+            request,
+            _("第%(seqs)s行已有学时申报草稿引用，未删除；如确需删除，请联系引用该项目的人员。")
+            % {"seqs": "、".join(str(i.seq) for i in kept)},
+        )
+
+
 @login_required
 def plan_create(request):
     actor = _actor(request, *PLAN_FILERS)
@@ -209,9 +221,9 @@ def plan_edit(request, plan_id: int):
     actor = _actor(request, *PLAN_FILERS)
     plan = selectors.get_plan(actor, plan_id)
     if plan.filer_id != actor.organisation.pk:
-        raise Forbidden("只有申报单位可以修改本计划。")
+        raise Forbidden(_("只有申报单位可以修改本计划。"))
     if not plan.is_editable:
-        messages.warning(request, "该计划当前不能修改。")
+        messages.warning(request, _("该计划当前不能修改。"))
         return redirect("filings:plan_detail", plan_id=plan.pk)
     return _plan_form_page(request, actor, plan)
 
@@ -225,7 +237,9 @@ def _filing_context(actor, filing, kind: str) -> dict:
         "can_opinion": actor.is_role(Role.AUTHORITY)
         and filing.state == FilingState.PENDING_OPINION
         and filing.filer.supervisor_id == actor.organisation.pk,
-        "can_decide": actor.is_role(Role.BUREAU) and filing.state == FilingState.SUBMITTED,
+        "can_decide": filing.state == FilingState.SUBMITTED and selectors.may_decide(actor, filing),
+        "can_grant_exception": filing.state == FilingState.DRAFT
+        and selectors.may_grant_exception(actor, filing.filer),
         "opinion_form": OpinionForm(),
         "return_form": ReturnForm(),
         "deadline": deadline,
@@ -244,22 +258,32 @@ def plan_detail(request, plan_id: int):
     return render(request, "filings/plan_detail.html", context)
 
 
+SUBMIT = {
+    "plan": (PLAN_FILERS, services.submit_plan),
+    "platform": (PLATFORM_FILERS, services.submit_platform_filing),
+}
+
+
 @login_required
 @require_POST
-def plan_submit(request, plan_id: int):
-    actor = _actor(request, *PLAN_FILERS)
+def submit(request, kind: str, pk: int):
+    """Submit a plan or a platform filing (URL names `plan_submit`, `platform_submit`)."""
+    if kind not in SUBMIT:
+        raise Http404
+    roles, service = SUBMIT[kind]
+    actor = _actor(request, *roles)
     try:
-        plan = services.submit_plan(actor, plan_id)
+        filing = service(actor, pk)
     except (NotFound, Forbidden):
         raise
     except DomainError as exc:
         _flash_error(request, exc)
     else:
-        if plan.state == FilingState.PENDING_OPINION:
-            messages.success(request, "已提交，等待行业主管部门出具意见后报人社局备案。")
+        if filing.state == FilingState.PENDING_OPINION:
+            messages.success(request, _("已提交，等待行业主管部门出具意见后报人社局备案。"))
         else:
-            messages.success(request, "已提交人社局备案。")
-    return redirect("filings:plan_detail", plan_id=plan_id)
+            messages.success(request, _("已提交人社局备案。"))
+    return _detail(kind, pk)
 
 
 @login_required
@@ -271,7 +295,7 @@ def plan_import(request, plan_id: int):
     report = None
     if form.is_valid():
         try:
-            services.import_plan_items(actor, plan.pk, form.cleaned_data["file"])
+            imported = services.import_plan_items(actor, plan.pk, form.cleaned_data["file"])
         except (NotFound, Forbidden):
             raise
         except services.RowErrors as exc:
@@ -279,7 +303,8 @@ def plan_import(request, plan_id: int):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, f"已导入 {plan.items.count()} 行培训项目。")
+            messages.success(request, _("已导入 %(n)s 行培训项目。") % {"n": plan.items.count()})
+            _warn_kept(request, imported)
             return redirect("filings:plan_detail", plan_id=plan.pk)
     context = {"plan": plan, "items": plan.items.all(), "import_form": form, "report": report, "actor": actor}
     context.update(_filing_context(actor, plan, "plan"))
@@ -324,7 +349,7 @@ def opinion(request, kind: str, pk: int):
     selectors.get_filing(actor, kind, pk)
     form = OpinionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "行业主管单位意见：必须填写。")
+        messages.error(request, _("行业主管单位意见：必须填写。"))
         return _detail(kind, pk)
     try:
         services.give_opinion(
@@ -335,7 +360,7 @@ def opinion(request, kind: str, pk: int):
     except DomainError as exc:
         _flash_error(request, exc)
     else:
-        messages.success(request, "意见已提交。")
+        messages.success(request, _("意见已提交。"))
     return _detail(kind, pk)
 
 
@@ -348,7 +373,7 @@ def decide(request, kind: str, pk: int):
     if decision == "return":
         form = ReturnForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "退回原因：必须填写（至少2个字）。")
+            messages.error(request, _("退回原因：必须填写（至少2个字）。"))
             return _detail(kind, pk)
         reason = form.cleaned_data["reason"]
     else:
@@ -363,7 +388,7 @@ def decide(request, kind: str, pk: int):
     if token:
         # shown once, in this response only (not stored in the session or a message)
         return render(request, "filings/token.html", {"filing": filing, "token": token, "accepted": True})
-    messages.success(request, "已备案。" if decision == "accept" else "已退回申报单位。")
+    messages.success(request, _("已备案。") if decision == "accept" else _("已退回申报单位。"))
     return _detail(kind, pk)
 
 
@@ -386,7 +411,7 @@ def _platform_form_page(request, actor, filing=None):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, "平台备案已保存。核对无误后请点击“提交”。")
+            messages.success(request, _("平台备案已保存。核对无误后请点击“提交”。"))
             return redirect("filings:platform_detail", filing_id=filing.pk)
     return render(
         request, "filings/platform_form.html", {"form": form, "filing": filing, "deadline": _deadline()}
@@ -410,9 +435,9 @@ def platform_edit(request, filing_id: int):
     actor = _actor(request, *PLATFORM_FILERS)
     filing = selectors.get_platform_filing(actor, filing_id)
     if filing.filer_id != actor.organisation.pk:
-        raise Forbidden("只有备案单位可以修改。")
+        raise Forbidden(_("只有备案单位可以修改。"))
     if not filing.is_editable:
-        messages.warning(request, "该备案当前不能修改。")
+        messages.warning(request, _("该备案当前不能修改。"))
         return redirect("filings:platform_detail", filing_id=filing.pk)
     return _platform_form_page(request, actor, filing)
 
@@ -424,28 +449,10 @@ def platform_detail(request, filing_id: int):
     context = {"filing": filing, "actor": actor}
     context.update(_filing_context(actor, filing, "platform"))
     context["can_manage_keys"] = filing.state == FilingState.ACCEPTED and (
-        actor.is_role(Role.BUREAU) or context["own"]
+        context["own"] or selectors.may_decide(actor, filing)
     )
     context["credentials"] = selectors.credentials_of(actor, filing.pk) if context["can_manage_keys"] else []
     return render(request, "filings/platform_detail.html", context)
-
-
-@login_required
-@require_POST
-def platform_submit(request, filing_id: int):
-    actor = _actor(request, *PLATFORM_FILERS)
-    try:
-        filing = services.submit_platform_filing(actor, filing_id)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
-        _flash_error(request, exc)
-    else:
-        if filing.state == FilingState.PENDING_OPINION:
-            messages.success(request, "已提交，等待行业主管部门出具意见后报人社局备案。")
-        else:
-            messages.success(request, "已提交人社局备案。")
-    return redirect("filings:platform_detail", filing_id=filing_id)
 
 
 @login_required
@@ -478,7 +485,9 @@ def credential_rotate(request, filing_id: int):
 def credential_revoke(request, credential_id: int):
     actor = _actor(request, *STAFF)
     credential = services.revoke_credential_by_id(actor, credential_id)
-    messages.success(request, f"密钥 {credential.key_prefix}… 已吊销，该密钥推送将被拒绝（401）。")
+    messages.success(
+        request, _("密钥 %(prefix)s… 已吊销，该密钥推送将被拒绝（401）。") % {"prefix": credential.key_prefix}
+    )
     return redirect("filings:platform_detail", filing_id=credential.filing_id)
 
 
@@ -503,7 +512,9 @@ def inbox(request):
 
 
 def _exception_orgs(actor):
-    return organisations_in_scope(actor).filter(
+    """The organisations the bureau may grant an exception to: its region's and those that file
+    with it (the provincial bases, for the home city bureau)."""
+    return selectors.filers_of(actor).filter(
         kind__in=[Organisation.Kind.UNIT, Organisation.Kind.BASE, Organisation.Kind.AUTHORITY], is_active=True
     )
 
@@ -516,6 +527,9 @@ def exceptions(request):
         initial["organisation"] = request.GET["organisation"]
     if request.GET.get("kind"):
         initial["kind"] = request.GET["kind"]
+    can_grant = selectors.may_grant_exceptions(actor)
+    if request.method == "POST" and not can_grant:
+        raise Forbidden(_("只有受理备案的市人社局可以登记逾期备案特批；县（市、区）人社局只能查看。"))
     form = ExceptionForm(request.POST or None, organisations=_exception_orgs(actor), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -532,10 +546,12 @@ def exceptions(request):
             ]
             apply_domain_error(form, exc)
         else:
-            messages.success(request, f"已登记 {data['organisation'].name} 的逾期备案特批。")
+            messages.success(
+                request, _("已登记 %(name)s 的逾期备案特批。") % {"name": data["organisation"].name}
+            )
             return redirect("filings:exceptions")
     page = Paginator(selectors.exceptions_in_scope(actor), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "filings/exceptions.html", {"form": form, "page": page})
+    return render(request, "filings/exceptions.html", {"form": form, "page": page, "can_grant": can_grant})
 
 
 @login_required
@@ -550,7 +566,13 @@ def late_missing(request):
     return render(
         request,
         "filings/late_missing.html",
-        {"result": result, "page": page, "year": year, "years": [y for y, _label in _years()]},
+        {
+            "result": result,
+            "page": page,
+            "year": year,
+            "years": [y for y, _label in _years()],
+            "can_grant": selectors.may_grant_exceptions(actor),
+        },
     )
 
 
@@ -574,7 +596,7 @@ def attendance(request, item_id: int):
     status = 200
     if request.method == "POST":
         if not own:
-            raise Forbidden("只有培训计划的申报单位（基地）可以报送到课名单。")
+            raise Forbidden(_("只有培训计划的申报单位（基地）可以报送到课名单。"))
         if form.is_valid():
             try:
                 result = services.upload_attendance(actor, item.pk, form.cleaned_data["file"])
@@ -588,8 +610,11 @@ def attendance(request, item_id: int):
             else:
                 messages.success(
                     request,
-                    f"名单 {result.rows} 人：新计入 {result.credited} 人，"
-                    f"此前已计入（未重复计入） {result.duplicates} 人。",
+                    _(
+                        "名单 %(rows)s 人：新计入 %(credited)s 人，"
+                        "此前已计入（未重复计入） %(duplicates)s 人。"
+                    )
+                    % {"rows": result.rows, "credited": result.credited, "duplicates": result.duplicates},
                 )
                 return redirect("filings:attendance", item_id=item.pk)
     uploads = selectors.attendance_uploads(actor, item.pk)[:50]

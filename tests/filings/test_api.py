@@ -216,13 +216,15 @@ def test_exception_rules(world, api_as):
     assert (
         r.status_code == 422 and r.json()["errors"][0]["field"] == "organisation_id"
     )  # units file no platforms
-    # a county bureau cannot grant for an organisation outside its region (world.sibling_unit is in 灵宝)
+    # a county bureau grants nothing (the city bureau the units file with does), neither outside
+    # its region (world.sibling_unit is in 灵宝) nor inside it (world.unit is in 湖滨区)
     county = api_as(world.county_bureau_user)
-    r = county.post(
-        "filings/exceptions",
-        {"organisation_id": world.sibling_unit.pk, "year": 2025, "kind": "plan", "reason": "原因说明"},
-    )
-    assert r.status_code == 422
+    for organisation in (world.sibling_unit, world.unit):
+        r = county.post(
+            "filings/exceptions",
+            {"organisation_id": organisation.pk, "year": 2025, "kind": "plan", "reason": "原因说明"},
+        )
+        assert r.status_code == 403
     assert (
         api_as(world.unit_user)
         .post(

@@ -93,31 +93,41 @@ def test_filed_training_counts(world, api_as):
 
 
 def test_unfiled_training_is_not_recognised(world, api_as):
-    plan = _plan(world)  # a draft: never filed
-    _declaration, submitted = _declare(api_as, world.person, plan.items.get().pk)
-    assert submitted["state"] == "not_recognised"
+    plan = _plan(world)  # a draft: never filed; its classes cannot even be named
+    r = api_as(world.person.user).post(
+        "declarations",
+        {
+            "category": "professional",
+            "method": "training",
+            "title": "建筑节能新技术研修班",
+            "organizer": "测试设计院",
+            "hours": 24,
+            "started_on": f"{YEAR}-06-01",
+            "ended_on": f"{YEAR}-06-03",
+            "plan_item_id": plan.items.get().pk,
+        },
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "plan_item_id"
     _declaration, submitted = _declare(api_as, world.person, None, hours=8)  # no plan named at all
     assert submitted["state"] == "not_recognised"
-    hours = api_as(world.person.user).get("me/hours", year=YEAR).json()
-    assert {h["state"] for h in hours} == {"not_recognised"} and len(hours) == 2
-    assert _professional_hours(api_as, world.person) == 0
     # submitted but not accepted is not enough either
     pending = _plan(world, submit_at=IN_TIME)
     assert pending.state == FilingState.SUBMITTED
     _declaration, submitted = _declare(api_as, world.person, pending.items.get().pk)
     assert submitted["state"] == "not_recognised"
+    hours = api_as(world.person.user).get("me/hours", year=YEAR).json()
+    assert {h["state"] for h in hours} == {"not_recognised"} and len(hours) == 2
+    assert _professional_hours(api_as, world.person) == 0
 
 
 def test_late_plan_accepted_under_an_exception_makes_the_training_count(world, api_as):
     plan = _plan(world)
-    declaration, submitted = _declare(api_as, world.person, plan.items.get().pk)
-    assert submitted["state"] == "not_recognised"
     unit = factories.actor(world.unit_user)
     # one second after the deadline (2026-09-16 00:00:00 +08:00) the plan is refused ...
     with pytest.raises(services.DomainError) as refused:
         services.submit_plan(unit, plan.pk, now=LATE)
     assert "2026-09-15" in refused.value.detail
-    # ... until the bureau records an exception; then it is filed late and accepted
+    # ... until the bureau records an exception; then it is filed late
     bureau = api_as(world.bureau_user)
     r = bureau.post(
         "filings/exceptions",
@@ -126,6 +136,10 @@ def test_late_plan_accepted_under_an_exception_makes_the_training_count(world, a
     assert r.status_code == 201
     plan = services.submit_plan(unit, plan.pk, now=LATE)
     assert plan.late_exception is not None
+    # training declared against it meanwhile is not recognised yet ...
+    declaration, submitted = _declare(api_as, world.person, plan.items.get().pk)
+    assert submitted["state"] == "not_recognised"
+    # ... and is once the bureau accepts the plan (late)
     api_as(world.authority_user).post(f"filings/plans/{plan.pk}/opinion", {"opinion": "同意"})
     r = bureau.post(f"filings/plans/{plan.pk}/accept")
     assert r.status_code == 200 and r.json()["late"] is True
