@@ -53,7 +53,6 @@ from credits.models import (
 from filings import selectors as filing_selectors
 from filings.models import Category, FilingState, PlanItem, PlatformCredential, TrainingPlan
 from notifications.services import notify
-from organisations.selectors import organisations_in_scope
 from policy import selectors as policy_selectors
 from policy.selectors import SHANGHAI
 
@@ -790,13 +789,17 @@ class AttendanceResult:
 
 
 def _require_attendance_reporter(actor: Actor, plan: TrainingPlan) -> None:
-    """The plan's filer reports its classes; a bureau may for a filer in its region."""
+    """The plan's filer reports its classes. A bureau may for a plan addressed to a bureau in
+    its region — the one that decides on the plan (`filings.selectors.may_decide`); a plan it
+    cannot see is a 404, one it only reads (a county bureau) a 403."""
     if actor.organisation is not None and actor.organisation.pk == plan.filer_id:
         return
     if actor.is_role(Role.BUREAU) and actor.organisation is not None:
-        if not organisations_in_scope(actor).filter(pk=plan.filer_id).exists():
+        if not filing_selectors.plans_in_scope(actor).filter(pk=plan.pk).exists():
             raise NotFound()
-        return
+        if filing_selectors.may_decide(actor, plan):
+            return
+        raise Forbidden(_("只有受理该培训计划备案的人社局可以代为报送出勤。"))
     raise Forbidden(_("只有培训计划的申报单位（基地）可以报送该班次的出勤。"))
 
 

@@ -83,6 +83,12 @@ def test_only_the_filer_or_the_bureau_of_its_region_reports_its_classes(world):
     assert not HourRecord.objects.exists()
     result = services.credit_attendance(actor(world.bureau_user), item, [(world.person, 8)])
     assert [p.pk for p in result.credited] == [world.person.pk]
+    # A unit of 湖滨区 files with the city bureau: the county bureau reads its plan, decides nothing.
+    units_class = plan_item(world.unit)
+    with pytest.raises(Forbidden):
+        services.credit_attendance(actor(world.county_bureau_user), units_class, [(world.person, 8)])
+    services.credit_attendance(actor(world.bureau_user), units_class, [(world.person, 8)])
+    assert HourRecord.objects.filter(plan_item=units_class).count() == 1
 
 
 def test_bad_hours_name_the_row_and_nothing_is_written(world):

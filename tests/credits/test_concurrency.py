@@ -1,15 +1,17 @@
 """Exactly-once under real concurrency (PostgreSQL: row locks and unique indexes decide)."""
 
+import datetime as dt
 import random
 import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from credits import ledger, services
-from credits.models import HourRecord, PlatformCompletion, Review
+from credits.models import HourRecord, PlatformCompletion, RecordState, Review
 from tests import factories
 from tests.credits.helpers import actor, declare, person_actor, plan_item, platform_token
 
@@ -140,3 +142,57 @@ def test_two_reviewers_deciding_at_once_decide_once(world):
     results = run_together(2, lambda i: services.review_declaration(reviewers[i], declaration.pk, "approve"))
     assert sum(1 for r in results if not isinstance(r, Exception)) == 1
     assert Review.objects.filter(declaration=declaration, level="authority").count() == 1
+
+
+def _wait_for_a_lock_waiter(seconds=10.0) -> bool:
+    """Poll (on this thread's connection) until another session of this database waits on a lock."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # activity is cached per transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def test_an_approval_racing_the_bases_report_of_the_class_ends_as_duplicate(world):
+    """The base's report is inserted but not committed when the authority approves: the
+    approval's check cannot see it, its credit waits on the unique index, and once the report
+    commits the approval ends as `duplicate` — no error, the class counted once."""
+    item = plan_item(world.base, hours="24")
+    declaration = declare(
+        world.person,
+        method="training",
+        plan_item_id=item.pk,
+        hours=Decimal("24"),
+        started_on=dt.date(2026, 6, 1),
+        ended_on=dt.date(2026, 6, 3),
+    )
+    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
+    inserted = threading.Event()
+    seen_waiting = []
+
+    def report():
+        with transaction.atomic():
+            result = services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+            inserted.set()
+            seen_waiting.append(_wait_for_a_lock_waiter())
+        return result
+
+    def approve():
+        assert inserted.wait(10)
+        return services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
+
+    results = run_together(2, lambda i: (report, approve)[i]())
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert seen_waiting == [True]  # the approval really waited on the report's insert
+    assert [p.pk for p in results[0].credited] == [world.person.pk]
+    assert results[1].state == "approved"
+    assert HourRecord.objects.get(declaration=declaration).state == RecordState.DUPLICATE
+    assert HourRecord.objects.filter(plan_item=item, state=RecordState.CREDITED).count() == 1
+    assert ledger.summary_mismatches() == []
