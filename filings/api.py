@@ -90,6 +90,7 @@ class FilingCommon(Schema):
     state: str
     state_label: str
     filer: OrgRef
+    bureau: OrgRef | None = Field(..., description="受理备案的人社局")
     submitted_at: dt.datetime | None
     decided_at: dt.datetime | None
     return_reason: str
@@ -287,6 +288,7 @@ def _common(f) -> dict:
         "state": f.state,
         "state_label": str(f.get_state_display()),
         "filer": _org(f.filer),
+        "bureau": _org(f.bureau),
         "submitted_at": f.submitted_at,
         "decided_at": f.decided_at,
         "return_reason": f.return_reason,

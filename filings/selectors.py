@@ -192,11 +192,11 @@ def filing_scope(actor: Actor, prefix: str = "") -> Q:
 def plans_in_scope(actor: Actor) -> QuerySet[TrainingPlan]:
     """A filer its own plans; an authority those of the organisations it supervises and its
     own; a bureau those of its region and those filed with it."""
-    return TrainingPlan.objects.filter(filing_scope(actor)).select_related("filer")
+    return TrainingPlan.objects.filter(filing_scope(actor)).select_related("filer", "bureau")
 
 
 def platform_filings_in_scope(actor: Actor) -> QuerySet[PlatformFiling]:
-    return PlatformFiling.objects.filter(filing_scope(actor)).select_related("filer", "platform")
+    return PlatformFiling.objects.filter(filing_scope(actor)).select_related("filer", "bureau", "platform")
 
 
 def get_plan(actor: Actor, plan_id: int) -> TrainingPlan:

@@ -107,7 +107,8 @@ def test_provincial_base_plan_reaches_the_city_bureau_inbox_and_is_accepted(worl
     bureau = api_as(world.bureau_user)
     inbox = bureau.get("filings/inbox").json()
     assert ("plan", plan.pk) in {(row["kind"], row["id"]) for row in inbox["items"]}
-    assert bureau.get(f"filings/plans/{plan.pk}").status_code == 200
+    detail = bureau.get(f"filings/plans/{plan.pk}")
+    assert detail.status_code == 200 and detail.json()["bureau"]["id"] == world.bureau.pk
     assert plan.pk in {p["id"] for p in bureau.get("filings/plans").json()["items"]}
     r = bureau.post(f"filings/plans/{plan.pk}/accept")
     assert r.status_code == 200 and r.json()["state"] == "accepted"
