@@ -30,9 +30,11 @@ class ReadOnlyAdmin(ReadOnlyMixin, BureauModelAdmin):
 
 
 class AddressedFilingAdmin(ReadOnlyAdmin):
-    """Filings of the bureau's region and those filed with it (the provincial bases')."""
+    """Rows of the filings of the bureau's region and of those filed with it (the provincial
+    bases'); `filing` is the lookup from the row to its filing ("" for a filing itself)."""
 
     region_field = None  # cut here, not by BureauModelAdmin
+    filing = ""
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -41,8 +43,10 @@ class AddressedFilingAdmin(ReadOnlyAdmin):
         role = bureau_role(request)
         if role is None:
             return qs.none()
+        regions = role.organisation.region.descendant_ids()
         return qs.filter(
-            Q(filer__region_id__in=role.organisation.region.descendant_ids()) | Q(bureau=role.organisation)
+            Q(**{f"{self.filing}filer__region_id__in": regions})
+            | Q(**{f"{self.filing}bureau": role.organisation})
         )
 
 
@@ -90,8 +94,8 @@ class PlatformFilingAdmin(AddressedFilingAdmin):
 
 
 @admin.register(PlatformCredential)
-class PlatformCredentialAdmin(ReadOnlyAdmin):
-    region_field = "filing__filer__region"
+class PlatformCredentialAdmin(AddressedFilingAdmin):
+    filing = "filing__"
     list_display = ["platform", "year", "key_prefix", "created_at", "revoked_at"]
     list_filter = ["year"]
     exclude = ["key_hash"]
@@ -107,8 +111,8 @@ class FilingExceptionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AttendanceUpload)
-class AttendanceUploadAdmin(ReadOnlyAdmin):
-    region_field = "plan_item__plan__filer__region"
+class AttendanceUploadAdmin(AddressedFilingAdmin):
+    filing = "plan_item__plan__"
     list_display = [
         "plan_item",
         "file_name",

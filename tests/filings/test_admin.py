@@ -29,3 +29,22 @@ def test_admin_lists_are_scoped_and_read_only(world):
     _token = factories.accepted_platform(world)[1]
     credentials = _client(world.bureau_user).get("/admin/filings/platformcredential/").content.decode()
     assert "lp_" in credentials and _token not in credentials
+
+
+def test_admin_shows_the_city_bureau_the_filings_filed_with_it(world):
+    from core.actors import Role
+    from organisations.models import Organisation
+
+    base = Organisation.objects.get(kind=Organisation.Kind.BASE, name="三门峡职业技术学院")  # region 410000
+    operator = factories.actor(factories.staff(Role.BASE, base))
+    services.create_plan(operator, factories.plan_data(), [])
+    filing = services.create_platform_filing(operator, factories.platform_data())
+    services.submit_platform_filing(operator, filing.pk, now=factories.in_time(2025))
+    token = services.accept_platform_filing_by_id(factories.actor(world.bureau_user), filing.pk)[1]
+    city = _client(world.bureau_user)
+    for model in ("trainingplan", "platformfiling"):
+        assert "三门峡职业技术学院" in city.get(f"/admin/filings/{model}/").content.decode(), model
+    assert token[:10] in city.get("/admin/filings/platformcredential/").content.decode()
+    county = _client(world.county_bureau_user)
+    assert "三门峡职业技术学院" not in county.get("/admin/filings/trainingplan/").content.decode()
+    assert token[:10] not in county.get("/admin/filings/platformcredential/").content.decode()
