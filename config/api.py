@@ -9,6 +9,7 @@ from credits.api import router as credits_router
 from filings.api import router as filings_router
 from organisations.api import router as organisations_router
 from policy.api import router as policy_router
+from reports.api import router as reports_router
 
 api = NinjaAPI(
     title="专业技术人员继续教育管理平台 API",
@@ -42,3 +43,4 @@ api.add_router("", organisations_router)
 api.add_router("", policy_router)
 api.add_router("", filings_router)
 api.add_router("", credits_router)
+api.add_router("", reports_router)

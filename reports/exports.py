@@ -1,9 +1,10 @@
-"""Spreadsheet exports (openpyxl, write-only so that a region's whole staff fits in memory)."""
+"""Spreadsheet exports (openpyxl write-only mode: rows stream to the file, so a province's whole
+staff never sits in memory; the export job reports its progress as the rows are written)."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import BinaryIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +22,17 @@ def _n(value) -> float:
     return float(value or 0)
 
 
-def compliance_workbook(rows: Iterable, year: int, scope_name: str) -> bytes:
-    """Staff compliance for `year`: one row per confirmed member (masked ID numbers only)."""
+def write_compliance(
+    rows: Iterable,
+    year: int,
+    scope_name: str,
+    target: str | BinaryIO,
+    on_progress: Callable[[int], None] | None = None,
+    every: int = 500,
+) -> int:
+    """Staff compliance for `year` into `target` (a path or a binary file): one row per
+    confirmed member, masked ID numbers only. `on_progress(n)` is called every `every` rows
+    and once at the end. Returns the number of people written."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("%(year)s年度学时达标情况") % {"year": year})
     widths = [28, 10, 22, 14, 10, 10, 10, 10, 12, 12, 12, 10]
@@ -83,8 +93,11 @@ def compliance_workbook(rows: Iterable, year: int, scope_name: str) -> bytes:
                 cell(_("达标") if m.compliant else _("未达标"), fill=fill),
             ]
         )
+        if on_progress is not None and count % every == 0:
+            on_progress(count)
     ws.append([])
     ws.append([cell(_("共 %(n)s 人。") % {"n": count})])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    wb.save(target)
+    if on_progress is not None:
+        on_progress(count)
+    return count

@@ -1,15 +1,20 @@
-"""Statistics for the bureau's overview, always through the actor's scope (credits selectors)."""
+"""Reads of reports, always through the actor's scope (credits selectors): the bureau's
+overview, the rows of the compliance export, the actor's export jobs, and the one public read,
+the verification of an issued record by its code (masked figures only).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 
 from core.actors import Actor
+from core.errors import NotFound
 from credits import selectors as credit_selectors
 from credits.models import DeclarationState
 from organisations.models import Region
+from reports.models import ExportJob, IssuedRecord
 
 
 @dataclass
@@ -75,3 +80,59 @@ def overview(actor: Actor, year: int) -> Overview:
     result.decided = sum(t.decided for t in timeliness)
     result.on_time = sum(t.on_time for t in timeliness)
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# compliance export
+
+
+def compliance_rows(actor: Actor, params: dict) -> QuerySet:
+    """The staff compliance rows of the export, filtered as on the page: year, unit, only those
+    short, a name (or exact account name) search. Outside the scope → NotFound."""
+    qs = credit_selectors.staff_compliance(
+        actor,
+        params["year"],
+        unit_id=params.get("unit_id") or None,
+        only_short=bool(params.get("only_short")),
+    )
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(person__name__icontains=q) | Q(person__user__username=q))
+    return qs
+
+
+def export_jobs(actor: Actor) -> QuerySet[ExportJob]:
+    """The actor's own jobs, asked in the role and organisation they act in now: nobody else
+    sees them (not a colleague of the same unit, not the same user in another role)."""
+    if actor is None or actor.user is None:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(
+        created_by_id=actor.user.pk,
+        actor_role=actor.role,
+        organisation_id=actor.organisation.pk if actor.organisation else None,
+    ).select_related("organisation")
+
+
+def export_job_for(actor: Actor, job_id: int) -> ExportJob:
+    job = export_jobs(actor).filter(pk=job_id).first()
+    if job is None:
+        raise NotFound()
+    return job
+
+
+# ---------------------------------------------------------------------------------------------
+# verification of an issued record (public)
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def issued_record(code: str) -> IssuedRecord:
+    """Public: the issued record with this code (dashes, spaces and case ignored), or NotFound.
+    Its `figures` hold the masked name and the hours printed; nothing identifies the person further."""
+    code = normalise_code(code)
+    found = IssuedRecord.objects.filter(code=code).first() if len(code) == 12 else None
+    if found is None:
+        raise NotFound("核验码不存在。")
+    return found

@@ -1,0 +1,348 @@
+"""The person's printable record of a year (专业技术人员继续教育学时证明) as an A4 PDF.
+
+Drawn with reportlab's built-in CID font STSong-Light (no font file). It carries the masked ID
+number only, never the full one, and a verification code with the address (and QR code) of the
+public page where an employer checks a printout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from policy.selectors import SHANGHAI
+
+PLATFORM_NAME = "专业技术人员继续教育管理平台"
+FONT = "STSong-Light"
+
+
+def issuer_name() -> str:
+    """The issuing platform, as on every page header: the platform and who runs it."""
+    owner = getattr(settings, "SITE_OWNER_NAME", "三门峡市人力资源和社会保障局")
+    return f"{owner}{PLATFORM_NAME}"
+
+
+def format_hours(value) -> str:
+    """45.0 → 45, 12.5 → 12.5."""
+    value = Decimal(str(value or 0)).quantize(Decimal("0.1"))
+    text = f"{value:f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def format_code(code: str) -> str:
+    """ABCD2345EFGH → ABCD-2345-EFGH (easier to read out and type)."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def local_time(moment: dt.datetime) -> str:
+    return timezone.localtime(moment, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    completed_on: dt.date
+    title: str
+    organizer: str
+    category: str
+    method: str
+    source: str
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class RecordSheet:
+    """Everything the printout shows (already resolved through the actor's scope)."""
+
+    year: int
+    name: str
+    id_number_masked: str
+    profession: str
+    unit: str
+    public_hours: Decimal
+    professional_hours: Decimal
+    total_hours: Decimal
+    required_public: Decimal
+    required_professional: Decimal
+    required_total: Decimal
+    compliant: bool
+    short_public: Decimal
+    short_professional: Decimal
+    short_total: Decimal
+    lines: list[RecordLine]
+    issued_at: dt.datetime
+    code: str
+    verify_url: str
+
+    @property
+    def conclusion(self) -> str:
+        if self.compliant:
+            return _("已达到 %(year)s 年度学时要求") % {"year": self.year}
+        missing = []
+        if self.short_public:
+            missing.append(_("公需科目 %(h)s 学时") % {"h": format_hours(self.short_public)})
+        if self.short_professional:
+            missing.append(_("专业科目 %(h)s 学时") % {"h": format_hours(self.short_professional)})
+        if not missing and self.short_total:
+            missing.append(_("总学时 %(h)s 学时") % {"h": format_hours(self.short_total)})
+        return _("未达到 %(year)s 年度学时要求（还差%(missing)s）") % {
+            "year": self.year,
+            "missing": "、".join(missing),
+        }
+
+
+def _font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+# Dots the CID font's Unicode map lacks (they would print as empty boxes) → KATAKANA MIDDLE DOT.
+_UNMAPPED = str.maketrans({"\u00b7": "\u30fb", "\u2022": "\u30fb", "\u2219": "\u30fb", "\u2027": "\u30fb"})
+
+
+def _escape(text: str) -> str:
+    text = (text or "").translate(_UNMAPPED)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_record_pdf(sheet: RecordSheet) -> bytes:
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas as pdf_canvas
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _font()
+    where = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+    styles: dict[tuple, ParagraphStyle] = {}
+
+    def para(text: str, align: str = "left", size: float = 10.5, color=colors.black) -> Paragraph:
+        key = (align, size, color)
+        if key not in styles:
+            styles[key] = ParagraphStyle(
+                f"r{len(styles)}",
+                fontName=font,
+                fontSize=size,
+                leading=size * 1.4,
+                alignment=where[align],
+                wordWrap="CJK",
+                textColor=color,
+            )
+        return Paragraph(_escape(text), styles[key])
+
+    width = 174 * mm
+    code = format_code(sheet.code)
+    grey = colors.Color(0.93, 0.93, 0.93)
+    line = colors.Color(0.2, 0.2, 0.2)
+
+    story = [
+        para(_("专业技术人员继续教育学时证明"), "center", 18),
+        Spacer(1, 1.5 * mm),
+        para(_("（%(year)s 年度）") % {"year": sheet.year}, "center", 12),
+        Spacer(1, 5 * mm),
+    ]
+
+    # who
+    who = Table(
+        [
+            [para(_("姓名")), para(sheet.name), para(_("身份证号码")), para(sheet.id_number_masked)],
+            [para(_("职称系列")), para(sheet.profession), para(_("工作单位")), para(sheet.unit)],
+        ],
+        colWidths=[24 * mm, 50 * mm, 26 * mm, 74 * mm],
+    )
+    who.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, line),
+                ("BACKGROUND", (0, 0), (0, -1), grey),
+                ("BACKGROUND", (2, 0), (2, -1), grey),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    story += [who, Spacer(1, 4 * mm)]
+
+    # figures
+    h = format_hours
+    figures = Table(
+        [
+            [
+                para(_("项目")),
+                para(_("公需科目"), "center"),
+                para(_("专业科目"), "center"),
+                para(_("合计"), "center"),
+            ],
+            [
+                para(_("年度要求（学时）")),
+                para(h(sheet.required_public), "center"),
+                para(h(sheet.required_professional), "center"),
+                para(h(sheet.required_total), "center"),
+            ],
+            [
+                para(_("已计入（学时）")),
+                para(h(sheet.public_hours), "center"),
+                para(h(sheet.professional_hours), "center"),
+                para(h(sheet.total_hours), "center"),
+            ],
+            [para(_("结论")), para(sheet.conclusion), "", ""],
+        ],
+        colWidths=[44 * mm, 43 * mm, 43 * mm, 44 * mm],
+    )
+    figures.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, line),
+                ("BACKGROUND", (0, 0), (-1, 0), grey),
+                ("BACKGROUND", (0, 0), (0, -1), grey),
+                ("SPAN", (1, 3), (3, 3)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    story += [figures, Spacer(1, 5 * mm)]
+
+    # every credited record
+    story += [
+        para(_("已计入学时明细（%(n)s 条）") % {"n": len(sheet.lines)}, size=11.5),
+        Spacer(1, 2 * mm),
+    ]
+    rows = [
+        [
+            para(_("序号"), "center", 9.5),
+            para(_("完成日期"), "center", 9.5),
+            para(_("学习内容（举办单位/施教机构）"), "center", 9.5),
+            para(_("科目类别"), "center", 9.5),
+            para(_("学习方式 / 来源"), "center", 9.5),
+            para(_("学时"), "center", 9.5),
+        ]
+    ]
+    for i, r in enumerate(sheet.lines, start=1):
+        title = r.title + (f"（{r.organizer}）" if r.organizer else "")
+        rows.append(
+            [
+                para(str(i), "center", 9.5),
+                para(r.completed_on.isoformat(), "center", 9.5),
+                para(title, "left", 9.5),
+                para(r.category, "center", 9.5),
+                para(f"{r.method} / {r.source}", "left", 9.5),
+                para(h(r.hours), "right", 9.5),
+            ]
+        )
+    if not sheet.lines:
+        rows.append([para(_("本年度暂无已计入的学时。"), "center", 9.5), "", "", "", "", ""])
+    rows.append([para(_("合计"), "center", 9.5), "", "", "", "", para(h(sheet.total_hours), "right", 9.5)])
+    records = Table(
+        rows,
+        colWidths=[11 * mm, 22 * mm, 66 * mm, 18 * mm, 43 * mm, 14 * mm],
+        repeatRows=1,
+    )
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, line),
+        ("BACKGROUND", (0, 0), (-1, 0), grey),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("SPAN", (0, -1), (4, -1)),
+    ]
+    if not sheet.lines:
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+    records.setStyle(TableStyle(commands))
+    story += [records, Spacer(1, 4 * mm)]
+
+    # notes, issuer, verification
+    notes = [
+        _("说明：1. 本证明所列为截至出具时已审核通过并计入的学时，审核中或未通过的学时不计入。"),
+        _("2. 公需科目、专业科目和总学时三项均达到要求方为达标；学时只计入学习发生的年度，不得结转或顺延。"),
+        _("3. 身份证号码已作隐藏处理。本证明可凭核验码在平台核验页面查验真伪。"),
+    ]
+    story += [para(n, size=9, color=colors.Color(0.25, 0.25, 0.25)) for n in notes]
+    story.append(Spacer(1, 5 * mm))
+
+    qr = QrCodeWidget(sheet.verify_url)
+    x0, y0, x1, y1 = qr.getBounds()
+    size = 28 * mm
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(qr)
+    issuer = [
+        para(_("出具平台：%(name)s") % {"name": issuer_name()}),
+        para(_("出具时间：%(t)s（北京时间）") % {"t": local_time(sheet.issued_at)}),
+        para(_("核验码：%(code)s") % {"code": code}, size=12),
+        para(_("核验网址：%(url)s") % {"url": sheet.verify_url}, size=9),
+    ]
+    tail = Table([[issuer, drawing]], colWidths=[width - 32 * mm, 32 * mm])
+    tail.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("BOX", (0, 0), (-1, -1), 0.6, line),
+                ("LEFTPADDING", (0, 0), (0, 0), 6),
+            ]
+        )
+    )
+    story.append(KeepTogether([tail]))
+
+    footer_text = _("%(name)s（%(id)s）%(year)s 年度学时证明　核验码：%(code)s") % {
+        "name": sheet.name,
+        "id": sheet.id_number_masked,
+        "year": sheet.year,
+        "code": code,
+    }
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        """Draws "第 n 页 共 N 页" and the code on every page (a page cannot be swapped unseen)."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):  # reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            count = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(font, 8.5)
+                self.setFillColor(colors.Color(0.35, 0.35, 0.35))
+                self.drawString(18 * mm, 10 * mm, footer_text.translate(_UNMAPPED))
+                self.drawRightString(
+                    A4[0] - 18 * mm,
+                    10 * mm,
+                    _("第 %(n)s 页 共 %(count)s 页") % {"n": self._pageNumber, "count": count},
+                )
+                super().showPage()
+            super().save()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=_("专业技术人员继续教育学时证明（%(year)s 年度）") % {"year": sheet.year},
+        author=issuer_name(),
+        subject=_("核验码 %(code)s") % {"code": code},
+        creator=PLATFORM_NAME,
+    )
+    doc.build(story, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
