@@ -11,6 +11,7 @@ outside the actor's scope is a NotFound (404), a wrong role a Forbidden (403).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import logging
 import secrets
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from django.core.files import File
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +44,8 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out and 
 CODE_LENGTH = 12
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROGRESS_EVERY = 500  # rows between two progress updates of an export job
+# A running job with no progress for this long lost its worker: a redelivered message restarts it.
+STALE_AFTER = dt.timedelta(minutes=10)
 STAFF = (Role.UNIT, Role.AUTHORITY, Role.BUREAU)
 
 
@@ -251,16 +255,22 @@ def _error_text(exc: Exception) -> str:
 
 def run_export(job_id: int, progress_every: int | None = None) -> str:
     """Run a queued job: count the rows, write them in chunks (openpyxl write-only) into a
-    temporary file, updating `done` every `progress_every` rows, then keep the file under
-    PRIVATE_STORAGE_ROOT. Any error marks the job failed with its message (never raised)."""
+    temporary file, updating `done` (and the heartbeat) every `progress_every` rows, then keep
+    the file under PRIVATE_STORAGE_ROOT. Any error marks the job failed with its message (never
+    raised). A message delivered twice runs the job once, unless the first run went silent for
+    STALE_AFTER (its worker died): then the job starts over."""
     every = max(1, progress_every or PROGRESS_EVERY)
     now = timezone.now()
-    claimed = ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
-        state=ExportJob.State.RUNNING, started_at=now
+    previous = ExportJob.objects.filter(pk=job_id).values_list("state", flat=True).first()
+    runnable = Q(state=ExportJob.State.QUEUED) | Q(
+        state=ExportJob.State.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+    )
+    claimed = ExportJob.objects.filter(runnable, pk=job_id).update(
+        state=ExportJob.State.RUNNING, started_at=now, heartbeat_at=now, done=0
     )
     job = ExportJob.objects.select_related("created_by", "organisation").filter(pk=job_id).first()
     if job is None or not claimed:
-        return job.state if job else "missing"  # already run (a redelivered message) or gone
+        return job.state if job else "missing"  # already run or running (a redelivered message)
     # Eager inside a transaction (tests, a caller's atomic block): a savepoint keeps a database
     # error from poisoning the outer transaction, so the failure can still be written.
     guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
@@ -268,14 +278,14 @@ def run_export(job_id: int, progress_every: int | None = None) -> str:
         with guard:
             actor = _actor_of(job)
             record(
-                actor, "report.export_started", job, before={"state": "queued"}, after={"state": "running"}
+                actor, "report.export_started", job, before={"state": previous}, after={"state": "running"}
             )
             rows = selectors.compliance_rows(actor, job.params)
             total = rows.count()
-            ExportJob.objects.filter(pk=job.pk).update(total=total)
+            ExportJob.objects.filter(pk=job.pk).update(total=total, heartbeat_at=timezone.now())
 
             def progress(done: int) -> None:
-                ExportJob.objects.filter(pk=job.pk).update(done=done)
+                ExportJob.objects.filter(pk=job.pk).update(done=done, heartbeat_at=timezone.now())
 
             with tempfile.TemporaryFile(suffix=".xlsx") as out:
                 written = write_compliance(

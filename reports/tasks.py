@@ -1,11 +1,12 @@
 """Background work of reports (Celery; eager in-process in the embedded default)."""
 
-from celery import shared_task
-
+from config.celery import app
 from reports import services
 
 
-@shared_task(name="reports.tasks.run_export")
+# Bound to the project's app (not a shared task, which follows whichever app is current): a
+# request queues it and must get this app's broker, or its eager mode without REDIS_URL.
+@app.task(name="reports.tasks.run_export")
 def run_export(job_id: int) -> str:
     """Run a queued export job (progress in ExportJob.done/total; failures end the job as
     `failed` with their message, they are never raised to the caller)."""

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from credits import ledger
 from credits.models import HourRecord, Method, RecordState, Source
+from tests.browser.conftest import browser, site  # noqa: F401 (the browser tests' fixtures)
 from tests.credits.helpers import Clock
 
 

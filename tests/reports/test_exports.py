@@ -251,3 +251,31 @@ def test_a_job_that_cannot_be_queued_says_so(world, monkeypatch, django_capture_
     job = export(client_for(world.unit_user), django_capture_on_commit_callbacks, year=2026)
     assert job.state == ExportJob.State.FAILED and "无法提交后台任务" in job.error
     assert AuditEntry.objects.filter(action="report.export_failed", target_id=str(job.pk)).exists()
+
+
+def test_a_job_whose_worker_died_is_restarted_by_a_redelivered_message(world, staff, clock):
+    job = services.start_compliance_export(
+        factories.actor(world.unit_user), {"year": 2026, "unit_id": None, "only_short": False, "q": ""}
+    )
+    # a worker took it, wrote 4 rows and died (acks_late: the broker will deliver the message again)
+    ExportJob.objects.filter(pk=job.pk).update(
+        state=ExportJob.State.RUNNING, started_at=clock.now, heartbeat_at=clock.now, done=4, total=6
+    )
+    clock.set(2026, 11, 16, 10, 5)
+    assert services.run_export(job.pk) == ExportJob.State.RUNNING  # still alive as far as we know
+    assert ExportJob.objects.get(pk=job.pk).done == 4
+    clock.set(2026, 11, 16, 10, 11)
+    assert services.run_export(job.pk) == ExportJob.State.DONE
+    job.refresh_from_db()
+    assert job.done == job.total == 6 and job.file
+    started = AuditEntry.objects.get(action="report.export_started", target_id=str(job.pk))
+    assert started.before == {"state": "running"}
+
+
+def test_the_task_belongs_to_the_projects_celery_app():
+    # not a shared task: another Celery app made current (a worker in a test, a thread's
+    # default) must not take the request's jobs to its broker
+    from config.celery import app
+    from reports import tasks
+
+    assert tasks.run_export.app is app and tasks.run_export.name == "reports.tasks.run_export"
