@@ -2,6 +2,6 @@
 
 from django.dispatch import Signal
 
-# Sent with `year` when a calendar year is entered or edited: provisional due dates that
-# fall in it must be recomputed by whoever holds them.
+# Sent with `year` when a calendar year is entered or edited: every open due date whose
+# window touches that year must be recomputed by whoever holds it.
 calendar_year_entered = Signal()

@@ -109,3 +109,32 @@ def test_policy_years_list_and_carry_forward(world):
 def test_county_bureau_cannot_carry_forward(world):
     client = client_for(world.county_bureau_user)
     assert client.post("/bureau/policy/carry-forward/", {"year": "2027"}).status_code == 403
+
+
+def _submitted_plan(world):
+    from filings import services as filing_services
+    from tests.factories import actor, in_time, plan_data, plan_item_data
+
+    filer = actor(world.unit_user)
+    plan = filing_services.create_plan(filer, plan_data(2026), [plan_item_data(starts_on=dt.date(2026, 10, 20))])
+    filing_services.submit_plan(filer, plan.pk, now=in_time(2026))
+    filing_services.give_opinion(actor(world.authority_user), "plan", plan.pk, "同意")
+
+
+def _plan_card(html: str) -> str:
+    start = html.index("待备案培训计划")
+    return html[html.rindex("<a", 0, start) : html.index("</a>", start)]
+
+
+def test_city_bureau_home_flags_plans_waiting_for_it(world):
+    _submitted_plan(world)
+    card = _plan_card(client_for(world.bureau_user).get("/dashboard/").content.decode())
+    assert "is-warning" in card and '<div class="stat">1</div>' in card
+    assert "由市人社局受理" not in card
+
+
+def test_county_bureau_home_counts_its_regions_plans_without_calling_them_its_work(world):
+    _submitted_plan(world)
+    card = _plan_card(client_for(world.county_bureau_user).get("/dashboard/").content.decode())
+    assert '<div class="stat">1</div>' in card
+    assert "is-warning" not in card and "由市人社局受理" in card
