@@ -102,3 +102,32 @@ def test_changing_a_draft_away_from_training_drops_its_plan_item(world):
     draft = declare(world.person, submit=False, plan_item_id=item.pk, **TRAINING)
     updated = services.update_declaration(person_actor(world.person), draft.pk, {"method": "practice"})
     assert updated.plan_item_id is None and updated.method == "practice"
+
+
+def test_training_declared_in_time_is_recognised_after_its_year_closed(world, clock):
+    """A declaration submitted before the deadline was in time; a plan accepted in the next
+    year (exception) brings it into review then, and its hours count for the year learned."""
+    clock.set(2025, 12, 20, 10, 0)
+    item = plan_item(world.base, accepted=False, year=2025, starts_on=dt.date(2025, 12, 1))
+    declaration = declare(
+        world.person,
+        plan_item_id=item.pk,
+        **{**TRAINING, "started_on": dt.date(2025, 12, 1), "ended_on": dt.date(2025, 12, 3)},
+    )
+    assert declaration.state == "not_recognised"
+
+    clock.set(2026, 2, 10, 9, 0)  # the 2025 declaration deadline has passed
+    item.plan.state = FilingState.ACCEPTED
+    item.plan.save()
+    plan_accepted.send(sender=type(item.plan), plan=item.plan)
+    declaration.refresh_from_db()
+    assert declaration.state == "pending_unit"
+    # Spring Festival 2026: 15-23 Feb off, make-up working days Sat 14 Feb and Sat 28 Feb.
+    assert Review.objects.get(declaration=declaration).due_on == dt.date(2026, 2, 24)
+
+    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
+    services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
+    record = HourRecord.objects.get(declaration=declaration)
+    assert (record.year, record.state) == (2025, RecordState.CREDITED)
+    assert selectors.progress(person_actor(world.person), 2025).professional_hours == Decimal("24")
+    assert selectors.progress(person_actor(world.person), 2026).professional_hours == Decimal("0")
