@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from credits.models import Method
-from filings.models import Category
+from filings.models import Category, FilingState
 from web.templatetags.web_ui import hours as fmt_hours
 
 METHOD_HELP = {
@@ -82,7 +82,10 @@ class DeclarationForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        help_text=_("只列出已备案培训计划中的项目。找不到所参加的培训，说明其未备案，学时不予认可。"),
+        help_text=_(
+            "列出已备案和正在备案的培训计划中的项目。计划尚未备案的，学时暂不予认可，计划备案后自动进入审核；"
+            "找不到所参加的培训，说明其未申报备案，学时不予认可。"
+        ),
         error_messages={"invalid_choice": _("培训计划项目：请从列表中选择。")},
     )
     title = forms.CharField(
@@ -126,7 +129,8 @@ class DeclarationForm(forms.Form):
             (
                 item.pk,
                 f"{item.plan.year} · {item.plan.filer.name} · {item.seq}. {item.project}"
-                f"（{item.get_category_display()}，{fmt_hours(item.hours)} 学时）",
+                f"（{item.get_category_display()}，{fmt_hours(item.hours)} 学时）"
+                + ("" if item.plan.state == FilingState.ACCEPTED else str(_("〔计划备案中〕"))),
             )
             for item in plan_items
         ]

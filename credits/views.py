@@ -134,7 +134,9 @@ def declarations(request):
 
 def _plan_items():
     year = policy_selectors.today().year
-    return list(filing_selectors.accepted_plan_items().filter(plan__year__gte=year - 1)[:500])
+    return list(
+        filing_selectors.accepted_plan_items(include_filed=True).filter(plan__year__gte=year - 1)[:500]
+    )
 
 
 def _save_declaration(request, actor, form, declaration_id: int | None):

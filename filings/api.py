@@ -271,6 +271,7 @@ class AcceptedItemOut(Schema):
     starts_on: dt.date
     hours: float
     category: str
+    plan_accepted: bool
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,7 +508,9 @@ def upload_attendance(request, plan_id: int, item_id: int, file: File[UploadedFi
     response=list[AcceptedItemOut],
     summary="已备案培训计划的培训班（申报研修培训时选择）",
 )
-def accepted_items(request, year: int | None = None, q: str = ""):
+def accepted_items(request, year: int | None = None, q: str = "", include_filed: bool = False):
+    """`include_filed=true` also lists classes of plans submitted but not yet accepted: training
+    under them is declared `not_recognised` and enters review once the plan is accepted."""
     return [
         AcceptedItemOut(
             id=i.pk,
@@ -519,8 +522,9 @@ def accepted_items(request, year: int | None = None, q: str = ""):
             starts_on=i.starts_on,
             hours=float(i.hours),
             category=i.category,
+            plan_accepted=i.plan.state == FilingState.ACCEPTED,
         )
-        for i in selectors.accepted_plan_items(year, q.strip())[:200]
+        for i in selectors.accepted_plan_items(year, q.strip(), include_filed)[:200]
     ]
 
 

@@ -65,9 +65,14 @@ def platform_offers(platform_id: int, year: int, category: str) -> bool:
     ).exists()
 
 
-def accepted_plan_items(year: int | None = None, q: str = "") -> QuerySet[PlanItem]:
-    """Classes of accepted plans, for a person to name when declaring training."""
-    qs = PlanItem.objects.filter(plan__state=FilingState.ACCEPTED).select_related("plan__filer")
+def accepted_plan_items(
+    year: int | None = None, q: str = "", include_filed: bool = False
+) -> QuerySet[PlanItem]:
+    """Classes of accepted plans, for a person to name when declaring training; with
+    `include_filed` also those of plans submitted and not yet accepted (their training is
+    declared as not recognised and enters review when the plan is accepted)."""
+    states = FILED_STATES if include_filed else (FilingState.ACCEPTED,)
+    qs = PlanItem.objects.filter(plan__state__in=states).select_related("plan__filer")
     if year:
         qs = qs.filter(plan__year=year)
     if q:

@@ -399,6 +399,20 @@ def test_accepted_plan_items_for_declarations(world, api_as):
     items = api_as(world.person.user).get("filings/plan-items", year=2025).json()
     assert [i["project"] for i in items] == ["建筑节能新技术研修班"]
     assert items[0]["plan_id"] == plan.pk and items[0]["filer"]["name"] == "测试设计院"
+    assert items[0]["plan_accepted"] is True
+
+
+def test_plan_items_of_submitted_plans_on_request(world, api_as):
+    from filings import services
+
+    filer = factories.actor(world.sibling_unit_user)
+    services.create_plan(filer, plan_data(), [plan_item_data(project="草稿项目")])
+    submitted = services.create_plan(filer, plan_data(), [plan_item_data(project="备案中项目")])
+    services.submit_plan(filer, submitted.pk, now=factories.in_time())
+    person = api_as(world.person.user)
+    assert person.get("filings/plan-items", year=2025).json() == []
+    items = person.get("filings/plan-items", year=2025, include_filed="true").json()
+    assert [(i["project"], i["plan_accepted"]) for i in items] == [("备案中项目", False)]
 
 
 # --- platform filings --------------------------------------------------------------------------

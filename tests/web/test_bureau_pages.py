@@ -116,7 +116,9 @@ def _submitted_plan(world):
     from tests.factories import actor, in_time, plan_data, plan_item_data
 
     filer = actor(world.unit_user)
-    plan = filing_services.create_plan(filer, plan_data(2026), [plan_item_data(starts_on=dt.date(2026, 10, 20))])
+    plan = filing_services.create_plan(
+        filer, plan_data(2026), [plan_item_data(starts_on=dt.date(2026, 10, 20))]
+    )
     filing_services.submit_plan(filer, plan.pk, now=in_time(2026))
     filing_services.give_opinion(actor(world.authority_user), "plan", plan.pk, "同意")
 

@@ -270,3 +270,27 @@ def test_no_page_shows_a_full_id_number(world):
             assert response.status_code == 200, url
             html = response.content.decode()
             assert secret not in html, url
+
+
+def test_training_under_a_plan_being_filed_is_offered_and_declared_not_recognised(world):
+    from filings import services as filing_services
+
+    filer = factories.actor(world.sibling_unit_user)
+    plan = filing_services.create_plan(
+        filer,
+        factories.plan_data(2026),
+        [factories.plan_item_data(project="装配式建筑研修班", starts_on="2026-10-20")],
+    )
+    filing_services.submit_plan(filer, plan.pk, now=factories.in_time(2026))
+    item = plan.items.get()
+    person = client_for(world.person.user)
+    html = person.get("/hours/me/declarations/new/").content.decode()
+    assert "装配式建筑研修班" in html and "〔计划备案中〕" in html
+    data = form_data(
+        method="training", plan_item_id=str(item.pk), started_on="2026-10-20", ended_on="2026-10-22"
+    )
+    data["hours"] = "24"
+    response = person.post("/hours/me/declarations/new/", {**data, "file": pdf()}, follow=True)
+    assert response.status_code == 200
+    declaration = Declaration.objects.get(person=world.person)
+    assert declaration.state == "not_recognised" and declaration.plan_item_id == item.pk
