@@ -200,6 +200,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The city this installation serves (region code): filers above city level (the provincial
 # bases) file their plans and platforms with this city's bureau.
 CE_HOME_REGION = os.environ.get("CE_HOME_REGION", "411200")
+# Days an export file is kept for its creator before the daily purge deletes it.
+CE_EXPORT_RETENTION_DAYS = int(os.environ.get("CE_EXPORT_RETENTION_DAYS", "7"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -226,6 +228,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_year_end_reminders",
         "schedule": timedelta(days=1),
     },
+    "export-purge": {"task": "reports.tasks.purge_expired_exports", "schedule": timedelta(days=1)},
 }
 
 # Login throttling (django-axes): repeated failures for a username from one address lock it.

@@ -56,6 +56,7 @@ class ExportJob(models.Model):
         RUNNING = "running", _("正在导出")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
+        EXPIRED = "expired", _("已过期")
 
     kind = models.CharField(_("导出内容"), max_length=20, choices=Kind.choices)
     created_by = models.ForeignKey(
@@ -88,7 +89,7 @@ class ExportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
+        return self.state in (self.State.DONE, self.State.FAILED, self.State.EXPIRED)
 
     @property
     def percent(self) -> int:

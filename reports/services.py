@@ -3,6 +3,7 @@
 issue_record(actor, year, person_id=None, verify_url=None) → Issued
 start_compliance_export(actor, filters) → ExportJob (queued; the Celery task runs it)
 run_export(job_id) → the job's final state (the body of `reports.tasks.run_export`)
+purge_expired_exports(now=None) → how many export files were deleted (daily task)
 
 Each write is one transaction with its audit entry. Reads go through scoped selectors: a person
 outside the actor's scope is a NotFound (404), a wrong role a Forbidden (403).
@@ -19,6 +20,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Q
@@ -29,7 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Person, RoleAssignment
 from accounts.selectors import current_membership
 from audit.services import record
-from core.actors import Actor, Role
+from core.actors import SYSTEM, Actor, Role
 from core.errors import DomainError, Forbidden
 from credits import selectors as credit_selectors
 from credits.models import RecordState
@@ -220,6 +222,27 @@ def _dispatch(job_id: int) -> None:
         logger.exception("export job %s could not be queued", job_id)
         job = ExportJob.objects.select_related("created_by", "organisation").get(pk=job_id)
         _fail(job, _("无法提交后台任务，请稍后重试（%(kind)s）。") % {"kind": type(exc).__name__}, "queued")
+
+
+def purge_expired_exports(now: dt.datetime | None = None) -> int:
+    """Delete the files of finished exports older than CE_EXPORT_RETENTION_DAYS: each job ends
+    `expired` with an audit entry, in its own transaction (a crash leaves the rest for the next
+    run). Personal data should not outlive its use in a private folder. Returns how many."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.CE_EXPORT_RETENTION_DAYS)
+    due = ExportJob.objects.filter(state=ExportJob.State.DONE, finished_at__lt=cutoff)
+    purged = 0
+    for job_id in list(due.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update().filter(pk=job_id, state=ExportJob.State.DONE).first()
+            if job is None:
+                continue
+            if job.file:
+                job.file.delete(save=False)
+            job.state = ExportJob.State.EXPIRED
+            job.save(update_fields=["state", "file"])
+            record(SYSTEM, "report.export_expired", job, before={"state": "done"}, after={"state": "expired"})
+        purged += 1
+    return purged
 
 
 def _fail(job: ExportJob, error: str, was: str) -> None:

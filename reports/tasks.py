@@ -11,3 +11,9 @@ def run_export(job_id: int) -> str:
     """Run a queued export job (progress in ExportJob.done/total; failures end the job as
     `failed` with their message, they are never raised to the caller)."""
     return services.run_export(job_id)
+
+
+@app.task(name="reports.tasks.purge_expired_exports")
+def purge_expired_exports() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): delete export files older than CE_EXPORT_RETENTION_DAYS."""
+    return services.purge_expired_exports()

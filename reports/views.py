@@ -158,6 +158,8 @@ def export_status(request, job_id: int):
 @login_required
 def export_download(request, job_id: int):
     job = selectors.export_job_for(request.actor, job_id)
+    if job.state == job.State.EXPIRED:
+        return redirect("reports:export_job", job.pk)
     if job.state != job.State.DONE or not job.file:
         raise NotFound(_("导出文件尚未生成。"))
     response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename or "export.xlsx")

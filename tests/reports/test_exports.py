@@ -2,6 +2,7 @@
 only its creator sees it, and a failure ends the job with its message."""
 
 import io
+import os
 
 import pytest
 from django.test import Client
@@ -279,3 +280,37 @@ def test_the_task_belongs_to_the_projects_celery_app():
     from reports import tasks
 
     assert tasks.run_export.app is app and tasks.run_export.name == "reports.tasks.run_export"
+
+
+def test_export_files_are_deleted_after_the_retention_period(
+    world, staff, clock, settings, django_capture_on_commit_callbacks
+):
+    settings.CE_EXPORT_RETENTION_DAYS = 7
+    unit = client_for(world.unit_user)
+    old = export(unit, django_capture_on_commit_callbacks, year=2026)
+    path = old.file.path
+    clock.set(2026, 11, 20, 10, 0)
+    unit = client_for(world.unit_user)  # sessions expire: log in again days later
+    recent = export(unit, django_capture_on_commit_callbacks, year=2026)
+
+    clock.set(2026, 11, 23, 9, 59)  # 6 days 23:59 after the first: both kept
+    assert services.purge_expired_exports() == 0
+    clock.set(2026, 11, 23, 10, 1)
+    from reports import tasks
+
+    assert tasks.purge_expired_exports.delay().get() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.state == ExportJob.State.EXPIRED and not old.file
+    assert not os.path.exists(path)
+    assert recent.state == ExportJob.State.DONE and recent.file
+    assert AuditEntry.objects.filter(action="report.export_expired", target_id=str(old.pk)).count() == 1
+
+    unit = client_for(world.unit_user)
+    response = unit.get(f"/reports/exports/{old.pk}/download/", follow=True)
+    assert response.redirect_chain == [(f"/reports/exports/{old.pk}/", 302)]
+    html = response.content.decode()
+    assert "已超过保存期限，已被删除" in html and 'data-testid="export-expired"' in html
+    other = client_for(world.sibling_unit_user)
+    assert other.get(f"/reports/exports/{old.pk}/download/").status_code == 404
+    assert services.purge_expired_exports() == 0  # a second run finds nothing more
