@@ -159,7 +159,7 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
     who = Table(
         [
             [para(_("姓名")), para(sheet.name), para(_("身份证号码")), para(sheet.id_number_masked)],
-            [para(_("职称系列")), para(sheet.profession), para(_("工作单位")), para(sheet.unit)],
+            [para(_("职称系列")), para(sheet.profession), para(_("现工作单位")), para(sheet.unit)],
         ],
         colWidths=[24 * mm, 50 * mm, 26 * mm, 74 * mm],
     )

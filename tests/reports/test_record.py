@@ -44,7 +44,7 @@ def test_the_person_prints_their_year_with_figures_records_and_a_code(world, hou
     text = pdf_text(response.content)
     assert "专业技术人员继续教育学时证明" in text and "（2026年度）" in text
     assert "张三" in text and world.person.id_number_masked in text
-    assert "工程技术" in text and "测试设计院" in text
+    assert "工程技术" in text and "现工作单位测试设计院" in text
     # requirement 30/60/90 and credited 30/48/78; short of 12 professional hours
     assert "年度要求（学时）306090" in text
     assert "已计入（学时）304878" in text
