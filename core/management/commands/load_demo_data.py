@@ -1,5 +1,3 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
 from core.demo import CREDENTIALS_FILE, demo_allowed, load_demo_data
@@ -25,5 +23,5 @@ class Command(BaseCommand):
             user, password = credentials[key]
             self.stdout.write(f"  {label:<12} {user:<18} {password}")
         self.stdout.write(f"  演示学习平台接口令牌：{credentials['platform_token']}")
+        self.stdout.write(f"  演示用人单位编号（unit_id）：{credentials['unit_id']}")
         self.stdout.write(f"已写入 {CREDENTIALS_FILE}")
-        self.stdout.write(json.dumps({"unit_id": credentials["unit_id"]}))
