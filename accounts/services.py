@@ -9,8 +9,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -264,25 +263,32 @@ def issue_token(user: User, role: RoleAssignment) -> IssuedToken:
     return IssuedToken(token=token, role=role.role, organisation=role.organisation, expires_at=expires_at)
 
 
+def _token_sql() -> str:
+    """The user of a live token whose role is still granted, with the token's role and
+    organisation, in one statement. Written out because every API call runs it: the ORM took
+    longer to build the equivalent query with its correlated subquery than the database took
+    to answer it."""
+    return (
+        "SELECT u.*, t.role AS token_role, t.organisation_id AS token_organisation_id"
+        f" FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id"
+        " WHERE t.key_hash = %s AND t.expires_at > %s AND u.is_active AND NOT u.must_change_password"
+        f" AND EXISTS (SELECT 1 FROM {RoleAssignment._meta.db_table} r"
+        " WHERE r.user_id = t.user_id AND r.role = t.role AND (r.organisation_id = t.organisation_id"
+        " OR (r.organisation_id IS NULL AND t.organisation_id IS NULL)))"
+    )
+
+
 def actor_for_token(token: str) -> Actor | None:
-    """The actor of a live token whose role the user still holds (a withdrawn role ends it)."""
-    still_granted = RoleAssignment.objects.filter(
-        user_id=OuterRef("user_id"), role=OuterRef("role"), organisation_id=OuterRef("organisation_id")
-    )
-    person_role = RoleAssignment.objects.filter(
-        user_id=OuterRef("user_id"), role=Role.PERSON, organisation__isnull=True
-    )
-    row = (
-        ApiToken.objects.select_related("user", "organisation")
-        .filter(key_hash=crypto.token_hash(token), expires_at__gt=timezone.now())
-        .filter(
-            Q(Exists(still_granted)) | Q(role=Role.PERSON, organisation__isnull=True) & Q(Exists(person_role))
-        )
-        .first()
-    )
-    if row is None or not row.user.is_active or row.user.must_change_password:
+    """The actor of a live token of an active user who need not change the password and
+    still holds the token's role (a withdrawn role ends it)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    user = next(iter(User.objects.raw(_token_sql(), [crypto.token_hash(token), now])), None)
+    if user is None:
         return None
-    return Actor(user=row.user, role=row.role, organisation=row.organisation)
+    organisation = None
+    if user.token_organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=user.token_organisation_id).first()
+    return Actor(user=user, role=user.token_role, organisation=organisation)
 
 
 @transaction.atomic

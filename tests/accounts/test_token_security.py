@@ -67,3 +67,41 @@ def test_failed_logins_with_an_unregistered_id_number_never_store_it(api):
     assert _token(api, number, password="whatever1").status_code == 401
     stored = list(AccessAttempt.objects.values_list("username", flat=True))
     assert stored and all(number not in u for u in stored)
+
+
+def test_a_token_answers_its_actor_only_while_everything_still_holds(world, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import ApiToken
+
+    staff_token = factories.token_for(world.unit_user)
+    person_token = factories.token_for(world.person.user)
+    staff = services.actor_for_token(staff_token)
+    assert (staff.user, staff.role, staff.organisation) == (world.unit_user, Role.UNIT, world.unit)
+    person = services.actor_for_token(person_token)
+    assert (person.user, person.role, person.organisation) == (world.person.user, Role.PERSON, None)
+    assert services.actor_for_token("not-a-token") is None
+
+    # the same role at another unit does not keep a withdrawn one alive
+    RoleAssignment.objects.create(user=world.unit_user, role=Role.UNIT, organisation=world.sibling_unit)
+    RoleAssignment.objects.filter(user=world.unit_user, organisation=world.unit).delete()
+    assert services.actor_for_token(staff_token) is None
+
+    world.person.user.must_change_password = True
+    world.person.user.save()
+    assert services.actor_for_token(person_token) is None
+    world.person.user.must_change_password = False
+    world.person.user.is_active = False
+    world.person.user.save()
+    assert services.actor_for_token(person_token) is None
+    world.person.user.is_active = True
+    world.person.user.save()
+    assert services.actor_for_token(person_token).user == world.person.user
+
+    ApiToken.objects.filter(user=world.person.user).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert services.actor_for_token(person_token) is None
+    ApiToken.objects.filter(user=world.person.user).update(expires_at=timezone.now() + dt.timedelta(hours=1))
+    RoleAssignment.objects.filter(user=world.person.user, role=Role.PERSON).delete()
+    assert services.actor_for_token(person_token) is None
