@@ -100,7 +100,9 @@ def test_a_token_answers_its_actor_only_while_everything_still_holds(world, sett
     world.person.user.save()
     assert services.actor_for_token(person_token).user == world.person.user
 
-    ApiToken.objects.filter(user=world.person.user).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    ApiToken.objects.filter(user=world.person.user).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert services.actor_for_token(person_token) is None
     ApiToken.objects.filter(user=world.person.user).update(expires_at=timezone.now() + dt.timedelta(hours=1))
     RoleAssignment.objects.filter(user=world.person.user, role=Role.PERSON).delete()
