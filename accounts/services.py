@@ -288,6 +288,8 @@ def actor_for_token(token: str) -> Actor | None:
     organisation = None
     if user.token_organisation_id is not None:
         organisation = Organisation.objects.filter(pk=user.token_organisation_id).first()
+        if organisation is None:  # deleted since the statement above ran
+            return None
     return Actor(user=user, role=user.token_role, organisation=organisation)
 
 

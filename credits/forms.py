@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from credits.models import Method
-from filings.models import Category, FilingState
+from filings.models import Category
 from web.templatetags.web_ui import hours as fmt_hours
 
 METHOD_HELP = {
@@ -130,7 +130,7 @@ class DeclarationForm(forms.Form):
                 item.pk,
                 f"{item.plan.year} · {item.plan.filer.name} · {item.seq}. {item.project}"
                 f"（{item.get_category_display()}，{fmt_hours(item.hours)} 学时）"
-                + ("" if item.plan.state == FilingState.ACCEPTED else str(_("〔计划备案中〕"))),
+                + ("" if item.plan.is_accepted else str(_("〔计划备案中〕"))),
             )
             for item in plan_items
         ]

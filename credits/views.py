@@ -135,7 +135,7 @@ def declarations(request):
 def _plan_items():
     year = policy_selectors.today().year
     return list(
-        filing_selectors.accepted_plan_items(include_filed=True).filter(plan__year__gte=year - 1)[:500]
+        filing_selectors.declarable_plan_items(include_filed=True).filter(plan__year__gte=year - 1)[:500]
     )
 
 

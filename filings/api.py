@@ -522,9 +522,9 @@ def accepted_items(request, year: int | None = None, q: str = "", include_filed:
             starts_on=i.starts_on,
             hours=float(i.hours),
             category=i.category,
-            plan_accepted=i.plan.state == FilingState.ACCEPTED,
+            plan_accepted=i.plan.is_accepted,
         )
-        for i in selectors.accepted_plan_items(year, q.strip(), include_filed)[:200]
+        for i in selectors.declarable_plan_items(year, q.strip(), include_filed)[:200]
     ]
 
 

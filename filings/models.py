@@ -101,6 +101,10 @@ class FilingBase(models.Model):
         return self.state in (FilingState.DRAFT, FilingState.RETURNED)
 
     @property
+    def is_accepted(self) -> bool:
+        return self.state == FilingState.ACCEPTED
+
+    @property
     def is_late(self) -> bool:
         return self.late_exception_id is not None
 

@@ -65,10 +65,10 @@ def platform_offers(platform_id: int, year: int, category: str) -> bool:
     ).exists()
 
 
-def accepted_plan_items(
+def declarable_plan_items(
     year: int | None = None, q: str = "", include_filed: bool = False
 ) -> QuerySet[PlanItem]:
-    """Classes of accepted plans, for a person to name when declaring training; with
+    """Classes a person may name when declaring training: those of accepted plans; with
     `include_filed` also those of plans submitted and not yet accepted (their training is
     declared as not recognised and enters review when the plan is accepted)."""
     states = FILED_STATES if include_filed else (FilingState.ACCEPTED,)
