@@ -1,15 +1,18 @@
 import pytest
+import time_machine
 from django.test import Client
 
 from core.reference import load_reference_data
 from organisations.models import Region
 from tests import factories
+from tests.clock import TODAY, Clock
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data (regions, bases, policy, calendar) once per test database."""
-    with django_db_blocker.unblock():
+    """Reference data (regions, bases, policy, calendar) once per test database, as loaded on
+    TODAY (policies 2025–2026): what exists does not depend on the day the suite runs."""
+    with django_db_blocker.unblock(), time_machine.travel(TODAY, tick=False):
         load_reference_data()
 
 
@@ -22,7 +25,30 @@ def _reference_data(request):
     if flushing:
         request.getfixturevalue("transactional_db")
         if not Region.objects.exists():
-            load_reference_data()
+            with time_machine.travel(TODAY, tick=False):
+                load_reference_data()
+
+
+@pytest.fixture
+def today():
+    """The clock frozen at `tests.clock.TODAY` (2026-11-16 10:00 Shanghai); `today.set(...)`
+    moves it. Every test whose outcome depends on the date asks for it (directly, or through
+    the autouse `clock` of tests/credits and tests/reports); the others run on the real clock,
+    and CI runs them again with the process clock on 4 January of next year (libfaketime)."""
+    clock = Clock()
+    clock.set(TODAY)
+    yield clock
+    clock.stop()
+
+
+@pytest.fixture
+def running_today():
+    """Like `today` but the clock runs on from TODAY (browser tests and live servers, whose
+    sessions and timeouts need time to pass)."""
+    clock = Clock()
+    clock.set(TODAY, tick=True)
+    yield clock
+    clock.stop()
 
 
 @pytest.fixture

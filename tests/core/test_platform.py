@@ -31,7 +31,7 @@ def test_openapi_and_docs_are_served(api):
     assert Client().get("/api/v1/docs").status_code == 200
 
 
-def test_home_page_is_chinese_and_links_the_entrances():
+def test_home_page_is_chinese_and_links_the_entrances(today):
     html = Client().get("/").content.decode()
     assert '<meta charset="utf-8">' in html
     for text in ("管理入口", "学习入口", "继续教育基地名单", "接口文档", "90", "2026年12月31日"):

@@ -2,10 +2,9 @@
 
 import pytest
 
-from tests.credits.helpers import Clock
-
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """timezone.now() frozen at 2026-11-16 10:00 Shanghai (a Monday) unless a test moves it."""
-    return Clock(monkeypatch)
+def clock(today):
+    """Every credit-hour test runs on the suite's clock (`today`), 2026-11-16 10:00 Shanghai
+    unless the test moves it."""
+    return today

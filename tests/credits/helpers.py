@@ -7,7 +7,6 @@ import io
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from core.actors import Role
 from credits import services
@@ -16,24 +15,9 @@ from filings.services import accept_platform_filing
 from policy.selectors import SHANGHAI
 from tests import factories
 
-# A Monday in the open year 2026 (the project's "today" is 2026-11-28).
-DEFAULT_NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI)
-
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 40
 JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 40
-
-
-class Clock:
-    """timezone.now() frozen at a Shanghai wall-clock time the test chooses."""
-
-    def __init__(self, monkeypatch):
-        self.now = DEFAULT_NOW
-        monkeypatch.setattr(timezone, "now", lambda: self.now.astimezone(dt.UTC))
-
-    def set(self, *args) -> dt.datetime:
-        self.now = args[0] if isinstance(args[0], dt.datetime) else dt.datetime(*args, tzinfo=SHANGHAI)
-        return self.now
 
 
 def actor(user, role=None):

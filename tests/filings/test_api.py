@@ -451,7 +451,7 @@ def test_platform_filing_validation(world, api_as, supervised_base):
 
 
 def test_platform_acceptance_issues_a_credential_and_lists_it_on_learn(
-    world, api_as, at, client, supervised_base
+    world, api_as, at, client, supervised_base, today
 ):
     base = api_as(world.base_user)
     filing = base.post("filings/platforms", platform_data(year=2026, offers_professional=True)).json()

@@ -16,7 +16,8 @@ from filings.models import FilingState, PlanItem
 from tests import factories
 from tests.factories import in_time, plan_data, plan_item_data
 
-pytestmark = pytest.mark.django_db
+# Their declarations and plans are dated in 2026: the outcome depends on the date.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 YEAR = 2026  # the open year (2025 is closed for declarations)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

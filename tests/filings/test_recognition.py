@@ -18,7 +18,8 @@ from policy.selectors import SHANGHAI
 from tests import factories
 from tests.factories import plan_data, plan_item_data
 
-pytestmark = pytest.mark.django_db
+# Their declarations and plans are dated in 2026: the outcome depends on the date.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 YEAR = 2026

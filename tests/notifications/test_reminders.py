@@ -78,7 +78,7 @@ def test_hours_of_another_year_do_not_count(world):
     assert len(messages_of(world.person)) == 1
 
 
-def test_unit_reminds_only_its_own_staff_once_a_day(world):
+def test_unit_reminds_only_its_own_staff_once_a_day(world, today):
     unit = factories.actor(world.unit_user)
     assert services.remind_unit_staff(unit, 2026) == 1
     assert len(messages_of(world.person)) == 1

@@ -26,7 +26,7 @@ def test_hours_are_json_numbers(api):
     assert isinstance(body["requirements"]["total"], int | float)
 
 
-def test_current_year_is_carried_forward_from_2025():
+def test_current_year_is_carried_forward_from_2025(today):
     policy = PolicyYear.objects.get(year=2026)
     assert policy.declaration_deadline == dt.date(2026, 12, 31)
     assert policy.plan_filing_deadline == dt.date(2026, 9, 15)
@@ -35,7 +35,7 @@ def test_current_year_is_carried_forward_from_2025():
     assert (req.total_hours, req.public_hours, req.professional_hours) == (90, 30, 60)
 
 
-def test_carrying_forward_uses_the_latest_edited_year():
+def test_carrying_forward_uses_the_latest_edited_year(today):
     Requirement.objects.filter(policy_year_id=2026).update(total_hours=Decimal(100))
     policy = ensure_policy_year(SYSTEM, 2027)
     assert policy.declaration_deadline == dt.date(2027, 12, 31)

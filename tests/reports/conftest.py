@@ -9,13 +9,13 @@ from django.db import transaction
 from credits import ledger
 from credits.models import HourRecord, Method, RecordState, Source
 from tests.browser.conftest import browser, site  # noqa: F401 (the browser tests' fixtures)
-from tests.credits.helpers import Clock
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """timezone.now() frozen at 2026-11-16 10:00 Shanghai unless a test moves it."""
-    return Clock(monkeypatch)
+def clock(today):
+    """Every report test runs on the suite's clock (`today`), 2026-11-16 10:00 Shanghai unless
+    the test moves it."""
+    return today
 
 
 def credit(

@@ -8,7 +8,8 @@ from django.test import Client
 from policy.models import CalendarDay, CalendarYear, PolicyYear
 from policy.selectors import add_working_days
 
-pytestmark = pytest.mark.django_db
+# The warnings and the years offered depend on the date (next year's calendar from November).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 def client_for(user):

@@ -12,7 +12,8 @@ from credits.models import Declaration, HourRecord
 from tests import factories
 from tests.credits.helpers import PDF, declare
 
-pytestmark = pytest.mark.django_db
+# Their declarations and plans are dated in 2026: the outcome depends on the date.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 def client_for(user):

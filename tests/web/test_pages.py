@@ -24,13 +24,13 @@ def test_public_pages_render_in_chinese(client, path):
     assert "专业技术人员继续教育管理平台" in html
 
 
-def test_home_shows_this_years_rules_and_countdown(client):
+def test_home_shows_this_years_rules_and_countdown(client, today):
     html = client.get("/").content.decode()
     assert "2026 年度要求" in html
     assert "≥ 90 学时" in html and "公需科目 ≥ 30" in html and "专业科目 ≥ 60" in html
     assert "2026年12月31日" in html
-    # 2026-11-28 → 2026-12-31: 33 days
-    assert "<strong data-days>33</strong>" in html
+    # 2026-11-16 → 2026-12-31: 45 days
+    assert "<strong data-days>45</strong>" in html
     assert "管理入口" in html and "学习入口" in html and "/api/v1/docs" in html
 
 
@@ -56,13 +56,13 @@ def test_each_staff_role_has_its_home(world, attr, heading):
     assert 'data-testid="whoami"' in html and 'data-testid="role"' in html
 
 
-def test_person_home_shows_progress_and_membership(world):
+def test_person_home_shows_progress_and_membership(world, today):
     html = client_for(world.person.user).get("/dashboard/").content.decode()
     assert "张三，您好" in html
     assert "还差 90 学时" in html
     assert "公需科目还需 30 学时" in html and "专业科目还需 60 学时" in html
     assert world.unit.name in html and "已确认" in html
-    assert "还剩 <strong>33</strong> 天" in html
+    assert "还剩 <strong>45</strong> 天" in html
 
 
 def test_a_user_with_two_roles_can_switch(world):

@@ -9,7 +9,8 @@ from credits.models import Declaration
 from tests import factories
 from tests.credits.helpers import declare, person_actor
 
-pytestmark = pytest.mark.django_db
+# Their declarations and plans are dated in 2026: the outcome depends on the date.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 def client_for(user):
