@@ -12,7 +12,6 @@ from core.actors import Role
 from credits import services
 from filings.models import FilingState, PlanItem, PlatformFiling, TrainingPlan
 from filings.services import accept_platform_filing
-from policy.selectors import SHANGHAI
 from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
