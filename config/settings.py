@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from xstatic.pkg import bootstrap as xstatic_bootstrap
@@ -229,6 +230,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(days=1),
     },
     "export-purge": {"task": "reports.tasks.purge_expired_exports", "schedule": timedelta(days=1)},
+    # 00:00 Asia/Shanghai (CELERY_TIMEZONE): on 1 January this opens the new year's rules.
+    "policy-year-rollover": {"task": "policy.tasks.open_policy_year", "schedule": crontab(minute=0, hour=0)},
 }
 
 # Login throttling (django-axes): repeated failures for a username from one address lock it.

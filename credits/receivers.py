@@ -5,7 +5,7 @@ import logging
 from django.dispatch import receiver
 
 from filings.signals import plan_accepted
-from policy.signals import calendar_year_entered
+from policy.signals import calendar_year_entered, policy_year_changed
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +35,18 @@ def on_plan_accepted(sender, plan, actor=None, **kwargs):
     from credits.services import recognise_plan
 
     recognise_plan(plan, actor or SYSTEM)
+
+
+@receiver(policy_year_changed, dispatch_uid="credits.policy_due_dates")
+def on_policy_year_changed(sender, year: int, changed: list[str], **kwargs):
+    """A bureau changed the review time limit of a year: its open reviews take the new limit."""
+    from credits import services
+    from credits.tasks import recompute_policy_due_dates
+
+    if "review_sla_working_days" not in changed or not services.open_reviews_of_year(year).exists():
+        return
+    try:
+        recompute_policy_due_dates.delay(year)
+    except Exception:  # broker down: do it in-process
+        logger.warning("Celery broker unreachable; recomputing %s due dates in-process", year, exc_info=True)
+        services.recompute_policy_due_dates(year)

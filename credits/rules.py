@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from policy import selectors as policy_selectors
 from policy.models import PolicyYear
+from policy.years import policy_year
 
 MAX_HOURS = Decimal("9999.9")  # Decimal(5, 1)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -51,7 +52,8 @@ def year_closed_message(policy: PolicyYear) -> str:
 
 
 def policy_for(year: int) -> PolicyYear | None:
-    return PolicyYear.objects.filter(year=year).first()
+    """The year's rules; the current year exists from 1 January (carried forward on first use)."""
+    return policy_year(year)
 
 
 def year_is_closed(policy: PolicyYear, now: dt.datetime | None = None) -> bool:

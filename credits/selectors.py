@@ -56,6 +56,7 @@ from organisations.selectors import organisations_in_scope, units_in_scope
 from policy import selectors as policy_selectors
 from policy.models import PolicyYear, Profession, Requirement, RequirementProfile
 from policy.selectors import SHANGHAI
+from policy.years import policy_year
 
 ZERO = Decimal(0)
 OPEN_STATES = (DeclarationState.PENDING_UNIT, DeclarationState.PENDING_AUTHORITY)
@@ -153,12 +154,19 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def _progress(where: str, param: int, year: int) -> Progress:
+def _progress_row(where: str, param: int, year: int) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(_progress_sql(where), [year, year, year, year, True, param])
         row = cursor.fetchone()
     if row is None:
         raise NotFound()
+    return row
+
+
+def _progress(where: str, param: int, year: int) -> Progress:
+    row = _progress_row(where, param, year)
+    if row[5] is None and policy_year(year) is not None:
+        row = _progress_row(where, param, year)  # the year was opened on this first use
     person_id, public, professional, pending, deadline, total_req, public_req, professional_req = row
     if total_req is None:
         raise DomainError.field("year", _("年度：%(year)s 年度学时要求尚未设置。") % {"year": year})
@@ -537,6 +545,7 @@ def title_readiness(
 
 
 def _requirement_case(year: int, attr: str) -> Case:
+    policy_year(year)  # the current year exists from 1 January
     rows = list(Requirement.objects.filter(policy_year_id=year).select_related("profile"))
     default = next((r for r in rows if r.profile.is_default), None)
     if default is None:

@@ -709,13 +709,29 @@ def open_reviews_touching(year: int):
     )
 
 
+def open_reviews_of_year(year: int):
+    """Open reviews of declarations of `year`: the ones its review time limit decides."""
+    return Review.objects.filter(decided_at__isnull=True, declaration__year=year)
+
+
 @transaction.atomic
 def recompute_due_dates(year: int, actor: Actor = SYSTEM) -> int:
     """The calendar of `year` was entered or corrected: every open review whose window touches
     that year gets the due date the calendar now gives (provisional or official before), with
     an audit entry for each one that changed. Returns how many changed."""
+    return _recompute_due_dates(open_reviews_touching(year), actor)
+
+
+@transaction.atomic
+def recompute_policy_due_dates(year: int, actor: Actor = SYSTEM) -> int:
+    """The review time limit of `year` was changed: its open reviews are due on the n-th
+    working day after their arrival under the new n (audited for each one that moved)."""
+    return _recompute_due_dates(open_reviews_of_year(year), actor)
+
+
+def _recompute_due_dates(reviews, actor: Actor) -> int:
     changed = 0
-    reviews = open_reviews_touching(year).select_for_update(of=("self",)).select_related("declaration")
+    reviews = reviews.select_for_update(of=("self",)).select_related("declaration")
     for review in reviews.order_by("pk"):
         due = due_date(review.declaration.year, review.arrived_at)
         if (due.date, due.provisional) == (review.due_on, review.due_provisional):

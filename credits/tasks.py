@@ -23,3 +23,9 @@ def recompute_due_dates(year: int) -> int:
 def recompute_provisional_due_dates(year: int) -> int:
     """The task's former name, kept so that messages already queued under it still run."""
     return services.recompute_due_dates(year)
+
+
+@shared_task(name="credits.tasks.recompute_policy_due_dates")
+def recompute_policy_due_dates(year: int) -> int:
+    """A bureau changed a year's review time limit: that year's open reviews follow it."""
+    return services.recompute_policy_due_dates(year)

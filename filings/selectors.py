@@ -22,7 +22,7 @@ from filings.models import (
 )
 from organisations.models import Organisation, Region
 from organisations.selectors import organisations_in_scope
-from policy.models import PolicyYear
+from policy.years import policy_year
 
 STAFF_ROLES = (Role.UNIT, Role.BASE, Role.AUTHORITY, Role.BUREAU)
 FILED_STATES = (FilingState.PENDING_OPINION, FilingState.SUBMITTED, FilingState.ACCEPTED)
@@ -378,7 +378,7 @@ def late_and_missing(actor: Actor, year: int) -> LateAndMissing:
     """For the bureau: who filed late (under an exception) — its region's filings and those
     filed with it — and which units and bases of its region have no submitted or accepted plan
     for `year`."""
-    policy = PolicyYear.objects.filter(year=year).first()
+    policy = policy_year(year)
     is_bureau = actor.is_role(Role.BUREAU)
     scope = _scope(actor) if is_bureau else Organisation.objects.none()
     late = []

@@ -34,6 +34,7 @@ from organisations.models import Organisation
 from organisations.services import upsert_organisation
 from policy.models import PolicyYear
 from policy.selectors import SHANGHAI, is_past
+from policy.years import policy_year
 
 TOKEN_PREFIX = "lp_"
 PLAN_FILERS = (Role.UNIT, Role.BASE, Role.AUTHORITY)
@@ -131,7 +132,7 @@ def _now(now: dt.datetime | None = None) -> dt.datetime:
 def _policy(year) -> PolicyYear:
     if not isinstance(year, int) or isinstance(year, bool):
         raise DomainError.field("year", _("年度：应为整数，如 2025。"))
-    policy = PolicyYear.objects.filter(year=year).first()
+    policy = policy_year(year)
     if policy is None:
         raise DomainError.field("year", _("年度：%(year)s 年度政策尚未设置，不能申报。") % {"year": year})
     return policy

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from core.admin import BureauInline, BureauModelAdmin, is_city_or_province_bureau
+from core.admin import BureauInline, BureauModelAdmin, admin_actor, is_city_or_province_bureau
 from policy.models import CalendarDay, CalendarYear, PolicyYear, Profession, Requirement, RequirementProfile
-from policy.services import notify_calendar_changed
+from policy.services import notify_calendar_changed, policy_year_edited
 
 
 class PolicyEditorAdmin(BureauModelAdmin):
@@ -30,9 +30,26 @@ class PolicyYearAdmin(PolicyEditorAdmin):
         "declaration_deadline",
         "plan_filing_deadline",
         "review_sla_working_days",
+        "reporting_deadline",
         "notice_reference",
+        "awaiting_confirmation",
     ]
+    readonly_fields = ["carried_forward_from", "confirmed_at", "confirmed_by"]
     inlines = [RequirementInline]
+
+    @admin.display(boolean=True, description="沿用上年，待确认")
+    def awaiting_confirmation(self, obj):
+        return obj.awaiting_confirmation
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            policy_year_edited(admin_actor(request), obj, list(form.changed_data))
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if change and formset.has_changed():
+            policy_year_edited(admin_actor(request), form.instance, ["requirements"])
 
 
 @admin.register(RequirementProfile)

@@ -22,7 +22,10 @@ class PolicyOut(Schema):
     declaration_deadline: date
     plan_filing_deadline: date
     review_sla_working_days: int
+    reporting_deadline: date
+    max_daily_hours: float
     notice_reference: str
+    awaiting_confirmation: bool
 
 
 class ProfessionOut(Schema):
@@ -56,7 +59,10 @@ def policy_year(request, year: int):
         declaration_deadline=policy.declaration_deadline,
         plan_filing_deadline=policy.plan_filing_deadline,
         review_sla_working_days=policy.review_sla_working_days,
+        reporting_deadline=policy.reporting_deadline,
+        max_daily_hours=float(policy.max_daily_hours),
         notice_reference=policy.notice_reference,
+        awaiting_confirmation=policy.awaiting_confirmation,
     )
 
 

@@ -1,5 +1,7 @@
+import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -26,7 +28,24 @@ class PolicyYear(models.Model):
         default=Decimal(12),
         help_text=_("一条学时记录的学时不能超过其起止日期天数乘以此值"),
     )
+    reporting_deadline = models.DateField(
+        _("平台及基地学时报送截止日"),
+        help_text=_(
+            "本年度内完成的学习，由学习平台推送或继续教育基地报送出勤的最后一天（当日 23:59:59 北京时间）；"
+            "默认次年 1 月 31 日。个人申报仍以学时申报截止日为准。"
+        ),
+    )
     notice_reference = models.CharField(_("依据文件"), max_length=120, blank=True)
+    carried_forward_from = models.PositiveSmallIntegerField(_("沿用年度"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("年度政策")
@@ -36,11 +55,36 @@ class PolicyYear(models.Model):
     def __str__(self):
         return f"{self.year}年度"
 
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """Carried forward from the year before (by the 1 January roll-over or by hand) and not
+        yet confirmed or edited by a city (or province) bureau: 沿用上年，待确认."""
+        return self.confirmed_at is None
+
     def clean(self):
         for field in ("declaration_deadline", "plan_filing_deadline"):
             value = getattr(self, field)
             if value and value.year != self.year:
                 raise ValidationError({field: _("截止日期应在本年度内。")})
+        last = dt.date(self.year + 1, 12, 31)
+        if (
+            self.reporting_deadline
+            and self.declaration_deadline
+            and not self.declaration_deadline <= self.reporting_deadline <= last
+        ):
+            raise ValidationError(
+                {
+                    "reporting_deadline": _(
+                        "平台及基地学时报送截止日：应在学时申报截止日之后、次年 12 月 31 日之前。"
+                    )
+                }
+            )
+
+
+def default_reporting_deadline(year: int) -> dt.date:
+    """Platforms report in batches and late, bases after the class: learning finished by
+    31 December may still be reported until the end of January of the next year."""
+    return dt.date(year + 1, 1, 31)
 
 
 class RequirementProfile(models.Model):

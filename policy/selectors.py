@@ -4,33 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import Actor, Role
+from core.dates import SHANGHAI, end_of_day, is_past, today
 from core.errors import DomainError, NotFound
+from organisations.models import Region
 from policy.models import CalendarDay, CalendarYear, PolicyYear, Profession, Requirement
+from policy.years import policy_year
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+__all__ = ["SHANGHAI", "end_of_day", "is_past", "today"]  # re-exported: callers outside policy
 MAX_WORKING_DAYS = 366
 
 
-def today() -> dt.date:
-    return timezone.localdate(timezone=SHANGHAI)
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    """The last instant of `day` in Shanghai: a deadline on 31 Dec holds until 23:59:59.999999."""
-    return dt.datetime.combine(day, dt.time.max, tzinfo=SHANGHAI)
-
-
-def is_past(deadline: dt.date, now: dt.datetime | None = None) -> bool:
-    return (now or timezone.now()) > end_of_day(deadline)
+def may_edit_policy(actor: Actor | None) -> bool:
+    """City and province bureaus set the year's rules and the calendar; county bureaus read them."""
+    return (
+        actor is not None
+        and actor.is_role(Role.BUREAU)
+        and actor.organisation is not None
+        and actor.organisation.region.level in (Region.Level.CITY, Region.Level.PROVINCE)
+    )
 
 
 def get_policy_year(year: int) -> PolicyYear:
-    policy = PolicyYear.objects.filter(year=year).first()
+    """The year's rules (the current year carried forward on first use), else NotFound."""
+    policy = policy_year(year)
     if policy is None:
         raise NotFound(_("%(year)s 年度政策尚未设置。") % {"year": year})
     return policy
@@ -38,6 +38,7 @@ def get_policy_year(year: int) -> PolicyYear:
 
 def requirement_for(year: int, profile_id: int | None) -> Requirement:
     """The requirement of `profile` in `year`, falling back to the year's default profile."""
+    get_policy_year(year)
     rows = {
         r.profile_id: r for r in Requirement.objects.filter(policy_year_id=year).select_related("profile")
     }

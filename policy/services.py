@@ -10,13 +10,26 @@ from pathlib import Path
 import chinese_calendar
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
 from core.actors import SYSTEM, Actor
-from core.errors import DomainError
-from policy.models import CalendarDay, CalendarYear, PolicyYear, Profession, Requirement, RequirementProfile
-from policy.signals import calendar_year_entered
+from core.errors import Conflict, DomainError, Forbidden, NotFound
+from policy import selectors as policy_selectors
+from policy.models import (
+    CalendarDay,
+    CalendarYear,
+    PolicyYear,
+    Profession,
+    Requirement,
+    RequirementProfile,
+    default_reporting_deadline,
+)
+from policy.signals import calendar_year_entered, policy_year_changed
+from policy.years import AUDITED_FIELDS, ensure_policy_year, open_current_year, policy_year
+
+__all__ = ["ensure_policy_year", "open_current_year", "policy_year"]
 
 
 def package_years() -> list[int]:
@@ -137,56 +150,42 @@ NOTICE_2025 = {
 
 
 @transaction.atomic
-def ensure_policy_year(actor: Actor, year: int) -> PolicyYear:
-    """Create `year` by carrying the latest earlier year forward (same figures, same dates)."""
-    existing = PolicyYear.objects.filter(year=year).first()
-    if existing:
-        return existing
-    previous = PolicyYear.objects.filter(year__lt=year).order_by("-year").first()
-    if previous is None:
-        raise DomainError.field("year", _("没有可沿用的上一年度政策。"))
-    policy = PolicyYear.objects.create(
-        year=year,
-        declaration_deadline=_same_day_in(previous.declaration_deadline, year),
-        plan_filing_deadline=_same_day_in(previous.plan_filing_deadline, year),
-        review_sla_working_days=previous.review_sla_working_days,
-        max_daily_hours=previous.max_daily_hours,
-        notice_reference=_("沿用 %(year)s 年度") % {"year": previous.year},
-    )
-    Requirement.objects.bulk_create(
-        [
-            Requirement(
-                policy_year=policy,
-                profile_id=r.profile_id,
-                total_hours=r.total_hours,
-                public_hours=r.public_hours,
-                professional_hours=r.professional_hours,
-            )
-            for r in previous.requirements.all()
-        ]
-    )
-    record(
-        actor,
-        "policy.year_carried_forward",
-        policy,
-        after=snapshot(
-            policy,
-            [
-                "year",
-                "declaration_deadline",
-                "plan_filing_deadline",
-                "review_sla_working_days",
-            ],
-        ),
-    )
+def confirm_policy_year(actor: Actor, year: int) -> PolicyYear:
+    """A city (or province) bureau confirms a carried-forward year as it stands."""
+    _require_policy_editor(actor)
+    policy = PolicyYear.objects.select_for_update().filter(year=year).first()
+    if policy is None:
+        raise NotFound(_("%(year)s 年度政策尚未设置。") % {"year": year})
+    if not policy.awaiting_confirmation:
+        raise Conflict(
+            _("%(year)s 年度政策已确认。") % {"year": year},
+            [{"field": "year", "message": _("该年度政策已确认，无需再次确认。")}],
+        )
+    _mark_confirmed(actor, policy)
+    record(actor, "policy.year_confirmed", policy, after=snapshot(policy, AUDITED_FIELDS))
     return policy
 
 
-def _same_day_in(day: dt.date, year: int) -> dt.date:
-    try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February
-        return day.replace(year=year, day=28)
+def policy_year_edited(actor: Actor, policy: PolicyYear, changed: list[str]) -> None:
+    """A bureau edited the year's figures (admin): the edit confirms the year, and what
+    depends on the figures follows (`policy_year_changed`: open reviews take the new time
+    limit; compliance is never stored, so every progress read already uses the new figures)."""
+    if policy.awaiting_confirmation:
+        _mark_confirmed(actor, policy)
+        record(actor, "policy.year_confirmed", policy, after={"by_edit": changed})
+    year = policy.year
+    transaction.on_commit(lambda: policy_year_changed.send(sender=PolicyYear, year=year, changed=changed))
+
+
+def _mark_confirmed(actor: Actor, policy: PolicyYear) -> None:
+    policy.confirmed_at = timezone.now()
+    policy.confirmed_by = actor.user
+    policy.save(update_fields=["confirmed_at", "confirmed_by"])
+
+
+def _require_policy_editor(actor: Actor) -> None:
+    if not policy_selectors.may_edit_policy(actor):
+        raise Forbidden(_("年度政策由市（省）人社局确认和修改，县级人社局只能查看。"))
 
 
 @transaction.atomic
@@ -195,13 +194,17 @@ def load_notice_2025(actor: Actor = SYSTEM) -> PolicyYear:
     policy, created = PolicyYear.objects.get_or_create(
         year=figures["year"],
         defaults={
-            k: figures[k]
-            for k in (
-                "declaration_deadline",
-                "plan_filing_deadline",
-                "review_sla_working_days",
-                "notice_reference",
-            )
+            **{
+                k: figures[k]
+                for k in (
+                    "declaration_deadline",
+                    "plan_filing_deadline",
+                    "review_sla_working_days",
+                    "notice_reference",
+                )
+            },
+            "reporting_deadline": default_reporting_deadline(figures["year"]),
+            "confirmed_at": timezone.now(),
         },
     )
     default, accounting = (
@@ -220,20 +223,7 @@ def load_notice_2025(actor: Actor = SYSTEM) -> PolicyYear:
             },
         )
     if created:
-        record(
-            actor,
-            "policy.year_created",
-            policy,
-            after=snapshot(
-                policy,
-                [
-                    "year",
-                    "declaration_deadline",
-                    "plan_filing_deadline",
-                    "review_sla_working_days",
-                ],
-            ),
-        )
+        record(actor, "policy.year_created", policy, after=snapshot(policy, AUDITED_FIELDS))
     return policy
 
 

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent with `year` when a calendar year is entered or edited: every open due date whose
 # window touches that year must be recomputed by whoever holds it.
 calendar_year_entered = Signal()
+
+# Sent with `year` and `changed` (field names) after a bureau edits a year's figures: holders
+# of what the figures decide (open reviews' due dates) bring it up to date.
+policy_year_changed = Signal()

@@ -104,7 +104,8 @@ def bureau(actor: Actor) -> dict:
         "calendar_warning": today.month >= 11 and not web_selectors.calendar_entered(next_year),
         "next_policy_missing": today.month >= 11
         and not policy_selectors.PolicyYear.objects.filter(year=next_year).exists(),
-        "may_edit_policy": web_selectors.may_edit_policy(actor),
+        "unconfirmed_years": web_selectors.unconfirmed_policy_years(today.year),
+        "may_edit_policy": policy_selectors.may_edit_policy(actor),
         "decides_filings": filing_selectors.may_grant_exceptions(actor),
         "plans_waiting": filing_selectors.plans_in_scope(actor).filter(state=FilingState.SUBMITTED).count(),
         "platforms_waiting": filing_selectors.platform_filings_in_scope(actor)

@@ -12,7 +12,6 @@ from accounts.selectors import persons_in_scope
 from core import crypto, idnumber
 from core.actors import Actor, Role
 from core.errors import Forbidden
-from organisations.models import Region
 from policy.models import CalendarDay, CalendarYear, PolicyYear
 
 ZERO = Decimal(0)
@@ -38,19 +37,18 @@ def current_units(person_ids: list[int]) -> dict[int, Membership]:
     return {m.person_id: m for m in rows}
 
 
-def may_edit_policy(actor: Actor) -> bool:
-    """City and province bureaus set the year's rules and the calendar; county bureaus read them."""
-    return (
-        actor is not None
-        and actor.is_role(Role.BUREAU)
-        and actor.organisation is not None
-        and actor.organisation.region.level in (Region.Level.CITY, Region.Level.PROVINCE)
-    )
-
-
 def require_bureau(actor: Actor) -> None:
     if actor is None or not actor.is_role(Role.BUREAU):
         raise Forbidden()
+
+
+def unconfirmed_policy_years(up_to: int) -> list[int]:
+    """Years carried forward (on 1 January or by hand) that no city bureau has confirmed yet."""
+    return list(
+        PolicyYear.objects.filter(confirmed_at__isnull=True, year__lte=up_to + 1)
+        .order_by("year")
+        .values_list("year", flat=True)
+    )
 
 
 def policy_years() -> QuerySet[PolicyYear]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("bureau/people/", views.bureau_people, name="bureau_people"),
     path("bureau/policy/", views.policy_years, name="policy_years"),
     path("bureau/policy/carry-forward/", views.policy_year_carry_forward, name="policy_carry_forward"),
+    path("bureau/policy/<int:year>/confirm/", views.policy_year_confirm, name="policy_confirm"),
     path("bureau/calendar/", views.calendar, name="calendar"),
     path("bureau/calendar/<int:year>/", views.calendar_year, name="calendar_year"),
 ]

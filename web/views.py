@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as account_selectors
 from accounts.models import Membership
 from core.actors import Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Conflict, DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
 from core.views import actor_in_role
 from filings import selectors as filing_selectors
@@ -169,7 +169,7 @@ def policy_years(request):
             "years": years,
             "next_year": next_year,
             "latest": latest,
-            "may_edit": web_selectors.may_edit_policy(actor),
+            "may_edit": policy_selectors.may_edit_policy(actor),
             "current_year": today.year,
         },
     )
@@ -179,7 +179,7 @@ def policy_years(request):
 @require_POST
 def policy_year_carry_forward(request):
     actor = _bureau_actor(request)
-    if not web_selectors.may_edit_policy(actor):
+    if not policy_selectors.may_edit_policy(actor):
         raise Forbidden(_("县级人社局只能查看年度政策，由市人社局设置。"))
     try:
         year = int(request.POST.get("year", ""))
@@ -203,6 +203,19 @@ def policy_year_carry_forward(request):
 
 
 @login_required
+@require_POST
+def policy_year_confirm(request, year: int):
+    actor = _bureau_actor(request)
+    try:
+        policy = policy_services.confirm_policy_year(actor, year)
+    except Conflict as exc:
+        messages.info(request, exc.detail)
+    else:
+        messages.success(request, _("已确认 %(year)s 年度政策。") % {"year": policy.year})
+    return redirect("web:policy_years")
+
+
+@login_required
 def calendar(request):
     actor = _bureau_actor(request)
     today = policy_selectors.today()
@@ -213,7 +226,7 @@ def calendar(request):
         {
             "years": years,
             "today": today,
-            "may_edit": web_selectors.may_edit_policy(actor),
+            "may_edit": policy_selectors.may_edit_policy(actor),
             "next_year": today.year + 1,
             "next_year_missing": not web_selectors.calendar_entered(today.year + 1),
         },
@@ -226,7 +239,7 @@ def calendar_year(request, year: int):
     today = policy_selectors.today()
     if not 2004 <= year <= today.year + 2:
         raise NotFound(_("只能录入 2004 年至 %(last)s 年的工作日历。") % {"last": today.year + 2})
-    may_edit = web_selectors.may_edit_policy(actor)
+    may_edit = policy_selectors.may_edit_policy(actor)
     days = web_selectors.calendar_days(year)
     if request.method == "POST":
         if not may_edit:

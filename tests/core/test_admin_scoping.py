@@ -182,6 +182,7 @@ def test_requirement_figures_edited_inline_are_audited(world):
             "year": 2026,
             "declaration_deadline": "2026-12-31",
             "plan_filing_deadline": "2026-09-15",
+            "reporting_deadline": "2027-01-31",
             "review_sla_working_days": 5,
             "max_daily_hours": "12.0",
             "notice_reference": "沿用 2025 年度",
