@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Schema, Status
 from accounts.api import router as accounts_router
 from core.api import install_error_handlers
 from credits.api import router as credits_router
+from credits.intake_api import router as intake_router
 from filings.api import router as filings_router
 from organisations.api import router as organisations_router
 from policy.api import router as policy_router
@@ -43,4 +44,5 @@ api.add_router("", organisations_router)
 api.add_router("", policy_router)
 api.add_router("", filings_router)
 api.add_router("", credits_router)
+api.add_router("", intake_router)
 api.add_router("", reports_router)

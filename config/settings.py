@@ -229,6 +229,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_year_end_reminders",
         "schedule": timedelta(days=1),
     },
+    "held-completions-expiry": {
+        "task": "credits.tasks.expire_held_completions",
+        "schedule": timedelta(days=1),
+    },
     "export-purge": {"task": "reports.tasks.purge_expired_exports", "schedule": timedelta(days=1)},
     # 00:00 Asia/Shanghai (CELERY_TIMEZONE): on 1 January this opens the new year's rules.
     "policy-year-rollover": {"task": "policy.tasks.open_policy_year", "schedule": crontab(minute=0, hour=0)},

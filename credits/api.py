@@ -4,20 +4,17 @@ evidence, two-level review, supervision, and learning-platform pushes."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import HttpBearer
 
 from core.actors import Role
 from core.api import BearerAuth, require_role
 from core.errors import DomainError
 from credits import selectors, services
 from credits.models import Declaration, HourRecord, Review
-from filings import selectors as filing_selectors
 from policy.api import Requirements
 
 router = Router(tags=["学时"])
@@ -666,71 +663,3 @@ def title_readiness(request, person_id: int, on: dt.date | None = None, years: s
 def my_title_readiness(request, on: dt.date | None = None, years: str = ""):
     person = selectors.own_person(request.auth).pk
     return _readiness_out(selectors.title_readiness(request.auth, person, on, _parse_years(years)))
-
-
-# ---------------------------------------------------------------------------------------------
-# learning-platform pushes
-
-
-class PlatformAuth(HttpBearer):
-    """A learning platform's API key, issued when its filing is accepted; revoked keys fail."""
-
-    def authenticate(self, request, token: str):
-        return filing_selectors.credential_for_token(token)
-
-
-class CompletionIn(Schema):
-    """Fields are checked one item at a time, so a malformed item is rejected on its own."""
-
-    external_id: Any = Field(
-        None, description="平台内唯一的学习记录号（字符串，≤80）", json_schema_extra={"type": "string"}
-    )
-    id_number: Any = Field(None, description="学员身份证号码", json_schema_extra={"type": "string"})
-    name: Any = Field(
-        None, description="学员姓名，须与身份证号码登记的姓名一致", json_schema_extra={"type": "string"}
-    )
-    course: Any = Field(None, description="课程名称", json_schema_extra={"type": "string"})
-    category: Any = Field(None, description="public | professional", json_schema_extra={"type": "string"})
-    hours: Any = Field(None, description="学时（数字，最多一位小数）", json_schema_extra={"type": "number"})
-    completed_on: Any = Field(
-        None, description="完成日期 YYYY-MM-DD", json_schema_extra={"type": "string", "format": "date"}
-    )
-    started_on: Any = Field(
-        None,
-        description="可选：开始学习日期，学时不超过（起止天数 × 每日学时上限）；缺省为完成日期",
-        json_schema_extra={"type": "string", "format": "date"},
-    )
-
-
-class CompletionsIn(Schema):
-    items: list[CompletionIn] = Field(..., description=f"每批最多 {services.MAX_PLATFORM_BATCH} 条")
-
-
-class Rejected(Schema):
-    external_id: str | None
-    reason: str
-
-
-class CompletionsOut(Schema):
-    accepted: list[str]
-    duplicates: list[str]
-    rejected: list[Rejected]
-
-
-@router.post(
-    "platform/completions",
-    response=CompletionsOut,
-    auth=PlatformAuth(),
-    summary="学习平台推送学习记录（自动计入，幂等）",
-)
-def platform_completions(request, payload: CompletionsIn):
-    if len(payload.items) > services.MAX_PLATFORM_BATCH:
-        raise DomainError.field(
-            "items", _("记录列表：每批最多 %(n)s 条。") % {"n": services.MAX_PLATFORM_BATCH}
-        )
-    result = services.receive_platform_completions(request.auth, [i.dict() for i in payload.items])
-    return CompletionsOut(
-        accepted=result.accepted,
-        duplicates=result.duplicates,
-        rejected=[Rejected(**r) for r in result.rejected],
-    )

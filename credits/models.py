@@ -48,6 +48,12 @@ class HourRecord(models.Model):
     state = models.CharField(_("状态"), max_length=16, choices=RecordState.choices)
     title = models.CharField(_("名称"), max_length=200)
     organizer = models.CharField(_("举办单位/施教机构"), max_length=120, blank=True)
+    started_on = models.DateField(
+        _("开始日期"),
+        null=True,
+        blank=True,
+        help_text=_("学习期间的第一天；空 = 来源未报（按年初至完成日期计）"),
+    )
     completed_on = models.DateField(_("完成日期"))
     reason = models.CharField(_("说明"), max_length=300, blank=True)
     declaration = models.OneToOneField(
@@ -265,17 +271,50 @@ class Evidence(models.Model):
         return self.original_name
 
 
+class CompletionState(models.TextChoices):
+    """The fate of an item a learning platform pushed (what `GET platform/completions/…` answers)."""
+
+    CREDITED = "credited", _("已计入")
+    HELD = "held", _("暂存，待条件满足后自动计入")
+    REJECTED = "rejected", _("未接收")
+    EXPIRED = "expired", _("暂存已过期")
+    DUPLICATE = "duplicate", _("重复，不重复计入")
+
+
+class HoldReason(models.TextChoices):
+    """Why an item that may still become right is held instead of refused."""
+
+    UNREGISTERED = "unregistered", _("学员尚未注册")
+    NAME_MISMATCH = "name_mismatch", _("姓名与身份证号码登记的姓名不一致")
+    NOT_FILED = "not_filed", _("平台该年度该科目的备案尚未通过")
+
+
 class PlatformCompletion(models.Model):
-    """A course completion pushed by a filed learning platform (学习入口), kept as received."""
+    """An item pushed by a filed learning platform (学习入口), kept with its fate: credited
+    (with its hour record), held with the reason it cannot be credited yet, rejected with the
+    reason it never can, expired, or a duplicate. One row per (platform, external_id)."""
 
     platform = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="completions")
     external_id = models.CharField(_("平台记录号"), max_length=80)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="completions")
-    course = models.CharField(_("课程"), max_length=200)
-    category = models.CharField(_("科目类别"), max_length=12, choices=Category.choices)
-    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
-    completed_on = models.DateField(_("完成日期"))
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="completions"
+    )
+    id_number_hash = models.CharField(max_length=64, blank=True)
+    id_number_masked = models.CharField(_("身份证号码"), max_length=18, blank=True)
+    name = models.CharField(_("姓名（平台报送）"), max_length=60, blank=True)
+    course = models.CharField(_("课程"), max_length=200, blank=True)
+    category = models.CharField(_("科目类别"), max_length=12, choices=Category.choices, blank=True)
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1, null=True, blank=True)
+    started_on = models.DateField(_("开始日期"), null=True, blank=True)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("学时年度"), null=True, blank=True)
+    state = models.CharField(
+        _("处理结果"), max_length=12, choices=CompletionState.choices, default=CompletionState.CREDITED
+    )
+    hold_reason = models.CharField(_("暂存原因"), max_length=16, choices=HoldReason.choices, blank=True)
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
     received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     credential = models.ForeignKey(
         "filings.PlatformCredential",
         verbose_name=_("推送密钥"),
@@ -291,6 +330,80 @@ class PlatformCompletion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["platform", "external_id"], name="completion_unique_external_id"),
         ]
+        indexes = [
+            # receipts: a platform polls what changed since a moment
+            models.Index(fields=["platform", "updated_at"], name="completion_platform_updated"),
+            # releases: the held items of an ID number (registration, name correction) …
+            models.Index(
+                fields=["id_number_hash"], name="completion_held_by_id", condition=models.Q(state="held")
+            ),
+            # … and of a platform's year (its filing accepted), and the expiry sweep
+            models.Index(
+                fields=["platform", "year"],
+                name="completion_held_by_platform",
+                condition=models.Q(state="held"),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.platform_id}:{self.external_id}"
+
+
+class PlatformIntakeDay(models.Model):
+    """What happened to a platform's items on one day (Shanghai): received in that day's
+    pushes, and credited, held, rejected, duplicates and expired that day (a held item
+    credited later counts as credited on the day of its release)."""
+
+    platform = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("日期"))
+    received = models.PositiveIntegerField(_("收到"), default=0)
+    credited = models.PositiveIntegerField(_("计入"), default=0)
+    held = models.PositiveIntegerField(_("暂存"), default=0)
+    rejected = models.PositiveIntegerField(_("未接收"), default=0)
+    duplicates = models.PositiveIntegerField(_("重复"), default=0)
+    expired = models.PositiveIntegerField(_("过期"), default=0)
+
+    class Meta:
+        verbose_name = _("平台推送日统计")
+        verbose_name_plural = _("平台推送日统计")
+        constraints = [models.UniqueConstraint(fields=["platform", "day"], name="intake_day_unique")]
+
+    def __str__(self):
+        return f"{self.platform_id} {self.day}"
+
+
+class IntegrityFlag(models.Model):
+    """Something possible but suspicious, or beyond the policy's daily limit across sources,
+    kept for the bureau's integrity list (诚信核查) with the records involved; never silently
+    refused, never silently passed."""
+
+    class Kind(models.TextChoices):
+        PACE = "pace", _("学习强度异常")
+        OVER_DAILY_LIMIT = "over_daily_limit", _("超过每日学时上限")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待核查")
+        DISMISSED = "dismissed", _("核查无误")
+        UPHELD = "upheld", _("确有问题")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="integrity_flags")
+    year = models.PositiveSmallIntegerField(_("学时年度"))
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    message = models.CharField(_("说明"), max_length=300)
+    records = models.ManyToManyField(HourRecord, related_name="integrity_flags", verbose_name=_("涉及记录"))
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("核查意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("诚信核查")
+        verbose_name_plural = _("诚信核查")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "year"])]
+
+    def __str__(self):
+        return f"{self.person_id} {self.year} {self.kind}"

@@ -4,7 +4,8 @@ import logging
 
 from django.dispatch import receiver
 
-from filings.signals import plan_accepted
+from accounts.signals import person_identified
+from filings.signals import plan_accepted, platform_filing_accepted
 from policy.signals import calendar_year_entered, policy_year_changed
 
 logger = logging.getLogger(__name__)
@@ -50,3 +51,21 @@ def on_policy_year_changed(sender, year: int, changed: list[str], **kwargs):
     except Exception:  # broker down: do it in-process
         logger.warning("Celery broker unreachable; recomputing %s due dates in-process", year, exc_info=True)
         services.recompute_policy_due_dates(year)
+
+
+@receiver(person_identified, dispatch_uid="credits.release_for_person")
+def on_person_identified(sender, person, **kwargs):
+    """A person registered or had their name corrected: items a platform pushed for their ID
+    number and held are judged again (credited when nothing else stands in the way)."""
+    from credits.intake import release_for_person
+
+    release_for_person(person)
+
+
+@receiver(platform_filing_accepted, dispatch_uid="credits.release_for_platform")
+def on_platform_filing_accepted(sender, platform, year: int, actor=None, **kwargs):
+    """The platform's filing of `year` was accepted: its items held for want of it follow."""
+    from core.actors import SYSTEM
+    from credits.intake import release_for_platform
+
+    release_for_platform(platform.pk, year, actor or SYSTEM)

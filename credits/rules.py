@@ -13,7 +13,9 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import dates
 from core.errors import DomainError
+from core.hours import format_hours
 from policy import selectors as policy_selectors
 from policy.models import PolicyYear
 from policy.years import policy_year
@@ -22,13 +24,8 @@ MAX_HOURS = Decimal("9999.9")  # Decimal(5, 1)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def format_day(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def local_day(moment: dt.datetime) -> dt.date:
-    """The calendar day of an instant in Shanghai (arrival days, decision days, today)."""
-    return timezone.localtime(moment, policy_selectors.SHANGHAI).date()
+format_day = dates.format_day
+local_day = dates.local_day
 
 
 def other_year_problem(started_on: dt.date, ended_on: dt.date) -> str | None:
@@ -90,17 +87,12 @@ def hours_problem(value, days: int, policy: PolicyYear | None, ceiling: Decimal 
         if hours > limit:
             return _("学时：%(days)s 天的学习最多计 %(limit)s 学时（每日不超过 %(daily)s 学时）。") % {
                 "days": max(days, 1),
-                "limit": _number(limit),
-                "daily": _number(policy.max_daily_hours),
+                "limit": format_hours(limit),
+                "daily": format_hours(policy.max_daily_hours),
             }
     if ceiling is not None and hours > ceiling:
-        return _("学时：不能超过培训计划项目的学时数（%(hours)s）。") % {"hours": _number(ceiling)}
+        return _("学时：不能超过培训计划项目的学时数（%(hours)s）。") % {"hours": format_hours(ceiling)}
     return None
-
-
-def _number(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def parse_date(value) -> dt.date | None:
@@ -117,6 +109,29 @@ def parse_date(value) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def reporting_closed(policy: PolicyYear, now: dt.datetime | None = None) -> bool:
+    """Learning finished in the year may be reported by a platform or a base until the year's
+    reporting deadline (default 31 January of the next year), 23:59:59 Shanghai."""
+    return policy_selectors.is_past(policy.reporting_deadline, now or timezone.now())
+
+
+def reporting_closed_message(policy: PolicyYear) -> str:
+    return _(
+        "%(year)s 年度学时报送（学习平台推送、继续教育基地报送出勤）已于 %(deadline)s 截止，"
+        "不再接收该年度的学时。"
+    ) % {"year": policy.year, "deadline": format_day(policy.reporting_deadline)}
+
+
+def require_reporting_open(year: int, field: str, now: dt.datetime | None = None) -> PolicyYear:
+    """The year's policy, or a 422 naming `field` when it has none or its reporting has closed."""
+    policy = policy_for(year)
+    if policy is None:
+        raise DomainError.field(field, _("%(year)s 年度政策尚未设置。") % {"year": year})
+    if reporting_closed(policy, now):
+        raise DomainError.field(field, reporting_closed_message(policy))
+    return policy
 
 
 def require_open_year(year: int, field: str, now: dt.datetime | None = None) -> PolicyYear:

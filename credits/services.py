@@ -9,7 +9,7 @@ The functions the web pages use:
     attach_evidence(actor, id, uploaded_file) · remove_evidence(actor, id, evidence_id)
     submit_declaration(actor, id) · review_declaration(actor, id, decision, comment)
     batch_approve(actor, ids, comment) · credit_attendance(actor, plan_item, rows, completed_on=None)
-    receive_platform_completions(credential, items)
+    receive_platform_completions(credential, items)  (credits.intake)
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from decimal import Decimal
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -35,23 +34,29 @@ from django.utils.translation import gettext_noop
 from accounts import selectors as account_selectors
 from accounts.models import Membership, Person, RoleAssignment
 from audit.services import record, record_many
-from core import crypto, idnumber
 from core.actors import SYSTEM, Actor, Role
 from core.errors import Conflict, DomainError, Forbidden, NotFound
-from credits import ledger, rules, selectors
+from credits import ledger, plausibility, rules, selectors
+from credits.intake import (  # noqa: F401  (the push lives in credits.intake; callers import it here)
+    MAX_PLATFORM_BATCH,
+    PushResult,
+    receive_platform_completions,
+)
+from credits.integrity import raise_flag
 from credits.models import (
+    COUNTING_STATES,
     Declaration,
     DeclarationState,
     Evidence,
     HourRecord,
+    IntegrityFlag,
     Method,
-    PlatformCompletion,
     RecordState,
     Review,
     Source,
 )
 from filings import selectors as filing_selectors
-from filings.models import Category, FilingState, PlanItem, PlatformCredential, TrainingPlan
+from filings.models import Category, FilingState, PlanItem, TrainingPlan
 from notifications.services import notify
 from policy import selectors as policy_selectors
 from policy.selectors import SHANGHAI
@@ -60,7 +65,6 @@ NOT_RECOGNISED_REASON = "培训未按规定备案，学时不予认可"
 DUPLICATE_REASON = gettext_noop("该培训的学时已由其他记录计入（如基地报送的出勤），本申报不重复计入。")
 EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
 MAX_EVIDENCE_FILES = 10
-MAX_PLATFORM_BATCH = 1000
 MAX_BATCH_APPROVE = 200
 DECLARATION_FIELDS = ("category", "method", "title", "organizer", "hours", "started_on", "ended_on")
 _AUDIT_FIELDS = [*DECLARATION_FIELDS, "plan_item_id", "state"]
@@ -457,6 +461,7 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
         raise DomainError.field(
             "plan_item_id", _("培训计划项目：该培训的学时已计入您的学时档案，无需重复申报。")
         )
+    _require_plausible(declaration)
     before = _snapshot(declaration)
     declaration.unit = unit
     declaration.authority_id = unit.supervisor_id
@@ -475,6 +480,7 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
         "hours": declaration.hours,
         "title": declaration.title,
         "organizer": declaration.organizer,
+        "started_on": declaration.started_on,
         "completed_on": declaration.ended_on,
         "plan_item_id": declaration.plan_item_id,
     }
@@ -506,6 +512,26 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
         )
     record(actor, "declaration.submitted", declaration, before=before, after=_snapshot(declaration))
     return declaration
+
+
+def _require_plausible(declaration: Declaration) -> None:
+    """The declared days must hold the hours beside the person's other records of the year
+    (credits.plausibility: the daily limit per person and day across sources); otherwise a 422
+    on `hours` saying which days are over the limit, so the person can correct the dates."""
+    policy = rules.policy_for(declaration.year)
+    others = [
+        plausibility.record_span(r.source, r.hours, r.started_on, r.completed_on, r.pk)
+        for r in HourRecord.objects.filter(
+            person_id=declaration.person_id, year=declaration.year, state__in=COUNTING_STATES
+        ).exclude(declaration=declaration)
+    ]
+    verdict = plausibility.judge(
+        plausibility.span(declaration.hours, declaration.started_on, declaration.ended_on),
+        others,
+        policy.max_daily_hours,
+    )
+    if not verdict.possible:
+        raise DomainError.field("hours", verdict.message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -861,7 +887,7 @@ def credit_attendance(
             "completed_on",
             _("完成日期：不能早于培训班的开班时间（%(day)s）。") % {"day": plan_item.starts_on.isoformat()},
         )
-    rules.require_open_year(day.year, "completed_on")
+    policy = rules.require_reporting_open(day.year, "completed_on")
     errors = []
     prepared: list[tuple[int, Decimal]] = []
     for index, (who, hours) in enumerate(rows):
@@ -898,6 +924,7 @@ def credit_attendance(
                 state=RecordState.CREDITED,
                 title=plan_item.project[:200],
                 organizer=plan.filer.name[:120],
+                started_on=plan_item.starts_on,
                 completed_on=day,
                 plan_item=plan_item,
             )
@@ -916,307 +943,24 @@ def credit_attendance(
     result.duplicates += [people[r.person_id] for r in refused]
     if created:
         record_many(actor, "hour_record.credited_attendance", created, after={"plan_item": plan_item.pk})
+        _flag_over_daily_limit(created, policy.max_daily_hours)
     return result
 
 
-# ---------------------------------------------------------------------------------------------
-# learning-platform pushes (学习入口 → 自动计入)
-
-
-@dataclass
-class PushResult:
-    accepted: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
-    rejected: list[dict] = field(default_factory=list)
-
-
-def _text(value) -> str:
-    if value is None or isinstance(value, bool):
-        return ""
-    if isinstance(value, int | float):
-        value = str(value)
-    return value.strip() if isinstance(value, str) else ""
-
-
-@transaction.atomic
-def receive_platform_completions(credential: PlatformCredential, items: list[Mapping]) -> PushResult:
-    """Credit course completions pushed by a filed learning platform, exactly once per
-    (platform, external_id) — also when the same batch arrives many times at once: the insert
-    is `INSERT … ON CONFLICT DO NOTHING RETURNING`, so the database decides which copy wins.
-
-    Each item is checked on its own (a bad one never blocks the others): the person is found
-    by ID number and the name must agree; the platform must have an accepted filing for the
-    year of `completed_on` offering the item's category; the date may not be in the future
-    and its year must not be closed; hours positive, one decimal at most, within a day's cap
-    (an optional `started_on` in the same year widens it to the course's days)."""
-    if len(items) > MAX_PLATFORM_BATCH:
-        raise DomainError.field("items", _("记录列表：每批最多 %(n)s 条。") % {"n": MAX_PLATFORM_BATCH})
-    platform = credential.platform
-    now = _now()
-    result = PushResult()
-    completions = _checked_completions(items, _PushRules(platform.pk, now), result)
-    rows = _completions_of_people(completions, result)
-    accepted = _credit_completions(platform, credential, rows, now)
-    for external_id, *_rest in rows:
-        (result.accepted if external_id in accepted else result.duplicates).append(external_id)
-    _audit_push(platform, credential, result)
-    return result
-
-
-@dataclass(frozen=True)
-class _Completion:
-    """A pushed item that passed the checks of its own fields, before the person is looked up."""
-
-    external_id: str
-    id_hash: str
-    name: str
-    course: str
-    category: str
-    day: dt.date
-    hours: Decimal
-
-
-class _PushRules:
-    """The rules a batch is judged by; each year's policy and the platform's filing for a year
-    and category are read once per batch."""
-
-    def __init__(self, platform_id: int, now: dt.datetime):
-        self.platform_id = platform_id
-        self.now = now
-        self.today = rules.local_day(now)
-        self._policies: dict[int, object] = {}
-        self._offers: dict[tuple[int, str], bool] = {}
-
-    def _policy(self, year: int):
-        if year not in self._policies:
-            self._policies[year] = rules.policy_for(year)
-        return self._policies[year]
-
-    def year_problem(self, year: int) -> str | None:
-        policy = self._policy(year)
-        if policy is None:
-            return _("%(year)s 年度政策尚未设置。") % {"year": year}
-        if rules.year_is_closed(policy, self.now):
-            return rules.year_closed_message(policy)
-        return None
-
-    def hours_problem(self, item: Mapping, day: dt.date) -> str | None:
-        """A course may span days: the optional started_on widens the daily ceiling, within
-        the year of completion only (hours are never carried into another year)."""
-        started = rules.parse_date(item.get("started_on")) if item.get("started_on") else day
-        if started is None or started > day:
-            return _("开始日期：格式应为 YYYY-MM-DD，且不能晚于完成日期。")
-        return rules.other_year_problem(started, day) or rules.hours_problem(
-            item.get("hours"), (day - started).days + 1, self._policy(day.year)
+def _flag_over_daily_limit(records: list[HourRecord], daily: Decimal) -> None:
+    """A base's attendance is credited (the class happened); where it puts a person over the
+    daily limit beside their other records, the bureau's integrity list gets the case."""
+    others: dict[int, list] = {}
+    rows = HourRecord.objects.filter(
+        person_id__in=[r.person_id for r in records], year=records[0].year, state__in=COUNTING_STATES
+    ).exclude(pk__in=[r.pk for r in records])
+    for r in rows:
+        span = plausibility.record_span(r.source, r.hours, r.started_on, r.completed_on, r.pk)
+        others.setdefault(r.person_id, []).append(span)
+    for hour_record in records:
+        own = plausibility.record_span(
+            hour_record.source, hour_record.hours, hour_record.started_on, hour_record.completed_on
         )
-
-    def offer_problem(self, year: int, category: str) -> str | None:
-        key = (year, category)
-        if key not in self._offers:
-            self._offers[key] = filing_selectors.platform_offers(self.platform_id, year, category)
-        if self._offers[key]:
-            return None
-        return _("该平台未就 %(year)s 年度%(cat)s备案（或备案未通过），学时不能计入。") % {
-            "year": year,
-            "cat": Category(category).label,
-        }
-
-
-def _checked_completions(items: list[Mapping], judge: _PushRules, result: PushResult) -> list[_Completion]:
-    """The items that pass their own checks; the others go to `result` (rejected with a reason,
-    or duplicates of an external_id earlier in the batch)."""
-    completions = []
-    seen: set[str] = set()
-    for item in items:
-        external_id = _text(item.get("external_id"))
-        if not external_id or len(external_id) > 80:
-            result.rejected.append(
-                {
-                    "external_id": external_id or None,
-                    "reason": _("平台记录号：必须填写，且不超过 80 个字符。"),
-                }
-            )
-            continue
-        if external_id in seen:
-            result.duplicates.append(external_id)
-            continue
-        seen.add(external_id)
-        completion, reason = _check_completion(external_id, item, judge)
-        if reason:
-            result.rejected.append({"external_id": external_id, "reason": reason})
-        else:
-            completions.append(completion)
-    return completions
-
-
-def _check_completion(external_id: str, item: Mapping, judge: _PushRules) -> tuple[_Completion | None, str]:
-    """One item: the completion, or (None, why it is rejected)."""
-    try:
-        number = idnumber.validate(_text(item.get("id_number")))
-    except ValidationError as exc:
-        return None, _("身份证号码：") + exc.messages[0]
-    name = _text(item.get("name"))
-    course = _text(item.get("course"))
-    category = item.get("category")
-    day = rules.parse_date(item.get("completed_on"))
-    if not name:
-        return None, _("姓名：必须填写。")
-    if not course or len(course) > 200:
-        return None, _("课程：必须填写，且不超过 200 个字符。")
-    if category not in Category.values:
-        return None, _("科目类别：应为 public（公需科目）或 professional（专业科目）。")
-    if day is None:
-        return None, _("完成日期：格式应为 YYYY-MM-DD。")
-    if day > judge.today:
-        return None, _("完成日期：不能晚于今天。")
-    reason = (
-        judge.year_problem(day.year)
-        or judge.hours_problem(item, day)
-        or judge.offer_problem(day.year, category)
-    )
-    if reason:
-        return None, reason
-    hours = rules.parse_hours(item.get("hours"))
-    return _Completion(external_id, crypto.lookup_hash(number), name, course, category, day, hours), ""
-
-
-def _completions_of_people(completions: list[_Completion], result: PushResult) -> list[tuple]:
-    """Rows (external_id, person_id, course, category, day, hours) for the completions whose
-    person is registered under that ID number and name, in a stable order (concurrent batches
-    meet on the unique index in the same order); the others are rejected with a reason."""
-    people = {
-        p["id_number_hash"]: p
-        for p in Person.objects.filter(id_number_hash__in={c.id_hash for c in completions}).values(
-            "id", "name", "id_number_hash"
-        )
-    }
-    rows = []
-    for c in completions:
-        person = people.get(c.id_hash)
-        if person is None:
-            reason = _("未找到该身份证号码的注册人员，请提醒学员先通过管理入口注册。")
-        elif person["name"] != c.name:
-            reason = _("姓名与身份证号码登记的姓名不一致。")
-        else:
-            rows.append((c.external_id, person["id"], c.course, c.category, c.day, c.hours))
-            continue
-        result.rejected.append({"external_id": c.external_id, "reason": reason})
-    rows.sort()
-    return rows
-
-
-def _credit_completions(platform, credential: PlatformCredential, rows: list[tuple], now: dt.datetime) -> set:
-    """Insert the completions not received before and credit an hour record for each one;
-    returns the external ids inserted now."""
-    inserted = _insert_completions(platform.pk, credential.pk, rows, now)
-    by_id = {r[0]: r for r in rows}
-    records = []
-    for completion_id, external_id in inserted:
-        _e, person_id, course, category, day, hours = by_id[external_id]
-        records.append(
-            HourRecord(
-                person_id=person_id,
-                year=day.year,
-                category=category,
-                method=Method.ONLINE,
-                hours=hours,
-                source=Source.PLATFORM,
-                state=RecordState.CREDITED,
-                title=course,
-                organizer=platform.name[:120],
-                completed_on=day,
-                completion_id=completion_id,
-            )
-        )
-    ledger.add_records(records)
-    return {e for _c, e in inserted}
-
-
-def _audit_push(platform, credential: PlatformCredential, result: PushResult) -> None:
-    actor = Actor(user=None, role="platform", organisation=platform)
-    record(
-        actor,
-        "platform.completions_received",
-        credential,
-        after={
-            "accepted": result.accepted,
-            "duplicates": len(result.duplicates),
-            "rejected": len(result.rejected),
-        },
-    )
-
-
-_COMPLETION_COLUMNS = [
-    "platform_id",
-    "external_id",
-    "person_id",
-    "course",
-    "category",
-    "hours",
-    "completed_on",
-    "received_at",
-    "credential_id",
-]
-
-
-def _insert_completions(
-    platform_id: int, credential_id: int, rows: list, now: dt.datetime
-) -> list[tuple[int, str]]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING (PostgreSQL and SQLite ≥ 3.35): only the rows
-    this transaction really inserted come back; the others were already there."""
-    if not rows:
-        return []
-    ops = connection.ops
-    table = ops.quote_name(PlatformCompletion._meta.db_table)
-    columns = ", ".join(_COMPLETION_COLUMNS)
-    received = ops.adapt_datetimefield_value(now)
-    inserted = []
-    if connection.vendor == "postgresql":
-        # One array per column (UNNEST keeps their order): nine parameters instead of nine
-        # thousand, which spares the driver most of its work on a full batch.
-        external_ids, person_ids, courses, categories, days, hours = (
-            list(c) for c in zip(*rows, strict=True)
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT %s, e, p, c, k, h, d, %s, %s "
-                "FROM unnest(%s::varchar[], %s::bigint[], %s::varchar[], %s::varchar[], %s::numeric[], "
-                "%s::date[]) WITH ORDINALITY AS u(e, p, c, k, h, d, n) ORDER BY n "
-                "ON CONFLICT (platform_id, external_id) DO NOTHING RETURNING id, external_id",
-                [
-                    platform_id,
-                    received,
-                    credential_id,
-                    external_ids,
-                    person_ids,
-                    courses,
-                    categories,
-                    hours,
-                    days,
-                ],
-            )
-            return [(row[0], row[1]) for row in cursor.fetchall()]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
-            params = []
-            for external_id, person_id, course, category, day, hours in chunk:
-                params += [
-                    platform_id,
-                    external_id,
-                    person_id,
-                    course,
-                    category,
-                    ops.adapt_decimalfield_value(hours, 5, 1),
-                    ops.adapt_datefield_value(day),
-                    received,
-                    credential_id,
-                ]
-            placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {placeholders} "
-                "ON CONFLICT (platform_id, external_id) DO NOTHING RETURNING id, external_id",
-                params,
-            )
-            inserted += [(row[0], row[1]) for row in cursor.fetchall()]
-    return inserted
+        verdict = plausibility.judge(own, others.get(hour_record.person_id, []), daily)
+        if not verdict.possible:
+            raise_flag(hour_record, IntegrityFlag.Kind.OVER_DAILY_LIMIT, verdict)

@@ -29,3 +29,12 @@ def recompute_provisional_due_dates(year: int) -> int:
 def recompute_policy_due_dates(year: int) -> int:
     """A bureau changed a year's review time limit: that year's open reviews follow it."""
     return services.recompute_policy_due_dates(year)
+
+
+@shared_task(name="credits.tasks.expire_held_completions")
+def expire_held_completions() -> int:
+    """Daily: items a platform pushed that are still held when their year's reporting deadline
+    has passed expire, with the reason."""
+    from credits.intake import expire_held
+
+    return expire_held()

@@ -29,7 +29,7 @@ from filings.models import (
     PlatformFiling,
     TrainingPlan,
 )
-from filings.signals import plan_accepted
+from filings.signals import plan_accepted, platform_filing_accepted
 from organisations.models import Organisation
 from organisations.services import upsert_organisation
 from policy.models import PolicyYear
@@ -789,6 +789,11 @@ def accept_platform_filing(actor: Actor, filing: PlatformFiling) -> tuple[Platfo
         after={**_state(filing), "platform": platform.pk},
     )
     _credential, token = issue_credential(actor, filing)
+    transaction.on_commit(
+        lambda: platform_filing_accepted.send(
+            sender=PlatformFiling, platform=platform, year=filing.year, actor=actor
+        )
+    )
     return filing, token
 
 

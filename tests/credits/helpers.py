@@ -91,7 +91,8 @@ def declare(person, submit=True, evidence=True, **overrides):
         "organizer": "三门峡市建筑设计研究院",
         "hours": Decimal("16"),
         "started_on": dt.date(2026, 11, 2),
-        "ended_on": dt.date(2026, 11, 3),
+        # Two weeks of practice: several of these fit beside each other under the daily limit.
+        "ended_on": dt.date(2026, 11, 13),
     }
     data.update(overrides)
     who = person_actor(person)

@@ -55,13 +55,30 @@ def test_a_completed_on_date_sets_the_year_and_may_not_be_in_the_future(world):
     assert exc.value.errors[0]["field"] == "completed_on"
 
 
-def test_a_closed_year_is_refused(world):
+def test_a_year_whose_reporting_has_closed_is_refused(world):
     item = plan_item(world.base, starts_on=dt.date(2025, 6, 1), year=2025)
     with pytest.raises(DomainError) as exc:
         services.credit_attendance(actor(world.base_user), item, [(world.person, 8)])
     assert exc.value.errors[0]["field"] == "completed_on"
-    assert "2025 年度学时申报已于 2025年12月31日 截止" in exc.value.detail
+    assert (
+        "2025 年度学时报送（学习平台推送、继续教育基地报送出勤）已于 2026年1月31日 截止" in exc.value.detail
+    )
     assert not HourRecord.objects.exists()
+
+
+def test_a_december_class_reported_in_january_counts_for_its_year_until_the_reporting_deadline(world, clock):
+    """The base reports after New Year: the people learned in time, the hours are theirs."""
+    item = plan_item(world.base, starts_on=dt.date(2026, 12, 28), year=2026)
+    clock.set(2027, 1, 31, 23, 59, 59)
+    result = services.credit_attendance(actor(world.base_user), item, [(world.person, 8)])
+    assert [(r.year, r.state, r.completed_on) for r in result.records] == [
+        (2026, "credited", dt.date(2026, 12, 28))
+    ]
+    clock.set(2027, 2, 1, 0, 0, 0)
+    with pytest.raises(DomainError) as exc:
+        services.credit_attendance(actor(world.base_user), item, [(world.other_person, 8)])
+    assert "2027年1月31日" in exc.value.detail
+    assert HourRecord.objects.count() == 1
 
 
 def test_a_plan_that_is_not_accepted_is_refused(world):

@@ -196,3 +196,96 @@ def test_an_approval_racing_the_bases_report_of_the_class_ends_as_duplicate(worl
     assert HourRecord.objects.get(declaration=declaration).state == RecordState.DUPLICATE
     assert HourRecord.objects.filter(plan_item=item, state=RecordState.CREDITED).count() == 1
     assert ledger.summary_mismatches() == []
+
+
+def _held_item_for(number, name, external_id="held-1", **changes):
+    return {
+        "external_id": external_id,
+        "id_number": number,
+        "name": name,
+        "course": "新发展理念专题",
+        "category": "public",
+        "hours": 6,
+        "completed_on": "2026-11-10",
+        **changes,
+    }
+
+
+def test_a_held_item_released_twice_at_once_is_credited_once(world):
+    from credits import intake
+    from credits.models import CompletionState
+
+    token = platform_token(world)
+    number = factories.valid_id_number()
+    assert _push(token, [_held_item_for(number, "王新")])["held"]
+    # registered under another spelling: the registration's own release keeps it held …
+    person = factories.person(world.unit, name="王鑫", id_number=number)
+    assert PlatformCompletion.objects.get().state == CompletionState.HELD
+    person.name = "王新"  # … until the name is right; then six releases race
+    person.save(update_fields=["name"])
+    results = run_together(6, lambda i: intake.release_for_person(person))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(results) == [0, 0, 0, 0, 0, 1]
+    assert PlatformCompletion.objects.get().state == CompletionState.CREDITED
+    assert HourRecord.objects.filter(person=person).count() == 1
+    assert ledger.summary_mismatches() == []
+
+
+def test_a_release_racing_a_resend_credits_once(world):
+    """The bureau's name correction releases the item while the platform re-sends it."""
+    from credits import intake
+
+    token = platform_token(world)
+    assert _push(token, [_held_item_for(world.person.reveal_id_number(), "张叁")])["held"]
+    world.person.name = "张叁"  # corrected (the signal is what the race is about)
+    world.person.save(update_fields=["name"])
+
+    def work(i):
+        if i % 2:
+            return intake.release_for_person(world.person)
+        return _push(token, [_held_item_for(world.person.reveal_id_number(), "张叁")])
+
+    results = run_together(8, work)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    released = sum(r for r in results if isinstance(r, int))
+    accepted = sum(len(r["accepted"]) for r in results if isinstance(r, dict))
+    assert released + accepted == 1
+    assert HourRecord.objects.filter(person=world.person).count() == 1
+    assert ledger.summary_mismatches() == []
+
+
+def test_the_first_pushes_of_a_new_year_open_it_once(world):
+    """At 00:00 on 1 January nobody has carried the year forward; concurrent first uses
+    create it once and are all credited."""
+    from policy.models import PolicyYear
+
+    token = platform_token(world, year=2026)
+    tokens_2027 = platform_token(world, year=2027, name="新年平台")
+    PolicyYear.objects.filter(year=2027).delete()
+    from tests.clock import Clock
+
+    clock = Clock()
+    clock.set(2027, 1, 1, 0, 5)
+    try:
+        people = [factories.person(world.unit, name=f"学员{i}") for i in range(4)]
+        batches = [
+            [
+                {
+                    "external_id": f"ny-{i}",
+                    "id_number": people[i].reveal_id_number(),
+                    "name": people[i].name,
+                    "course": "新年第一课",
+                    "category": "public",
+                    "hours": 2,
+                    "completed_on": "2027-01-01",
+                }
+            ]
+            for i in range(4)
+        ]
+        results = run_together(4, lambda i: _push(tokens_2027, batches[i]))
+    finally:
+        clock.stop()
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(e for r in results for e in r["accepted"]) == ["ny-0", "ny-1", "ny-2", "ny-3"]
+    assert PolicyYear.objects.filter(year=2027).count() == 1
+    assert token

@@ -184,9 +184,9 @@ def test_platform_credential_issue_push_revoke_rotate(world, api_as):
     # issued on acceptance: pushes in the filed category are credited
     r = _push(token, world.person, "c-1")
     assert r.status_code == 200 and r.json()["accepted"] == ["c-1"]
-    # a category the platform was not filed for is refused
+    # a category the platform was not filed for is held, not credited
     r = _push(token, world.person, "c-2", category="professional")
-    assert r.json()["accepted"] == [] and r.json()["rejected"][0]["external_id"] == "c-2"
+    assert r.json()["accepted"] == [] and r.json()["held"][0]["external_id"] == "c-2"
     # revoke → 401
     bureau = api_as(world.bureau_user)
     credential = bureau.get(f"filings/platforms/{filing.pk}/credentials").json()[0]

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 
+from core.hours import format_hours
 from web import nav
 
 register = template.Library()
@@ -30,11 +31,8 @@ def optional_url(name, *args):
 
 @register.filter
 def hours(value):
-    """45.0 → 45, 12.5 → 12.5; hours are shown without a useless decimal."""
-    if value is None or value == "":
-        return "0"
-    value = Decimal(str(value)).quantize(Decimal("0.1"))
-    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+    """45.0 → 45, 12.5 → 12.5 (core.hours.format_hours)."""
+    return format_hours(value)
 
 
 @register.filter
