@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import pytest
@@ -80,7 +81,7 @@ def test_demo_data_is_idempotent_and_writes_the_credentials_file(settings, tmp_p
         assert response.json()["role"] == expected
 
 
-def test_demo_year_is_lived_in_and_reached_through_the_services(settings, tmp_path, monkeypatch):
+def test_demo_year_is_lived_in_and_reached_through_the_services(settings, tmp_path, monkeypatch, today):
     """Each role finds something to do; the demo token pushes; nothing is faked past the rules."""
     settings.DEMO_MODE = True
     monkeypatch.setattr(demo, "CREDENTIALS_FILE", tmp_path / "demo-credentials.json")
@@ -117,6 +118,25 @@ def test_demo_year_is_lived_in_and_reached_through_the_services(settings, tmp_pa
         HTTP_AUTHORIZATION=f"Bearer {saved['platform_token']}",
     )
     assert push.status_code == 200
+
+
+@pytest.mark.parametrize("moment", [(2027, 1, 1, 0, 30), (2027, 1, 4, 10, 0), (2028, 2, 29, 10, 0)])
+def test_demo_loads_early_in_a_year_with_filings_and_no_hours_yet(
+    settings, tmp_path, monkeypatch, today, moment
+):
+    """In the first weeks of a year there is no room yet for months of learning under the daily
+    limit: the demo files the platform for the new year and leaves the hours to come."""
+    settings.DEMO_MODE = True
+    monkeypatch.setattr(demo, "CREDENTIALS_FILE", tmp_path / "demo-credentials.json")
+    today.set(*moment)
+    first = demo.load_demo_data()
+    assert demo.load_demo_data() == first
+    from credits.models import HourRecord
+    from filings.models import PlatformFiling
+
+    assert PlatformFiling.objects.filter(year=moment[0], state="accepted").exists()
+    young = (today.date - dt.date(moment[0], 1, 1)).days < demo.DEMO_YEAR_MIN_DAYS
+    assert young == (moment[1] < 3) and HourRecord.objects.exists() == (not young)
 
 
 @pytest.mark.parametrize(
