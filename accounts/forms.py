@@ -107,3 +107,23 @@ class UnitChangeForm(forms.Form):
             "invalid_choice": _("工作单位：所选单位不存在，请从单位列表中选择。"),
         },
     )
+
+
+class NameCorrectionForm(forms.Form):
+    name = forms.CharField(
+        label=_("身份证上的姓名"),
+        max_length=30,
+        error_messages={
+            "required": _("姓名：请填写身份证上的姓名。"),
+            "max_length": _("姓名：不能超过30个字符。"),
+        },
+    )
+    reason = forms.CharField(
+        label=_("更正原因"),
+        max_length=200,
+        error_messages={
+            "required": _("更正原因：必须填写（如：核对身份证原件）。"),
+            "max_length": _("更正原因：不能超过200个字符。"),
+        },
+        widget=forms.TextInput(attrs={"placeholder": _("如：核对身份证原件，原登记有误")}),
+    )

@@ -14,4 +14,5 @@ urlpatterns = [
     path("members/<int:person_id>/confirm/", views.confirm_member, name="confirm_member"),
     path("members/<int:person_id>/reject/", views.reject_member, name="reject_member"),
     path("people/<int:person_id>/reset-password/", views.reset_password, name="reset_password"),
+    path("people/<int:person_id>/name/", views.correct_name, name="correct_name"),
 ]

@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import LoginForm, PasswordChangeForm, ReasonForm, RegistrationForm, UnitChangeForm
+from accounts.forms import (
+    LoginForm,
+    NameCorrectionForm,
+    PasswordChangeForm,
+    ReasonForm,
+    RegistrationForm,
+    UnitChangeForm,
+)
 from accounts.middleware import SESSION_KEY
 from accounts.selectors import current_membership, person_for_actor, roles_of
 from core.actors import Role
@@ -208,3 +215,32 @@ def locked_out(request, response=None, credentials=None, *args, **kwargs):
             {"detail": message, "errors": [{"field": "username", "message": message}]}, status=429
         )
     return render(request, "accounts/locked_out.html", status=429)
+
+
+@login_required
+def correct_name(request, person_id: int):
+    """The bureau corrects a registered name against the ID card (audited); items a learning
+    platform sent under the right name and that wait for it are then credited."""
+    actor = request.actor
+    if actor is None or not actor.is_role(Role.BUREAU):
+        raise Forbidden(_("只有人社局可以更正人员姓名。"))
+    person = person_for_actor(actor, person_id)
+    form = NameCorrectionForm(request.POST or None, initial={"name": person.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_person_name(
+                actor, person.pk, form.cleaned_data["name"], form.cleaned_data["reason"]
+            )
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("已更正姓名为 %(name)s。") % {"name": form.cleaned_data["name"]})
+            return redirect("credits:person_detail", person.pk)
+    return render(
+        request,
+        "accounts/correct_name.html",
+        {"form": form, "person": person},
+        status=422 if request.method == "POST" else 200,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from credits import views
+from credits import intake_views, views
 
 app_name = "credits"
 
@@ -30,4 +30,13 @@ urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("people/<int:person_id>/", views.person_detail, name="person_detail"),
     path("timeliness/", views.timeliness, name="timeliness"),
+    # the learning platforms' intake and the integrity list
+    path("platform-intake/", intake_views.platform_intake, name="platform_intake"),
+    path(
+        "platform-intake/<int:platform_id>/",
+        intake_views.platform_intake_detail,
+        name="platform_intake_detail",
+    ),
+    path("integrity/", intake_views.integrity_list, name="integrity"),
+    path("integrity/<int:flag_id>/decide/", intake_views.integrity_decide, name="integrity_decide"),
 ]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from core.actors import Role
 from core.errors import Conflict, DomainError, Forbidden
 from core.forms import apply_domain_error
-from credits import selectors, services
+from credits import intake_selectors, selectors, services
 from credits.forms import BatchApproveForm, DeclarationForm, ReadinessForm, ReviewForm, method_help
 from credits.models import DeclarationState, Evidence, Method, Review
 from filings import selectors as filing_selectors
@@ -93,7 +93,13 @@ def records(request):
     return render(
         request,
         "credits/records.html",
-        {"page": _page(request, rows, 50), "year": year, "years": _years(), "progress": progress},
+        {
+            "page": _page(request, rows, 50),
+            "year": year,
+            "years": _years(),
+            "progress": progress,
+            "held": intake_selectors.held_of_person(actor)[:50],
+        },
     )
 
 
@@ -416,8 +422,10 @@ def _review_context(actor, declaration, form):
     progress = None
     with contextlib.suppress(DomainError):
         progress = selectors.progress_of(declaration.person, declaration.year)
+    hour_record = selectors.declaration_record(declaration)
     return {
         "d": declaration,
+        "flags": intake_selectors.flags_of_records([hour_record.pk]) if hour_record else [],
         "reviews": _timeline(declaration),
         "current": current,
         "may_decide": may_decide,

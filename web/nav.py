@@ -53,6 +53,8 @@ _ROLE_NAV: dict[str, list[tuple[str, str]]] = {
         ("web:dashboard", _("工作台")),
         ("filings:inbox", _("备案受理")),
         ("credits:compliance", _("达标统计")),
+        ("credits:platform_intake", _("平台推送")),
+        ("credits:integrity", _("诚信核查")),
         ("web:bureau_people", _("人员与密码")),
         ("web:policy_years", _("年度政策")),
         ("web:calendar", _("工作日历")),
