@@ -99,15 +99,18 @@ class PlatformCompletionAdmin(ReadOnlyAdmin):
     list_display = [
         "external_id",
         "platform",
-        "person",
+        "name",
+        "id_number_masked",
         "course",
         "category",
         "hours",
         "completed_on",
+        "state",
+        "hold_reason",
         "received_at",
     ]
-    list_filter = ["category", "platform"]
-    search_fields = ["external_id", "course", "person__name"]
+    list_filter = ["state", "hold_reason", "category", "platform"]
+    search_fields = ["external_id", "course", "name"]
     list_select_related = ["platform", "person"]
 
     def get_queryset(self, request):
