@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from core.actors import Actor
 from core.errors import NotFound
@@ -80,6 +80,44 @@ def overview(actor: Actor, year: int) -> Overview:
     result.decided = sum(t.decided for t in timeliness)
     result.on_time = sum(t.on_time for t in timeliness)
     return result
+
+
+@dataclass(frozen=True)
+class CategoryCompletion:
+    """Of the confirmed staff in scope, how many met each figure of the year's requirement."""
+
+    year: int
+    members: int
+    public: int
+    professional: int
+    total: int
+    compliant: int
+
+
+def completion_by_category(actor: Actor, year: int) -> CategoryCompletion:
+    """One grouped query over `credits.selectors.staff_compliance` (the same rows, the same
+    rule): met public, met professional, met the total, met all three."""
+    # Grouped by unit, as compliance_by_unit does: Django's aggregate() over these annotations
+    # drops them from its inner query when only a FILTER names them (SQLite then compares the
+    # column names as strings).
+    rows = (
+        credit_selectors.staff_compliance(actor, year)
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            n_members=Count("id"),
+            n_public=Count("id", filter=Q(public__gte=F("req_public"))),
+            n_professional=Count("id", filter=Q(professional__gte=F("req_professional"))),
+            n_total=Count("id", filter=Q(total__gte=F("req_total"))),
+            n_compliant=Count("id", filter=Q(compliant=True)),
+        )
+    )
+    names = ["members", "public", "professional", "total", "compliant"]
+    sums = dict.fromkeys(names, 0)
+    for row in rows:
+        for name in names:
+            sums[name] += row[f"n_{name}"]
+    return CategoryCompletion(year=year, **sums)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from accounts import selectors as account_selectors
 from accounts.models import Membership
 from core.actors import Actor, Role
@@ -11,6 +13,7 @@ from filings import selectors as filing_selectors
 from filings.models import FilingState
 from organisations import selectors as org_selectors
 from policy import selectors as policy_selectors
+from reports import charts
 from reports import selectors as report_selectors
 from web import selectors as web_selectors
 
@@ -59,7 +62,46 @@ def unit(actor: Actor) -> dict:
         "confirmed_count": account_selectors.unit_members(actor, Membership.State.CONFIRMED).count(),
         "short_count": credit_selectors.staff_compliance(actor, year, only_short=True).count(),
         "year_open": policy is not None and not policy_selectors.is_past(policy.declaration_deadline),
+        "completion_chart": completion_chart(actor, year),
     }
+
+
+def completion_chart(actor: Actor, year: int) -> charts.Chart:
+    """The unit's confirmed staff who met (and missed) each figure of this year's requirement."""
+    figures = report_selectors.completion_by_category(actor, year)
+    met = [
+        (_("公需科目"), figures.public),
+        (_("专业科目"), figures.professional),
+        (_("总学时"), figures.total),
+        (_("全部达标"), figures.compliant),
+    ]
+    title = _("%(year)s 年度本单位人员学时完成情况") % {"year": year}
+    if not figures.members:
+        return charts.stacked_bar_chart(
+            "unit-completion", title, [], [], unit=_("人"), description=_("本单位暂无已确认的人员。")
+        )
+    description = _(
+        "本单位 %(n)s 名已确认人员中：公需科目达标 %(public)s 人，专业科目达标 %(professional)s 人，"
+        "总学时达标 %(total)s 人，三项全部达标 %(all)s 人；其余未达标。"
+    ) % {
+        "n": figures.members,
+        "public": figures.public,
+        "professional": figures.professional,
+        "total": figures.total,
+        "all": figures.compliant,
+    }
+    return charts.stacked_bar_chart(
+        "unit-completion",
+        title,
+        [label for label, _n in met],
+        [
+            charts.Series(_("已达标"), [n for _label, n in met], "ok"),
+            charts.Series(_("未达标"), [figures.members - n for _label, n in met], "short"),
+        ],
+        unit=_("人"),
+        category_name=_("要求"),
+        description=description,
+    )
 
 
 def authority(actor: Actor) -> dict:
