@@ -4,6 +4,7 @@ from django.db import connection
 from ninja import NinjaAPI, Schema, Status
 
 from accounts.api import router as accounts_router
+from bulletins.api import router as bulletins_router
 from core.api import install_error_handlers
 from credits.api import router as credits_router
 from credits.intake_api import router as intake_router
@@ -46,3 +47,4 @@ api.add_router("", filings_router)
 api.add_router("", credits_router)
 api.add_router("", intake_router)
 api.add_router("", reports_router)
+api.add_router("", bulletins_router)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "credits",
     "reports",
     "notifications",
+    "bulletins",
     "web",
 ]
 
@@ -203,6 +204,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CE_HOME_REGION = os.environ.get("CE_HOME_REGION", "411200")
 # Days an export file is kept for its creator before the daily purge deletes it.
 CE_EXPORT_RETENTION_DAYS = int(os.environ.get("CE_EXPORT_RETENTION_DAYS", "7"))
+# The help line in every page's footer; empty = the contact phone of the home city's bureau
+# in the registry (organisations, editable in the admin).
+CE_HELP_PHONE = os.environ.get("CE_HELP_PHONE", "").strip()
+NOTICE_ATTACHMENT_MAX_BYTES = int(os.environ.get("NOTICE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

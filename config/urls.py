@@ -11,5 +11,6 @@ urlpatterns = [
     path("messages/", include("notifications.urls")),
     path("hours/", include("credits.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("bulletins.urls")),
     path("", include("web.urls")),
 ]

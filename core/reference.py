@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from bulletins.services import load_faq
 from core.actors import SYSTEM
 from organisations.services import load_base_registry, load_regions
 from policy.selectors import today
@@ -24,4 +25,5 @@ def load_reference_data() -> dict:
     for year in range(2026, today().year + 1):
         ensure_policy_year(SYSTEM, year)
     counts["calendar_years"] = seed_calendar_from_package(SYSTEM)
+    counts["faq"] = load_faq(SYSTEM)
     return counts

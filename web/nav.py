@@ -58,12 +58,15 @@ _ROLE_NAV: dict[str, list[tuple[str, str]]] = {
         ("web:bureau_people", _("人员与密码")),
         ("web:policy_years", _("年度政策")),
         ("web:calendar", _("工作日历")),
+        ("bulletins:manage", _("通知公告")),
     ],
 }
 
 _PUBLIC_NAV = [
     ("web:learning_entrance", _("学习入口")),
     ("web:bases", _("基地名单")),
+    ("bulletins:list", _("通知公告")),
+    ("bulletins:help", _("帮助")),
 ]
 
 
