@@ -20,6 +20,7 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Membership, Person, User
+from bulletins.demo import publish_notice_2025
 from core import crypto, idnumber
 from core.actors import SYSTEM, Actor, Role
 from credits import services as credit_services
@@ -361,6 +362,7 @@ def load_demo_data() -> dict:
     young = (today() - dt.date(year, 1, 1)).days < DEMO_YEAR_MIN_DAYS
     if not young and not TrainingPlan.objects.filter(filer=orgs["base"], year=year).exists():
         _activity(staff, filing, person, year)
+    publish_notice_2025(staff["bureau"])
     credentials = {
         "person": [person.user.username, PASSWORD],
         "unit": ["demo-unit", PASSWORD],
