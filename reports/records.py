@@ -110,6 +110,7 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
     def table_style(commands):
         """Empty cells too are set in the embedded font (a PDF/A file names no other)."""
         return TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *commands])
+
     where = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
     styles: dict[tuple, ParagraphStyle] = {}
 
@@ -260,7 +261,8 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
     qr = QrCodeWidget(sheet.verify_url)
     x0, y0, x1, y1 = qr.getBounds()
     size = 28 * mm
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0], initialFontName=font)
+    scale = [size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
+    drawing = Drawing(size, size, transform=scale, initialFontName=font)
     drawing.add(qr)
     issuer = [
         para(_("出具平台：%(name)s") % {"name": issuer_name()}),

@@ -58,7 +58,8 @@ def test_page_setup(write_only):
     for _ in range(5):
         ws.append(["x"])
     sheet = _reopen(wb).worksheets[0]
-    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+    assert sheet.page_setup.orientation == "landscape"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.print_title_rows == "$3:$3" and sheet.freeze_panes == "A4"
