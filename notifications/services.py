@@ -13,6 +13,7 @@ from audit.services import record
 from core.actors import Actor, Role
 from core.errors import DomainError, Forbidden
 from core.hours import format_hours
+from core.text import tidy_punctuation
 from notifications.models import Notification, ReminderRun
 from organisations.models import Organisation
 from policy import selectors as policy_selectors
@@ -22,6 +23,7 @@ REMINDER_DAYS = (30, 14, 7, 3, 1)
 
 
 def notify(user_ids: Iterable[int], title: str, body: str = "", link: str = "") -> int:
+    body = tidy_punctuation(body)  # a reviewer's comment ends with its own 。
     rows = [
         Notification(user_id=u, title=title[:120], body=body[:500], link=link[:200]) for u in set(user_ids)
     ]
