@@ -35,8 +35,10 @@ HEADERS = [
     gettext_lazy("是否达标"),
 ]
 # In column units (one Latin character; a CJK character takes two): each column holds its
-# header on one line, 要求（总/公需/专业） (20 units, bold) included; long unit names wrap.
-COLUMN_WIDTHS = [30, 10, 21, 14, 10, 10, 8, 8, 23, 10, 10, 10]
+# header on one line, 要求（总/公需/专业） (20 units, bold) included; a unit name longer than
+# its column shrinks to fit (a wrapped one would need row heights a streamed sheet cannot set).
+COLUMN_WIDTHS = [34, 14, 21, 14, 10, 10, 8, 8, 23, 10, 10, 10]
+_CENTER = Alignment(horizontal="center")
 
 
 def _n(value) -> float:
@@ -62,20 +64,22 @@ def write_compliance(
     and once at the end. Returns the number of people written."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("%(year)s年度学时达标情况") % {"year": year})
-    # 12 columns on one landscape A4 page wide (fit to width shrinks them by about a sixth).
+    # 12 columns on one landscape A4 page wide (fit to width prints them at about 80 %).
     for letter, width in zip("ABCDEFGHIJKL", COLUMN_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     set_up_pages(ws, landscape=True, header_rows=(HEADER_ROW, HEADER_ROW), freeze_below=HEADER_ROW + 1)
 
-    def cell(value, bold=False, fill=None, wrap=False):
+    def cell(value, bold=False, fill=None, alignment=None):
         c = text_cell(ws, value)
         if bold:
             c.font = Font(bold=True)
         if fill:
             c.fill = fill
-        if wrap:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
+        if alignment:
+            c.alignment = alignment
         return c
+
+    shrink = Alignment(shrink_to_fit=True)
 
     title = _("%(scope)s %(year)s 年度专业技术人员继续教育学时达标情况") % {"scope": scope_name, "year": year}
     ws.append([cell(title, bold=True)])
@@ -95,7 +99,7 @@ def write_compliance(
         fill = None if m.compliant else _SHORT_FILL
         ws.append(
             [
-                cell(m.unit.name, wrap=True),
+                cell(m.unit.name, alignment=shrink),
                 cell(m.person.name),
                 cell(m.person.id_number_masked),
                 cell(m.person.profession.name),
@@ -103,10 +107,13 @@ def write_compliance(
                 cell(_n(m.professional)),
                 cell(_n(m.total)),
                 cell(_n(m.pending)),
-                cell("/".join(format_hours(v) for v in (m.req_total, m.req_public, m.req_professional))),
+                cell(
+                    "/".join(format_hours(v) for v in (m.req_total, m.req_public, m.req_professional)),
+                    alignment=_CENTER,
+                ),
                 cell(short_public),
                 cell(short_prof),
-                cell(_("达标") if m.compliant else _("未达标"), fill=fill),
+                cell(_("达标") if m.compliant else _("未达标"), fill=fill, alignment=_CENTER),
             ]
         )
         if on_progress is not None and count % every == 0:
