@@ -29,11 +29,18 @@ run: install
 	CE_DEMO=1 $(PY) manage.py collectstatic --noinput -v 0
 	CE_DEMO=1 $(PY) manage.py load_reference_data
 	CE_DEMO=1 $(PY) manage.py load_demo_data
+	CE_DEMO=1 $(PY) manage.py prepare_pdf_font
 	@echo "平台地址：http://127.0.0.1:$(PORT)/   管理后台：/admin/   接口文档：/api/v1/docs"
 	CE_DEMO=1 $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers $(WORKERS) --threads 4 --access-logfile - --timeout 60
 
-test: install-dev
+# axe-core for the accessibility browser test (npm, test-only, git-ignored node_modules);
+# without npm the test is skipped with the reason.
+AXE := tests/browser/tooling/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/tooling/package.json
+	command -v npm >/dev/null && npm install --prefix tests/browser/tooling --no-audit --no-fund --silent || true
+
+test: install-dev $(AXE)
 	bash scripts/test.sh
 
 lint: install-dev

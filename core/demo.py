@@ -262,18 +262,17 @@ def _plan(staff: dict[str, Actor], year: int) -> TrainingPlan:
 
 
 def _evidence(title: str) -> SimpleUploadedFile:
-    """A one-page PDF certificate (结业证明) made with reportlab's built-in Chinese font."""
+    """A one-page PDF certificate (结业证明) in the platform's embedded Chinese font."""
     from reportlab.lib.pagesizes import A5, landscape
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    from core.pdf import canvas_maker, cjk_font
+
+    font = cjk_font()
     buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=landscape(A5))
-    page.setFont("STSong-Light", 22)
+    page = canvas_maker()(buffer, pagesize=landscape(A5))
+    page.setFont(font, 22)
     page.drawCentredString(297, 300, "学习证明（演示）")
-    page.setFont("STSong-Light", 14)
+    page.setFont(font, 14)
     page.drawCentredString(297, 250, title)
     page.drawCentredString(297, 200, "三门峡市建筑设计研究院")
     page.showPage()

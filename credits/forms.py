@@ -7,9 +7,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.hours import format_hours
 from credits.models import Method
 from filings.models import Category
-from web.templatetags.web_ui import hours as fmt_hours
 
 METHOD_HELP = {
     Method.TRAINING: (
@@ -129,7 +129,7 @@ class DeclarationForm(forms.Form):
             (
                 item.pk,
                 f"{item.plan.year} · {item.plan.filer.name} · {item.seq}. {item.project}"
-                f"（{item.get_category_display()}，{fmt_hours(item.hours)} 学时）"
+                f"（{item.get_category_display()}，{format_hours(item.hours)} 学时）"
                 + ("" if item.plan.is_accepted else str(_("〔计划备案中〕"))),
             )
             for item in plan_items

@@ -40,6 +40,7 @@ from accounts import selectors as account_selectors
 from accounts.models import Membership, Person
 from core.actors import Actor, Role
 from core.errors import DomainError, Forbidden, NotFound
+from core.text import tidy_punctuation
 from credits import rules
 from credits.models import (
     Declaration,
@@ -256,13 +257,14 @@ def explain(
         if policy is _UNREAD:
             policy = rules.policy_for(record.year)
         if policy and rules.year_is_closed(policy):
-            return (
+            return tidy_punctuation(
                 record.reason
                 + "；"
                 + _("%(year)s 年度已截止，不能再修改提交，学时不计入") % {"year": record.year}
             )
         deadline = rules.format_day(policy.declaration_deadline) if policy else ""
-        return record.reason + "；" + _("请修改后于 %(deadline)s 前重新提交") % {"deadline": deadline}
+        then = _("请修改后于 %(deadline)s 前重新提交") % {"deadline": deadline}
+        return tidy_punctuation(record.reason + "；" + then)
     return record.reason or record.get_state_display()
 
 

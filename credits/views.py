@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from core.actors import Role
 from core.errors import Conflict, DomainError, Forbidden
 from core.forms import apply_domain_error
+from core.hours import format_hours
 from credits import intake_selectors, selectors, services
 from credits.forms import BatchApproveForm, DeclarationForm, ReadinessForm, ReviewForm, method_help
 from credits.models import DeclarationState, Evidence, Method, Review
@@ -32,7 +33,6 @@ from organisations.selectors import units_in_scope
 from policy import selectors as policy_selectors
 from policy.models import PolicyYear
 from web.selectors import state_badge
-from web.templatetags.web_ui import hours as fmt_hours
 
 PAGE_SIZE = 20
 # Service field names that are not form fields land on the nearest form field.
@@ -230,7 +230,7 @@ def declaration_edit(request, declaration_id: int):
         "organizer": declaration.organizer,
         "started_on": declaration.started_on.isoformat(),
         "ended_on": declaration.ended_on.isoformat(),
-        "hours": fmt_hours(declaration.hours),
+        "hours": format_hours(declaration.hours),
     }
     items = _plan_items()
     if declaration.plan_item_id and all(i.pk != declaration.plan_item_id for i in items):
@@ -473,7 +473,7 @@ def review_decide(request, declaration_id: int):
                 text += _("已转行业主管部门审核。")
             elif decided.state == DeclarationState.APPROVED:
                 text += _("%(hours)s 学时已计入本人 %(year)s 年度学时。") % {
-                    "hours": fmt_hours(decided.hours),
+                    "hours": format_hours(decided.hours),
                     "year": decided.year,
                 }
             messages.success(request, text)

@@ -2,7 +2,7 @@
 
 Each form is described once as a grid (`FormSpec`: cells with row/column spans, column widths
 and row heights in millimetres); three renderers draw the grid with python-docx, openpyxl and
-reportlab (CID font STSong-Light, no font file needed). Printed 一式三份 (in triplicate).
+reportlab (the embedded Noto Serif SC of core.pdf). Printed 一式三份 (in triplicate).
 
 Full ID numbers never appear here: the forms hold no personal data but contact names/phones.
 """
@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils import timezone
 
+from core.hours import format_hours
+from core.pdf import canvas_maker, cjk_font
+from core.sheets import put, set_up_pages
 from filings.imports import category_label
 from filings.models import PlatformFiling, TrainingPlan
 from policy.selectors import SHANGHAI
@@ -33,6 +35,8 @@ PLAN_HEADERS = [
     "备注",
 ]
 PLAN_MIN_ROWS = 5
+DOMAIN_BREAKS = (".", "-")
+URL_BREAKS = ("/?&", ".", "-")
 BLANK_DATE = "年    月    日"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,6 +52,7 @@ class Cell:
     colspan: int = 1
     bold: bool = False
     valign: str = "center"  # "top" | "center"
+    breaks: tuple[str, ...] = ()  # a domain or URL: where its lines may break in the PDF (break_at)
     value: object = None  # a typed value for spreadsheets (date, Decimal, int)
 
     @property
@@ -86,13 +91,6 @@ def cn_date(day: dt.date | dt.datetime | None) -> str:
     if isinstance(day, dt.datetime):
         day = timezone.localtime(day, SHANGHAI).date()
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _hours(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    return text[:-2] if text.endswith(".0") else text
 
 
 def _opinion(text: str, when, seal: str, seal_first: bool) -> list[tuple[str, str]]:
@@ -136,7 +134,7 @@ def plan_spec(plan: TrainingPlan | None, year: int | None = None) -> FormSpec:
                 (it.project, None),
                 (it.audience, None),
                 (it.starts_on.isoformat(), it.starts_on),
-                (_hours(it.hours), float(it.hours)),
+                (format_hours(it.hours), float(it.hours)),
                 (it.teachers, None),
                 (it.mode, None),
                 (it.venue, None),
@@ -200,9 +198,9 @@ def platform_spec(filing: PlatformFiling) -> FormSpec:
         _c(2, 0, "网站备案号", bold=True),
         _c(2, 1, f.icp_number, "left"),
         _c(2, 2, "域名", bold=True),
-        _c(2, 3, f.domain, "left"),
+        _c(2, 3, f.domain, "left", breaks=DOMAIN_BREAKS),
         _c(2, 4, "网址", bold=True),
-        _c(2, 5, f.url, "left"),
+        _c(2, 5, f.url, "left", breaks=URL_BREAKS),
         _c(3, 0, "培训内容", bold=True),
         _c(3, 1, f"公需科目（{mark[f.offers_public]}）", colspan=2),
         _c(3, 3, f"专业科目（{mark[f.offers_professional]}）", colspan=3),
@@ -371,7 +369,7 @@ def render_xlsx(spec: FormSpec, instructions: list[str] | None = None) -> bytes:
     for c, width in enumerate(spec.col_widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = round(width / 2.0, 1)
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = spec.title
+    put(ws["A1"], spec.title)
     ws["A1"].font = Font(name="宋体", size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 32
@@ -381,7 +379,7 @@ def render_xlsx(spec: FormSpec, instructions: list[str] | None = None) -> bytes:
         spans = [(1, half), (half + 1, spec.ncols)] if len(spec.subtitle) == 2 else [(1, spec.ncols)]
         for (text, where), (c1, c2) in zip(spec.subtitle, spans, strict=False):
             ws.merge_cells(start_row=2, start_column=c1, end_row=2, end_column=c2)
-            cell = ws.cell(row=2, column=c1, value=text)
+            cell = put(ws.cell(row=2, column=c1), text)
             cell.font = font
             cell.alignment = Alignment(horizontal=where, vertical="center")
         top = 3
@@ -403,7 +401,7 @@ def render_xlsx(spec: FormSpec, instructions: list[str] | None = None) -> bytes:
         if cell.valign == "top" and len(cell.lines) > 1:
             width = sum(spec.col_widths[cell.col : cell.col + cell.colspan])
             text = "\n".join(_flush(t, a, width) for t, a in _padded(spec, cell, line_mm=5.6))
-        target.value = cell.value if cell.value is not None else (text or None)
+        put(target, cell.value if cell.value is not None else (text or None))
         if isinstance(cell.value, dt.date):
             target.number_format = "yyyy-mm-dd"
         target.font = Font(name="宋体", size=11, bold=cell.bold)
@@ -415,21 +413,17 @@ def render_xlsx(spec: FormSpec, instructions: list[str] | None = None) -> bytes:
         )
     row = top + spec.nrows + 1
     for line in spec.footer:
-        ws.cell(row=row, column=1, value=line).font = font
+        put(ws.cell(row=row, column=1), line).font = font
         row += 1
-    ws.print_options.horizontalCentered = True
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if spec.header_rows:
-        ws.print_title_rows = f"{top}:{top + spec.header_rows - 1}"
+    header = (top, top + spec.header_rows - 1) if spec.header_rows else None
+    set_up_pages(ws, landscape=spec.landscape, header_rows=header, freeze_below=header and header[1] + 1)
     if instructions:
         notes = wb.create_sheet("填写说明")
         notes.column_dimensions["A"].width = 110
         for i, line in enumerate(instructions, start=1):
-            notes.cell(row=i, column=1, value=line).alignment = Alignment(wrap_text=True)
+            put(notes.cell(row=i, column=1), line).alignment = Alignment(wrap_text=True)
+        notes["A1"].font = Font(bold=True)
+        set_up_pages(notes, landscape=False, header_rows=(1, 1), freeze_below=2)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -439,14 +433,38 @@ def render_xlsx(spec: FormSpec, instructions: list[str] | None = None) -> bytes:
 # PDF
 
 
-def _pdf_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    name = "STSong-Light"
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(name))
-    return name
+def break_at(text: str, levels: tuple[str, ...], fits) -> list[str]:
+    """`text` in lines that each `fits`, broken only after a character of `levels[0]` (a
+    domain after its dots), a piece still too long for a line after a character of the next
+    level (a label at its hyphens), and only as a last resort anywhere."""
+    if not text or fits(text):
+        return [text]
+    if not levels:
+        lines, line = [], ""
+        for ch in text:
+            if line and not fits(line + ch):
+                lines.append(line)
+                line = ""
+            line += ch
+        return [*lines, line]
+    pieces, piece = [], ""
+    for ch in text:
+        piece += ch
+        if ch in levels[0]:
+            pieces.append(piece)
+            piece = ""
+    if piece:
+        pieces.append(piece)
+    lines, line = [], ""
+    for piece in pieces:
+        if fits(line + piece):
+            line += piece
+            continue
+        if line:
+            lines.append(line)
+        *whole, line = break_at(piece, levels[1:], fits)
+        lines += whole
+    return [*lines, line] if line else lines
 
 
 def render_pdf(spec: FormSpec) -> bytes:
@@ -455,9 +473,15 @@ def render_pdf(spec: FormSpec) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _pdf_font()
+    font = cjk_font()
+
+    def table_style(commands):
+        """Empty cells too are set in the embedded font (a PDF/A file names no other)."""
+        return TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *commands])
+
     where = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
     def style(align="left", size=10.5, bold=False):
@@ -470,9 +494,15 @@ def render_pdf(spec: FormSpec) -> bytes:
             wordWrap="CJK",
         )
 
+    def escape(text):
+        return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
     def para(text, align="left", size=10.5, bold=False):
-        safe = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return Paragraph(safe, style(align, size, bold))
+        return Paragraph(escape(text), style(align, size, bold))
+
+    def broken_lines(cell: Cell, text: str) -> list[str]:
+        room = sum(spec.col_widths[cell.col : cell.col + cell.colspan]) * mm - 6  # minus padding
+        return break_at(text, cell.breaks, lambda t: stringWidth(t, font, 10.5) <= room)
 
     pagesize = landscape(A4) if spec.landscape else A4
     width = sum(spec.col_widths) * mm
@@ -495,9 +525,10 @@ def render_pdf(spec: FormSpec) -> bytes:
             colWidths=[width / len(spec.subtitle)] * len(spec.subtitle),
         )
         sub.setStyle(
-            TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+            table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
         )
         story += [sub, Spacer(1, 2 * mm)]
+    heights = list(spec.row_heights)  # mm; a row grows to hold a broken domain
     grid = [["" for _c in range(spec.ncols)] for _r in range(spec.nrows)]
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
@@ -506,7 +537,13 @@ def render_pdf(spec: FormSpec) -> bytes:
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     for cell in spec.cells:
-        flow = [para(text, a, bold=cell.bold) for text, a in cell.lines]
+        if cell.breaks:
+            lines = broken_lines(cell, cell.text)
+            flow = [Paragraph("<br/>".join(escape(line) for line in lines), style(cell.lines[0][1]))]
+            needed = (len(lines) * 10.5 * 1.45 + 8) / mm  # leading and padding
+            heights[cell.row] = max(heights[cell.row], needed)
+        else:
+            flow = [para(text, a, bold=cell.bold) for text, a in cell.lines]
         if cell.valign == "top" and len(cell.lines) > 1:
             height = sum(spec.row_heights[cell.row : cell.row + cell.rowspan]) * mm
             used = (len(cell.lines) + 1) * 10.5 * 1.45 + 8
@@ -520,13 +557,13 @@ def render_pdf(spec: FormSpec) -> bytes:
     table = Table(
         grid,
         colWidths=[w * mm for w in spec.col_widths],
-        rowHeights=[h * mm for h in spec.row_heights],
+        rowHeights=[h * mm for h in heights],
         repeatRows=spec.header_rows,
     )
-    table.setStyle(TableStyle(commands))
+    table.setStyle(table_style(commands))
     story += [table, Spacer(1, 3 * mm)]
     story += [para(line) for line in spec.footer]
-    doc.build(story)
+    doc.build(story, canvasmaker=canvas_maker())
     return buffer.getvalue()
 
 

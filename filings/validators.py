@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
+from core.hours import format_hours
+
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 SERVICE_LINE = re.compile(r"^[48]00-?\d{3}-?\d{4}$")
@@ -93,7 +95,7 @@ def parse_hours(value, limit: Decimal | None = None) -> tuple[Decimal | None, st
     if hours > MAX_HOURS:
         return None, _("不能超过 %(max)s。") % {"max": MAX_HOURS}
     if limit is not None and hours > limit:
-        return None, _("不能超过该培训项目的学时数 %(limit)s。") % {"limit": limit}
+        return None, _("不能超过该培训项目的学时数 %(limit)s。") % {"limit": format_hours(limit)}
     return hours.quantize(Decimal("0.1")), None
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.actors import Role
 from core.errors import DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
+from core.hours import format_hours
 from filings import exports, selectors, services
 from filings.forms import (
     ExceptionForm,
@@ -124,7 +125,7 @@ def _items_initial(plan) -> list[dict]:
             "project": i.project,
             "audience": i.audience,
             "starts_on": i.starts_on,
-            "hours": i.hours,
+            "hours": format_hours(i.hours),
             "teachers": i.teachers,
             "mode": i.mode,
             "venue": i.venue,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,6 +12,8 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from core.actors import Actor, Role
 from core.errors import DomainError, Forbidden
+from core.hours import format_hours
+from core.text import tidy_punctuation
 from notifications.models import Notification, ReminderRun
 from organisations.models import Organisation
 from policy import selectors as policy_selectors
@@ -22,6 +23,7 @@ REMINDER_DAYS = (30, 14, 7, 3, 1)
 
 
 def notify(user_ids: Iterable[int], title: str, body: str = "", link: str = "") -> int:
+    body = tidy_punctuation(body)  # a reviewer's comment ends with its own 。
     rows = [
         Notification(user_id=u, title=title[:120], body=body[:500], link=link[:200]) for u in set(user_ids)
     ]
@@ -35,19 +37,17 @@ def mark_read(user, notification_ids: Iterable[int]) -> int:
     )
 
 
-def _fmt(hours: Decimal) -> str:
-    return f"{hours.normalize():f}"
-
-
 def shortfall_message(row, year: int, days_left: int) -> str:
     """What one person still misses, in words ('还差公需科目 6 学时、专业科目 20 学时')."""
     missing = []
     if row.public < row.req_public:
-        missing.append(_("公需科目 %(h)s 学时") % {"h": _fmt(row.req_public - row.public)})
+        missing.append(_("公需科目 %(h)s 学时") % {"h": format_hours(row.req_public - row.public)})
     if row.professional < row.req_professional:
-        missing.append(_("专业科目 %(h)s 学时") % {"h": _fmt(row.req_professional - row.professional)})
+        missing.append(
+            _("专业科目 %(h)s 学时") % {"h": format_hours(row.req_professional - row.professional)}
+        )
     if not missing and row.total < row.req_total:
-        missing.append(_("总学时 %(h)s 学时") % {"h": _fmt(row.req_total - row.total)})
+        missing.append(_("总学时 %(h)s 学时") % {"h": format_hours(row.req_total - row.total)})
     return _("%(year)s 年度继续教育还差%(what)s，距截止还有 %(days)s 天；当年学时不得结转或顺延。") % {
         "year": year,
         "what": "、".join(missing),

@@ -1,8 +1,9 @@
 """The person's printable record of a year (专业技术人员继续教育学时证明) as an A4 PDF.
 
-Drawn with reportlab's built-in CID font STSong-Light (no font file). It carries the masked ID
-number only, never the full one, and a verification code with the address (and QR code) of the
-public page where an employer checks a printout.
+Drawn with reportlab in the embedded Noto Serif SC (core.pdf: prints and shows in any viewer,
+no system font needed) and saved as PDF/A-2b (core.pdf.as_pdfa_2b), the archival form of PDF. It
+carries the masked ID number only, never the full one, and a verification code with the address
+(and QR code) of the public page where an employer checks a printout.
 """
 
 from __future__ import annotations
@@ -16,23 +17,17 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.hours import format_hours
+from core.pdf import as_pdfa_2b, canvas_maker, cjk_font
 from policy.selectors import SHANGHAI
 
 PLATFORM_NAME = "专业技术人员继续教育管理平台"
-FONT = "STSong-Light"
 
 
 def issuer_name() -> str:
     """The issuing platform, as on every page header: the platform and who runs it."""
     owner = getattr(settings, "SITE_OWNER_NAME", "三门峡市人力资源和社会保障局")
     return f"{owner}{PLATFORM_NAME}"
-
-
-def format_hours(value) -> str:
-    """45.0 → 45, 12.5 → 12.5."""
-    value = Decimal(str(value or 0)).quantize(Decimal("0.1"))
-    text = f"{value:f}"
-    return text[:-2] if text.endswith(".0") else text
 
 
 def format_code(code: str) -> str:
@@ -96,22 +91,8 @@ class RecordSheet:
         }
 
 
-def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-# Dots the CID font's Unicode map lacks (they would print as empty boxes) → KATAKANA MIDDLE DOT.
-_UNMAPPED = str.maketrans({"\u00b7": "\u30fb", "\u2022": "\u30fb", "\u2219": "\u30fb", "\u2027": "\u30fb"})
-
-
 def _escape(text: str) -> str:
-    text = (text or "").translate(_UNMAPPED)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def render_record_pdf(sheet: RecordSheet) -> bytes:
@@ -122,10 +103,14 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas as pdf_canvas
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _font()
+    font = cjk_font()
+
+    def table_style(commands):
+        """Empty cells too are set in the embedded font (a PDF/A file names no other)."""
+        return TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *commands])
+
     where = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
     styles: dict[tuple, ParagraphStyle] = {}
 
@@ -164,7 +149,7 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
         colWidths=[24 * mm, 50 * mm, 26 * mm, 74 * mm],
     )
     who.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("GRID", (0, 0), (-1, -1), 0.6, line),
                 ("BACKGROUND", (0, 0), (0, -1), grey),
@@ -204,7 +189,7 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
         colWidths=[44 * mm, 43 * mm, 43 * mm, 44 * mm],
     )
     figures.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("GRID", (0, 0), (-1, -1), 0.6, line),
                 ("BACKGROUND", (0, 0), (-1, 0), grey),
@@ -261,7 +246,7 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
     ]
     if not sheet.lines:
         commands.append(("SPAN", (0, 1), (-1, 1)))
-    records.setStyle(TableStyle(commands))
+    records.setStyle(table_style(commands))
     story += [records, Spacer(1, 4 * mm)]
 
     # notes, issuer, verification
@@ -276,7 +261,8 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
     qr = QrCodeWidget(sheet.verify_url)
     x0, y0, x1, y1 = qr.getBounds()
     size = 28 * mm
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    scale = [size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
+    drawing = Drawing(size, size, transform=scale, initialFontName=font)
     drawing.add(qr)
     issuer = [
         para(_("出具平台：%(name)s") % {"name": issuer_name()}),
@@ -286,7 +272,7 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
     ]
     tail = Table([[issuer, drawing]], colWidths=[width - 32 * mm, 32 * mm])
     tail.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ALIGN", (1, 0), (1, 0), "RIGHT"),
@@ -305,7 +291,7 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
         "code": code,
     }
 
-    class NumberedCanvas(pdf_canvas.Canvas):
+    class NumberedCanvas(canvas_maker()):
         """Draws "第 n 页 共 N 页" and the code on every page (a page cannot be swapped unseen)."""
 
         def __init__(self, *args, **kwargs):
@@ -322,7 +308,7 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
                 self.__dict__.update(state)
                 self.setFont(font, 8.5)
                 self.setFillColor(colors.Color(0.35, 0.35, 0.35))
-                self.drawString(18 * mm, 10 * mm, footer_text.translate(_UNMAPPED))
+                self.drawString(18 * mm, 10 * mm, footer_text)
                 self.drawRightString(
                     A4[0] - 18 * mm,
                     10 * mm,
@@ -345,4 +331,4 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
         creator=PLATFORM_NAME,
     )
     doc.build(story, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
+    return as_pdfa_2b(buffer.getvalue())

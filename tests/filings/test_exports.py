@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from filings import exports
 from filings import services as filing_services
+from filings.models import TrainingPlan
 from tests import factories
 from tests.factories import accepted_plan, accepted_platform, plan_item_data
 
@@ -157,3 +158,49 @@ def test_unaccepted_plan_exports_with_blank_dates(world):
     plan = filing_services.create_plan(actor, factories.plan_data(), [plan_item_data()])
     _text, tables = _docx_cells(exports.export_plan(plan, "docx")[0])
     assert tables[0][0][1] == "申报日期：年    月    日"
+
+
+HOSTILE_ROW = {
+    "project": '=HYPERLINK("http://e.cn","张")',
+    "audience": "+86 全体人员",
+    "teachers": "-王工",
+    "mode": "@面授",
+    "venue": "=1+1",
+    "funding": "-",
+    "remark": "@SUM(A1)",
+}
+
+
+def test_plan_rows_typed_like_formulas_export_and_reimport_as_text(world, api_as):
+    item = {**plan_item_data(**HOSTILE_ROW), "starts_on": "2025-10-20"}
+    created = api_as(world.unit_user).post("filings/plans", {**factories.plan_data(), "items": [item]})
+    assert created.status_code == 201, created.json()
+    plan = TrainingPlan.objects.get(pk=created.json()["id"])
+    content, _ctype, _name = exports.export_plan(plan, "xlsx")
+    ws = load_workbook(io.BytesIO(content)).active
+    assert [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"] == []
+    row = {ws.cell(row=3, column=c).value: ws.cell(row=4, column=c) for c in range(1, 11)}
+    assert row["培训项目"].value == HOSTILE_ROW["project"] and row["培训项目"].quotePrefix
+    assert row["办班地点"].value == "=1+1" and row["培训师资"].value == "-王工"
+    upload = io.BytesIO(content)
+    upload.name = "plan.xlsx"
+    from filings.imports import read_plan_rows
+
+    (back,) = read_plan_rows(upload, 2025)
+    assert {k: back[k] for k in ("project", "audience", "teachers", "mode", "venue")} == {
+        k: HOSTILE_ROW[k] for k in ("project", "audience", "teachers", "mode", "venue")
+    }
+
+
+@pytest.mark.parametrize("which", ["plan", "template"])
+def test_every_sheet_prints_on_a4_with_its_header_repeated_and_frozen(which, plan):
+    content = exports.export_plan(plan, "xlsx")[0] if which == "plan" else exports.plan_template_xlsx(2025)
+    book = load_workbook(io.BytesIO(content))
+    form = book["申报表"]
+    assert (str(form.page_setup.paperSize), form.page_setup.orientation) == (form.PAPERSIZE_A4, "landscape")
+    assert form.sheet_properties.pageSetUpPr.fitToPage and form.page_setup.fitToWidth == 1
+    assert form.print_title_rows == "$3:$3" and form.freeze_panes == "A4"
+    assert [form.cell(row=3, column=c).value for c in range(1, 11)] == exports.PLAN_HEADERS
+    if which == "template":
+        notes = book["填写说明"]
+        assert notes.page_setup.orientation == "portrait" and notes.freeze_panes == "A2"

@@ -304,7 +304,7 @@ def test_attendance_upload_all_or_nothing(world, supervised_base):
     assert sorted(set(rows)) == [3, 4, 5, 6, 7]  # row 7: a second 李四 and too many hours
     html = r.content.decode()
     assert "身份证号码：身份证号码校验位错误" in html and "平台上没有该人员" in html
-    assert "姓名不一致" in html and "与第2行重复" in html and "不能超过该培训项目的学时数 16.0" in html
+    assert "姓名不一致" in html and "与第2行重复" in html and "不能超过该培训项目的学时数 16" in html
     assert stranger_id not in html and zhang.reveal_id_number() not in html
     assert not HourRecord.objects.filter(plan_item=item).exists() and not AttendanceUpload.objects.exists()
     good = _attendance_file([(zhang.reveal_id_number(), "张三", 16), (li.reveal_id_number(), "李四", 12.5)])

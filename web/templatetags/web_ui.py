@@ -31,7 +31,7 @@ def optional_url(name, *args):
 
 @register.filter
 def hours(value):
-    """45.0 → 45, 12.5 → 12.5 (core.hours.format_hours)."""
+    """45.0 → 45, 12.5 → 12.5 (core.hours.format_hours, the one formatter of hour figures)."""
     return format_hours(value)
 
 
@@ -80,11 +80,11 @@ def short_of(row):
     professional = Decimal(str(row.req_professional)) - Decimal(str(row.professional))
     total = Decimal(str(row.req_total)) - Decimal(str(row.total))
     if public > 0:
-        parts.append(f"公需差 {hours(public)}")
+        parts.append(f"公需差 {format_hours(public)}")
     if professional > 0:
-        parts.append(f"专业差 {hours(professional)}")
+        parts.append(f"专业差 {format_hours(professional)}")
     if not parts and total > 0:
-        parts.append(f"总学时差 {hours(total)}")
+        parts.append(f"总学时差 {format_hours(total)}")
     return "，".join(parts)
 
 

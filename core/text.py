@@ -1,0 +1,17 @@
+"""Sentences put together from pieces that users typed.
+
+A reviewer's comment usually ends with its own full stop ("请补充考核成绩。"); a message that
+appends "。请修改后重新提交。" or "；请于…前重新提交" to it would print "成绩。。" or "成绩。；".
+`tidy_punctuation` keeps the first mark of such a run.
+"""
+
+from __future__ import annotations
+
+import re
+
+_RUN = re.compile(r"([。！？；，、：])[。！？；，、：]+")
+
+
+def tidy_punctuation(text: str) -> str:
+    """ "成绩。。请修改" → "成绩。请修改"; "成绩。；请" → "成绩。请"."""
+    return _RUN.sub(r"\1", text)
