@@ -36,6 +36,7 @@ from accounts.models import Membership, Person, RoleAssignment
 from audit.services import record, record_many
 from core.actors import SYSTEM, Actor, Role
 from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.hours import format_hours
 from credits import ledger, plausibility, rules, selectors
 from credits.intake import (  # noqa: F401  (the push lives in credits.intake; callers import it here)
     MAX_PLATFORM_BATCH,
@@ -616,7 +617,7 @@ def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> D
         declaration.save(update_fields=["state", "updated_at"])
         if _credit_approved(declaration, hour_record):
             body = _("%(hours)s 学时已计入 %(year)s 年度。") % {
-                "hours": declaration.hours,
+                "hours": format_hours(declaration.hours),
                 "year": declaration.year,
             }
         else:
