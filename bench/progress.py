@@ -257,8 +257,9 @@ def build(people: int, records: int) -> dict:
     per_person = records / people
     with raw.cursor() as cur:
         with cur.copy(
-            "COPY credits_platformcompletion (id, platform_id, external_id, person_id, course, category, "
-            "hours, completed_on, received_at) FROM STDIN"
+            "COPY credits_platformcompletion (id, platform_id, external_id, person_id, id_number_hash, "
+            "id_number_masked, name, course, category, hours, completed_on, year, state, hold_reason, "
+            "reason, received_at, updated_at) FROM STDIN"
         ) as completions:
             made = 0
             record_rows = []
@@ -271,7 +272,25 @@ def build(people: int, records: int) -> dict:
                 if n % 5:
                     made += 1
                     completions.write_row(
-                        (made, platform_id, f"hist-{n}", person, "历史课程", category, hours, day, now)
+                        (
+                            made,
+                            platform_id,
+                            f"hist-{n}",
+                            person,
+                            "",
+                            "",
+                            "",
+                            "历史课程",
+                            category,
+                            hours,
+                            day,
+                            year,
+                            "credited",
+                            "",
+                            "",
+                            now,
+                            now,
+                        )
                     )
                     record_rows.append((person, year, category, "online", hours, "platform", made, day))
                 else:
@@ -323,6 +342,46 @@ def build(people: int, records: int) -> dict:
     cursor.execute("INSERT INTO bench_state VALUES (%s)", [json.dumps(state)])
     log(f"built in {time.monotonic() - started:.0f} s; database size {size}")
     return state
+
+
+def copy_rate(rows: int = 200_000) -> float:
+    """Rows per second a COPY of hour-record rows reaches into a bare table (no index, no
+    constraint) — what the database itself can take in, the yardstick of the push figures."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    now = dt.datetime.now(dt.UTC)
+    with connection.connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE bench_copy (LIKE credits_hourrecord)")
+        started = time.perf_counter()
+        with cur.copy(
+            "COPY bench_copy (id, person_id, year, category, method, hours, source, state, title, "
+            "organizer, completed_on, reason, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for n in range(rows):
+                copy.write_row(
+                    (
+                        n,
+                        n % 1000 + 1,
+                        2026,
+                        "public",
+                        "online",
+                        1.5,
+                        "platform",
+                        "credited",
+                        "基准测试课程",
+                        "",
+                        dt.date(2026, 11, 10),
+                        "",
+                        now,
+                        now,
+                    )
+                )
+        connection.connection.commit()
+        elapsed = time.perf_counter() - started
+        cur.execute("DROP TABLE bench_copy")
+    connection.connection.commit()
+    return rows / elapsed
 
 
 def counts() -> dict:
@@ -420,7 +479,7 @@ def _push_worker(args) -> tuple[int, int, int, float]:
     import httpx
 
     rng = random.Random(seed)
-    accepted = duplicates = rejected = 0
+    accepted = duplicates = rejected = held = 0
     started = time.perf_counter()
     with httpx.Client(base_url=base, timeout=120, headers={"Authorization": f"Bearer {token}"}) as client:
         for b in batches:
@@ -444,7 +503,8 @@ def _push_worker(args) -> tuple[int, int, int, float]:
             accepted += len(body["accepted"])
             duplicates += len(body["duplicates"])
             rejected += len(body["rejected"])
-    return accepted, duplicates, rejected, time.perf_counter() - started
+            held += len(body["held"])
+    return accepted, duplicates, rejected, held, time.perf_counter() - started
 
 
 def bench_pushes(base: str, token: str, people: int, batches: int, senders: int, prefix: str) -> dict:
@@ -457,12 +517,14 @@ def bench_pushes(base: str, token: str, people: int, batches: int, senders: int,
     accepted = sum(r[0] for r in results)
     duplicates = sum(r[1] for r in results)
     rejected = sum(r[2] for r in results)
+    held = sum(r[3] for r in results)
     items = batches * 1000
     return {
         "items": items,
         "accepted": accepted,
         "duplicates": duplicates,
         "rejected": rejected,
+        "held": held,
         "seconds": elapsed,
         "items_per_s": items / elapsed,
     }
@@ -470,10 +532,10 @@ def bench_pushes(base: str, token: str, people: int, batches: int, senders: int,
 
 def _progress_worker(args) -> list[float]:
     """Threads of one load process; stdlib keep-alive connections (lighter than httpx, so more
-    of the shared CPU goes to the server)."""
+    of the shared CPU goes to the server). path None = me/progress of a random person."""
     import http.client
 
-    base, threads, seconds, warmup, tokens, seed = args
+    base, threads, seconds, warmup, tokens, seed, path = args
     target = urlparse(base)
     latencies: list[float] = []
     errors = [0]
@@ -488,11 +550,10 @@ def _progress_worker(args) -> list[float]:
         while (now := time.perf_counter()) < stop_at:
             token = token_of(rng.randrange(tokens))
             year = 2026 if rng.random() < 0.8 else 2025
+            target_path = path or f"/api/v1/me/progress?year={year}"
             begin = time.perf_counter()
             try:
-                connection.request(
-                    "GET", f"/api/v1/me/progress?year={year}", headers={"Authorization": f"Bearer {token}"}
-                )
+                connection.request("GET", target_path, headers={"Authorization": f"Bearer {token}"})
                 response = connection.getresponse()
                 response.read()
                 status = response.status
@@ -518,15 +579,17 @@ def _progress_worker(args) -> list[float]:
     return [*latencies, -float(errors[0])]
 
 
-def bench_progress(base: str, tokens: int, processes: int, threads: int, seconds: float) -> dict:
+def bench_progress(
+    base: str, tokens: int, processes: int, threads: int, seconds: float, path: str | None = None
+) -> dict:
     warmup = 3.0
-    jobs = [(base, threads, seconds, warmup, tokens, p) for p in range(processes)]
+    jobs = [(base, threads, seconds, warmup, tokens, p, path) for p in range(processes)]
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         results = pool.map(_progress_worker, jobs)
     errors = int(-sum(r[-1] for r in results))
     latencies = sorted(x for r in results for x in r[:-1])
     if not latencies:
-        raise SystemExit("no successful me/progress request")
+        raise SystemExit(f"no successful {path or 'me/progress'} request")
 
     def pct(p):
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
@@ -612,6 +675,8 @@ def main() -> None:
         f"data: {sizes['accounts_person']:,} people, {sizes['credits_hourrecord']:,} hour records, "
         f"{sizes['credits_yearsummary']:,} yearly summaries, database {sizes['size']}"
     )
+    log("COPY of 200,000 hour-record rows into a bare table (the database's intake yardstick) …")
+    copy_rows_per_s = copy_rate()
     from django.db import connection
 
     connection.close()
@@ -638,11 +703,16 @@ def main() -> None:
         for level in [int(x) for x in args.levels.split(",") if x.strip()]:
             processes = max(1, min(args.clients, level))
             threads = -(-level // processes)
+            log(f"GET health at concurrency {processes * threads} for {args.seconds:.0f} s (the baseline) …")
+            health = bench_progress(
+                base, min(TOKENS, people), processes, threads, args.seconds, path="/api/v1/health"
+            )
             log(
                 f"me/progress at concurrency {processes * threads} "
                 f"({processes} × {threads}) for {args.seconds:.0f} s …"
             )
-            progress.append(bench_progress(base, min(TOKENS, people), processes, threads, args.seconds))
+            mine = bench_progress(base, min(TOKENS, people), processes, threads, args.seconds)
+            progress.append((health, mine))
         check = check_progress_matches_records(base)
     finally:
         if server:
@@ -657,17 +727,23 @@ def main() -> None:
     print(f"                  {sizes['credits_yearsummary']:>10,} yearly summaries, database {sizes['size']}")
     if not args.url:
         print(f"  server          gunicorn {args.workers} workers × {args.threads} threads (gthread)")
+    print(f"  COPY baseline   {copy_rows_per_s:>10,.0f} rows/s into a bare table (same run)")
     for label, p in (("platform push", push), ("re-sent push", again)):
         print(
             f"  {label:<16}{p['items']:,} items in {p['seconds']:.1f} s = {p['items_per_s']:,.0f} items/s "
-            f"(accepted {p['accepted']:,}, duplicates {p['duplicates']:,}, rejected {p['rejected']:,})"
+            f"= {p['items_per_s'] / copy_rows_per_s:.3f} × COPY "
+            f"(accepted {p['accepted']:,}, held {p['held']:,}, duplicates {p['duplicates']:,}, "
+            f"rejected {p['rejected']:,})"
         )
-    for i, level in enumerate(progress):
-        print(
-            f"  {'me/progress' if i == 0 else '':<16}concurrency {level['concurrency']:>3}: "
-            f"{level['rps']:>6,.0f} req/s · p50 {level['p50_ms']:6.1f} ms · p99 {level['p99_ms']:6.1f} ms "
-            f"· {level['requests']:,} requests in {level['seconds']:.0f} s, errors {level['errors']}"
-        )
+    for health, level in progress:
+        for label, row in (("GET health", health), ("me/progress", level)):
+            ratio = "" if row is health else f" = {row['rps'] / health['rps']:.2f} × health"
+            print(
+                f"  {label:<16}concurrency {row['concurrency']:>3}: "
+                f"{row['rps']:>6,.0f} req/s{ratio} · p50 {row['p50_ms']:6.1f} ms "
+                f"· p99 {row['p99_ms']:6.1f} ms "
+                f"· {row['requests']:,} requests, errors {row['errors']}"
+            )
     print(f"  consistency     {check}")
     print("=" * 78)
 

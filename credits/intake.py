@@ -211,7 +211,7 @@ def _text(value) -> str:
 def _stored_fates(platform_id: int, external_ids: list[str]) -> dict[str, tuple[int, str]]:
     if not external_ids:
         return {}
-    rows = PlatformCompletion.objects.filter(platform_id=platform_id, external_id__in=external_ids)
+    rows = PlatformCompletion.objects.filter(platform_id=platform_id, external_id__any_of=external_ids)
     return {e: (pk, state) for pk, e, state in rows.values_list("pk", "external_id", "state")}
 
 
@@ -262,7 +262,7 @@ class Judge:
     def _judge_people(self, items: list[Item]) -> None:
         people = {
             p["id_number_hash"]: p
-            for p in Person.objects.filter(id_number_hash__in={i.id_hash for i in items}).values(
+            for p in Person.objects.filter(id_number_hash__any_of={i.id_hash for i in items}).values(
                 "id", "name", "id_number_hash"
             )
         }
@@ -335,7 +335,7 @@ def _hours_so_far(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Deci
     if not keys:
         return {}
     rows = YearSummary.objects.filter(
-        person_id__in={p for p, _y in keys}, year__in={y for _p, y in keys}
+        person_id__any_of={p for p, _y in keys}, year__in={y for _p, y in keys}
     ).values_list("person_id", "year", "public_hours", "professional_hours", "pending_hours")
     return {(p, y): pu + pr + pe for p, y, pu, pr, pe in rows}
 
@@ -347,7 +347,7 @@ def _spans_of(keys: list[tuple[int, int]]) -> dict[tuple[int, int], list[plausib
         return spans
     wanted = set(keys)
     rows = HourRecord.objects.filter(
-        person_id__in={p for p, _y in keys}, year__in={y for _p, y in keys}, state__in=COUNTING_STATES
+        person_id__any_of={p for p, _y in keys}, year__in={y for _p, y in keys}, state__in=COUNTING_STATES
     ).values_list("pk", "person_id", "year", "source", "hours", "started_on", "completed_on")
     for pk, person_id, year, source, hours, started_on, completed_on in rows:
         if (person_id, year) in wanted:
