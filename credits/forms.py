@@ -156,7 +156,7 @@ class ReviewForm(forms.Form):
         label=_("审核意见"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
-        help_text=_("不通过时必须填写原因；退回修改时请写明需要修改什么。"),
+        help_text=_("不通过或退回修改时必须填写：写明原因或需要修改什么。"),
     )
 
 

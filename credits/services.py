@@ -594,8 +594,11 @@ def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> D
         raise DomainError.field(
             "decision", _("审核结果：应为 approve（通过）、reject（不通过）或 return（退回修改）。")
         )
+    # The person can only fix what they are told: a return needs its comment like a rejection.
     if decision == Review.Decision.REJECT and not comment:
         raise DomainError.field("comment", _("审核意见：不通过时必须填写原因。"))
+    if decision == Review.Decision.RETURN and not comment:
+        raise DomainError.field("comment", _("审核意见：退回修改时必须写明需要修改什么。"))
     if len(comment) > 300:
         raise DomainError.field("comment", _("审核意见：不能超过 300 个字符。"))
     declaration, review = _reviewable(actor, declaration_id)
@@ -639,7 +642,7 @@ def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> D
     else:
         declaration.state = DeclarationState.RETURNED
         declaration.save(update_fields=["state", "updated_at"])
-        reason = _("%(level)s退回修改") % {"level": level_name} + (f"：{comment}" if comment else "")
+        reason = _("%(level)s退回修改：%(c)s") % {"level": level_name, "c": comment}
         ledger.move_records([hour_record], RecordState.RETURNED, reason)
         _notify_person(
             declaration,
@@ -659,8 +662,8 @@ def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> D
 @transaction.atomic
 def review_declaration(actor: Actor, declaration_id: int, decision: str, comment: str = "") -> Declaration:
     """A unit or authority reviewer decides: approve (unit → pending_authority with a new clock;
-    authority → approved, hours credited), reject (comment required) or return (the person
-    corrects and resubmits)."""
+    authority → approved, hours credited), reject or return (comment required for both; on a
+    return the person corrects and resubmits)."""
     return _decide(actor, declaration_id, decision, comment)
 
 

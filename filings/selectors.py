@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, Count, Q, QuerySet, Value
 
 from core import crypto
 from core.actors import Actor, Role
@@ -258,6 +258,31 @@ def get_credential(actor: Actor, credential_id: int) -> PlatformCredential:
     if credential is None:
         raise NotFound()
     return credential
+
+
+# Hours credited from a class, whatever way they arrived (sheet, API, an operator's correction):
+# the records are the truth of "已报送", the uploads only its history.
+_CREDITED_FROM_CLASS = Q(hour_records__source="attendance", hour_records__state="credited")
+
+
+def attendance_classes(actor: Actor) -> QuerySet[PlanItem]:
+    """The classes of the actor's accepted plans, with the number of people credited from each."""
+    return (
+        PlanItem.objects.filter(plan__filer=actor.organisation, plan__state=FilingState.ACCEPTED)
+        .select_related("plan")
+        .annotate(
+            upload_count=Count("attendance_uploads", distinct=True),
+            credited_people=Count("hour_records__person", filter=_CREDITED_FROM_CLASS, distinct=True),
+        )
+        .order_by("-plan__year", "plan_id", "seq")
+    )
+
+
+def attendance_credited_people(actor: Actor, item_id: int) -> int:
+    item = get_plan_item(actor, item_id)
+    return PlanItem.objects.filter(pk=item.pk).aggregate(
+        n=Count("hour_records__person", filter=_CREDITED_FROM_CLASS, distinct=True)
+    )["n"]
 
 
 def attendance_uploads(actor: Actor, item_id: int) -> QuerySet[AttendanceUpload]:

@@ -622,7 +622,15 @@ def attendance(request, item_id: int):
     return render(
         request,
         "filings/attendance.html",
-        {"item": item, "plan": item.plan, "form": form, "report": report, "uploads": uploads, "own": own},
+        {
+            "item": item,
+            "plan": item.plan,
+            "form": form,
+            "report": report,
+            "uploads": uploads,
+            "credited_people": selectors.attendance_credited_people(actor, item.pk),
+            "own": own,
+        },
         status=status,
     )
 
@@ -630,14 +638,6 @@ def attendance(request, item_id: int):
 @login_required
 def attendance_index(request):
     """The classes of the actor's accepted plans, to pick one and upload its attendance."""
-    from django.db.models import Count
-
     actor = _actor(request, *PLAN_FILERS)
-    items = (
-        PlanItem.objects.filter(plan__filer=actor.organisation, plan__state=FilingState.ACCEPTED)
-        .select_related("plan")
-        .annotate(upload_count=Count("attendance_uploads"))
-        .order_by("-plan__year", "plan_id", "seq")
-    )
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.attendance_classes(actor), 50).get_page(request.GET.get("page"))
     return render(request, "filings/attendance_index.html", {"page": page})

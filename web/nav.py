@@ -1,13 +1,13 @@
 """The navigation of each role: the pages it works with, in the order it needs them.
 
-Links to pages other apps build (filings) appear as soon as their URL names exist.
+Every name is reversed strictly: a renamed page breaks the suite, never a link.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.actors import Role
@@ -70,21 +70,11 @@ _PUBLIC_NAV = [
 ]
 
 
-def _try_reverse(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 def items_for(role: str | None, path: str) -> list[NavItem]:
     entries = _ROLE_NAV.get(role, _PUBLIC_NAV) if role else _PUBLIC_NAV
     items = []
     for name, label in entries:
-        url = _try_reverse(name)
-        if url is None:
-            continue
-        items.append(NavItem(str(label), url, False))
+        items.append(NavItem(str(label), reverse(name), False))
     # The longest matching prefix is the active one ("/" only matches itself).
     best = max(
         (i for i in items if path == i.url or (i.url != "/" and path.startswith(i.url))),
@@ -92,10 +82,3 @@ def items_for(role: str | None, path: str) -> list[NavItem]:
         default=None,
     )
     return [NavItem(i.label, i.url, i is best) for i in items]
-
-
-def url_if_exists(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None

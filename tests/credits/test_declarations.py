@@ -271,6 +271,18 @@ def test_a_bad_decision_names_the_field(world, api_as):
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "decision"
 
 
+@pytest.mark.parametrize("decision", ["reject", "return"])
+def test_rejecting_or_returning_needs_a_comment_and_changes_nothing_without_one(world, decision):
+    declaration = declare(world.person)
+    with pytest.raises(services.DomainError) as refused:
+        services.review_declaration(actor(world.unit_user), declaration.pk, decision, "  ")
+    assert refused.value.errors[0]["field"] == "comment" and "审核意见" in str(refused.value)
+    declaration.refresh_from_db()
+    assert declaration.state == "pending_unit"
+    assert Review.objects.get(declaration=declaration).decided_at is None
+    assert not AuditEntry.objects.filter(action=f"declaration.review.{decision}").exists()
+
+
 def test_returned_edited_and_resubmitted_starts_a_fresh_clock(world, api_as, clock):
     declaration = declare(world.person)
     first_review = Review.objects.get(declaration=declaration)

@@ -335,6 +335,30 @@ def test_attendance_upload_all_or_nothing(world, supervised_base):
         )
 
 
+def test_attendance_pages_count_the_hours_credited_however_they_arrived(world, supervised_base):
+    from credits import services as credit_services
+
+    plan = factories.accepted_plan(
+        world,
+        world.base_user,
+        year=today().year,
+        items=[plan_item_data(starts_on=today(), hours=24, category="professional")],
+    )
+    item = plan.items.get()
+    base = login(world.base_user)
+    listed = base.get(reverse("filings:attendance_upload"))
+    assert "尚未报送" in listed.content.decode()
+    credit_services.credit_attendance(
+        factories.actor(world.base_user), item, [(world.person, 24), (world.other_person, 24)]
+    )
+    listed = base.get(reverse("filings:attendance_upload"))
+    row = next(i for i in listed.context["page"] if i.pk == item.pk)
+    assert (row.credited_people, row.upload_count) == (2, 0)
+    assert "2 人" in listed.content.decode() and "尚未报送" not in listed.content.decode()
+    page = base.get(reverse("filings:attendance", args=[item.pk])).content.decode()
+    assert "本班已计入学时：<strong>2</strong> 人" in page and "尚未报送" not in page
+
+
 def test_learning_entrance_lists_accepted_platform(world, client):
     year = today().year
     factories.accepted_platform(

@@ -1,4 +1,4 @@
-"""Template helpers shared by every page: role navigation, hour figures, optional links."""
+"""Template helpers shared by every page: role navigation, hour figures."""
 
 from decimal import Decimal
 
@@ -21,12 +21,6 @@ def role_nav(context):
 @register.simple_tag
 def site_owner():
     return getattr(settings, "SITE_OWNER_NAME", "三门峡市人力资源和社会保障局")
-
-
-@register.simple_tag
-def optional_url(name, *args):
-    """The URL of a page another app may not have built yet, or an empty string."""
-    return nav.url_if_exists(name, *args) or ""
 
 
 @register.filter
