@@ -3,8 +3,10 @@ from datetime import datetime
 from ninja import Field, Router, Schema, Status
 
 from accounts import selectors, services
+from accounts.models import Membership
 from core.actors import Role
 from core.api import BearerAuth, require_role
+from core.openapi import enum_of
 
 router = Router(tags=["账号与注册"])
 
@@ -50,7 +52,7 @@ class RegisterIn(Schema):
 class RegisterOut(Schema):
     person_id: int
     username: str
-    membership_state: str
+    membership_state: str = Field(json_schema_extra=enum_of(Membership.State))
 
 
 @router.post("register", response={201: RegisterOut}, summary="管理入口注册（首次参加继续教育）")
@@ -67,7 +69,7 @@ class MemberOut(Schema):
     id_number: str = Field(..., description="脱敏后的身份证号码")
     phone: str
     profession: str
-    state: str
+    state: str = Field(json_schema_extra=enum_of(Membership.State))
     requested_at: datetime
     reason: str
 

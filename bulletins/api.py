@@ -9,13 +9,15 @@ import datetime as dt
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bulletins import selectors, services
 from bulletins.models import Notice
 from core.actors import Actor
 from core.api import BearerAuth
+from core.media import DOCX, PDF, XLSX
+from core.openapi import binary_answer, enum_of
 
 router = Router(tags=["通知公告"])
 
@@ -65,7 +67,7 @@ class NoticeRow(Schema):
     region: RegionOut
     audience: AudienceOut
     pinned: bool
-    state: str
+    state: str = Field(json_schema_extra=enum_of(Notice.State))
     published_at: dt.datetime | None
     published_on: dt.date | None
     attachment_count: int
@@ -150,6 +152,7 @@ def get_notice(request, notice_id: int):
     auth=auth,
     url_name="notice_attachment",
     summary="通知附件（PDF、DOCX、XLSX）",
+    openapi_extra=binary_answer("附件", PDF, DOCX, XLSX),
 )
 def get_attachment(request, notice_id: int, attachment_id: int):
     item = selectors.attachment_for(_actor(request), notice_id, attachment_id)

@@ -26,13 +26,11 @@ from bulletins import selectors
 from bulletins.models import AUDIENCE_ROLES, FaqEntry, Notice, NoticeAttachment, NoticeRead
 from core.actors import Actor
 from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.media import DOCX, PDF, XLSX
 
 MAX_ATTACHMENTS = 10
 TITLE_MAX = 200
 BODY_MAX = 20_000
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSIONS = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx"}
 # The main part of an Office Open XML package names what it is; macro-enabled documents
 # (.docm, .xlsm) have other names and are refused.

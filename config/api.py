@@ -1,11 +1,12 @@
 """The public API v1 (DESIGN §5): one NinjaAPI, one router per domain app."""
 
 from django.db import connection
-from ninja import NinjaAPI, Schema, Status
+from ninja import Schema, Status
 
 from accounts.api import router as accounts_router
 from bulletins.api import router as bulletins_router
 from core.api import install_error_handlers
+from core.openapi import PlatformAPI
 from credits.api import router as credits_router
 from credits.intake_api import router as intake_router
 from filings.api import router as filings_router
@@ -13,11 +14,12 @@ from organisations.api import router as organisations_router
 from policy.api import router as policy_router
 from reports.api import router as reports_router
 
-api = NinjaAPI(
-    title="专业技术人员继续教育管理平台 API",
+# An ASCII title: client generators name their package after it.
+api = PlatformAPI(
+    title="Continuing Education Platform API",
     version="1",
-    description="学时申报、审核、平台学时推送与年度政策。错误格式："
-    '`{"detail": ..., "errors": [{"field": ..., "message": ...}]}`。',
+    description="专业技术人员继续教育管理平台 API：学时申报、审核、平台学时推送与年度政策。"
+    '每个错误答复的格式：`{"detail": ..., "errors": [{"field": ..., "message": ...}]}`（ErrorOut）。',
     urls_namespace="api-v1",
     docs_url="/docs",
 )

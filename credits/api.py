@@ -13,8 +13,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from core.actors import Role
 from core.api import BearerAuth, require_role
 from core.errors import DomainError
+from core.media import PDF
+from core.openapi import binary_answer, enum_of
 from credits import selectors, services
-from credits.models import Declaration, HourRecord, Review
+from credits.models import Declaration, DeclarationState, HourRecord, Method, RecordState, Review, Source
+from filings.models import Category
 from policy.api import Requirements
 
 router = Router(tags=["学时"])
@@ -67,14 +70,18 @@ def _progress_out(p: selectors.Progress) -> ProgressOut:
 class HourRecordOut(Schema):
     id: int
     year: int
-    category: str
-    method: str
+    category: str = Field(json_schema_extra=enum_of(Category))
+    method: str = Field(json_schema_extra=enum_of(Method))
     hours: float
     source: str = Field(
-        ..., description="platform 学习入口自动计入 | declaration 个人申报 | attendance 基地报送"
+        ...,
+        description="platform 学习入口自动计入 | declaration 个人申报 | attendance 基地报送",
+        json_schema_extra=enum_of(Source),
     )
     state: str = Field(
-        ..., description="credited | pending | returned | rejected | not_recognised | duplicate"
+        ...,
+        description="credited | pending | returned | rejected | not_recognised | duplicate",
+        json_schema_extra=enum_of(RecordState),
     )
     state_label: str
     counted: bool = Field(..., description="是否计入本年度学时")
@@ -131,8 +138,14 @@ def person_hours(request, person_id: int, year: int | None = None):
 
 
 class DeclarationIn(Schema):
-    category: str = Field(..., description="public 公需科目 | professional 专业科目")
-    method: str = Field(..., description="training | practice | grassroots | online | self_study")
+    category: str = Field(
+        ..., description="public 公需科目 | professional 专业科目", json_schema_extra=enum_of(Category)
+    )
+    method: str = Field(
+        ...,
+        description="training | practice | grassroots | online | self_study",
+        json_schema_extra=enum_of(Method),
+    )
     title: str
     organizer: str
     hours: float
@@ -142,8 +155,8 @@ class DeclarationIn(Schema):
 
 
 class DeclarationPatch(Schema):
-    category: str | None = None
-    method: str | None = None
+    category: str | None = Field(None, json_schema_extra=enum_of(Category))
+    method: str | None = Field(None, json_schema_extra=enum_of(Method))
     title: str | None = None
     organizer: str | None = None
     hours: float | None = None
@@ -162,24 +175,24 @@ class EvidenceOut(Schema):
 
 
 class ReviewOut(Schema):
-    level: str
+    level: str = Field(json_schema_extra=enum_of(Review.Level))
     organisation: str
     arrived_at: dt.datetime
     due_on: dt.date
     due_provisional: bool
     overdue: bool
     decided_at: dt.datetime | None
-    decision: str
+    decision: str = Field(json_schema_extra=enum_of(Review.Decision, ""))
     comment: str
 
 
 class DeclarationOut(Schema):
     id: int
-    state: str
+    state: str = Field(json_schema_extra=enum_of(DeclarationState))
     state_label: str
     year: int
-    category: str
-    method: str
+    category: str = Field(json_schema_extra=enum_of(Category))
+    method: str = Field(json_schema_extra=enum_of(Method))
     title: str
     organizer: str
     hours: float
@@ -260,11 +273,11 @@ def _reload(request, declaration_id: int) -> DeclarationOut:
 
 class DeclarationRow(Schema):
     id: int
-    state: str
+    state: str = Field(json_schema_extra=enum_of(DeclarationState))
     state_label: str
     year: int
-    category: str
-    method: str
+    category: str = Field(json_schema_extra=enum_of(Category))
+    method: str = Field(json_schema_extra=enum_of(Method))
     title: str
     hours: float
     ended_on: dt.date
@@ -364,6 +377,7 @@ def upload_evidence(request, declaration_id: int, file: File[UploadedFile]):
     auth=auth,
     summary="下载证明材料（仅本人及有权审核、监督的机构）",
     response={200: None},
+    openapi_extra=binary_answer("证明材料（PDF 或图片）", PDF, "image/jpeg", "image/png"),
 )
 def download_evidence(request, declaration_id: int, evidence_id: int):
     evidence = selectors.evidence_for(request.auth, declaration_id, evidence_id)
@@ -402,30 +416,34 @@ def submit_declaration(request, declaration_id: int):
 
 
 class ReviewIn(Schema):
-    decision: str = Field(..., description="approve 通过 | reject 不通过（须填写原因） | return 退回修改")
+    decision: str = Field(
+        ...,
+        description="approve 通过 | reject 不通过（须填写原因） | return 退回修改",
+        json_schema_extra=enum_of(Review.Decision),
+    )
     comment: str = ""
 
 
 class QueueItem(Schema):
     id: int = Field(..., description="申报编号")
     review_id: int
-    level: str
+    level: str = Field(json_schema_extra=enum_of(Review.Level))
     person: str = Field(..., description="姓名（脱敏身份证号码）")
     person_id: int
     unit: str | None
     title: str
-    category: str
-    method: str
+    category: str = Field(json_schema_extra=enum_of(Category))
+    method: str = Field(json_schema_extra=enum_of(Method))
     hours: float
     year: int
-    state: str
+    state: str = Field(json_schema_extra=enum_of(DeclarationState))
     submitted_at: dt.datetime | None
     arrived_at: dt.datetime
     due_on: dt.date
     due_provisional: bool
     overdue: bool
     decided_at: dt.datetime | None
-    decision: str
+    decision: str = Field(json_schema_extra=enum_of(Review.Decision, ""))
 
 
 def _queue_item(r: Review) -> QueueItem:
@@ -498,7 +516,7 @@ def overdue_reviews(request, **kwargs):
 class TimelinessOut(Schema):
     organisation_id: int
     organisation: str
-    level: str
+    level: str = Field(json_schema_extra=enum_of(Review.Level))
     decided: int
     on_time: int
     late: int
@@ -593,7 +611,7 @@ def compliance_units(request, year: int | None = None):
 class OpenDeclaration(Schema):
     id: int
     title: str
-    state: str
+    state: str = Field(json_schema_extra=enum_of(DeclarationState))
     state_label: str
 
 

@@ -8,12 +8,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
+from pydantic import ConfigDict
 
 from core.api import BearerAuth
 from core.errors import DomainError
+from core.openapi import enum_of
 from credits import intake, intake_selectors, integrity
 from credits.api import _Mapped
 from filings import selectors as filing_selectors
+from filings.models import Category
 
 router = Router(tags=["学习平台推送"])
 auth = BearerAuth()
@@ -27,7 +30,14 @@ class PlatformAuth(HttpBearer):
 
 
 class CompletionIn(Schema):
-    """Fields are checked one item at a time, so a malformed item is rejected on its own."""
+    """Fields are checked one item at a time, so a malformed item is rejected on its own: the
+    schema names what a valid item needs, the server answers a missing field item by item."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "required": ["external_id", "id_number", "name", "course", "category", "hours", "completed_on"]
+        }
+    )
 
     external_id: Any = Field(
         None, description="平台内唯一的学习记录号（字符串，≤80）", json_schema_extra={"type": "string"}
@@ -37,7 +47,11 @@ class CompletionIn(Schema):
         None, description="学员姓名，须与身份证号码登记的姓名一致", json_schema_extra={"type": "string"}
     )
     course: Any = Field(None, description="课程名称", json_schema_extra={"type": "string"})
-    category: Any = Field(None, description="public | professional", json_schema_extra={"type": "string"})
+    category: Any = Field(
+        None,
+        description="public | professional",
+        json_schema_extra={"type": "string", **enum_of(Category)},
+    )
     hours: Any = Field(None, description="学时（数字，最多一位小数）", json_schema_extra={"type": "number"})
     completed_on: Any = Field(
         None, description="完成日期 YYYY-MM-DD", json_schema_extra={"type": "string", "format": "date"}

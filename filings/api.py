@@ -15,8 +15,11 @@ from ninja.files import UploadedFile
 from core.actors import Role
 from core.api import BearerAuth, require_role
 from core.errors import DomainError
+from core.media import DOCX, PDF, XLSX
+from core.openapi import binary_answer, enum_of
 from filings import exports, selectors, services
 from filings.models import (
+    Category,
     FilingException,
     FilingState,
     PlanItem,
@@ -65,7 +68,7 @@ class PlanItemOut(Schema):
     venue: str
     funding: str
     remark: str
-    category: str
+    category: str = Field(json_schema_extra=enum_of(Category))
 
 
 class PlanIn(Schema):
@@ -87,7 +90,7 @@ class PlanUpdateIn(Schema):
 class FilingCommon(Schema):
     id: int
     year: int
-    state: str
+    state: str = Field(json_schema_extra=enum_of(FilingState))
     state_label: str
     filer: OrgRef
     bureau: OrgRef | None = Field(..., description="受理备案的人社局")
@@ -183,12 +186,12 @@ class ReasonIn(Schema):
 
 
 class InboxRowOut(Schema):
-    kind: str
+    kind: str = Field(json_schema_extra=enum_of(FilingException.Kind))
     id: int
     year: int
     title: str
     filer: OrgRef
-    state: str
+    state: str = Field(json_schema_extra=enum_of(FilingState))
     state_label: str
     submitted_at: dt.datetime | None
     late: bool
@@ -220,7 +223,7 @@ class ExceptionOut(Schema):
     id: int
     organisation: OrgRef
     year: int
-    kind: str
+    kind: str = Field(json_schema_extra=enum_of(FilingException.Kind))
     reason: str
     granted_by: str
     granted_at: dt.datetime
@@ -270,7 +273,7 @@ class AcceptedItemOut(Schema):
     project: str
     starts_on: dt.date
     hours: float
-    category: str
+    category: str = Field(json_schema_extra=enum_of(Category))
     plan_accepted: bool
 
 
@@ -420,7 +423,11 @@ def create_plan(request, payload: PlanIn):
     return Status(201, _plan(selectors.get_plan(actor, plan.pk)))
 
 
-@router.get("filings/plans/template/{year}", summary="培训计划申报表导入模板（空白 .xlsx）")
+@router.get(
+    "filings/plans/template/{year}",
+    summary="培训计划申报表导入模板（空白 .xlsx）",
+    openapi_extra=binary_answer("导入模板", XLSX),
+)
 def plan_template(request, year: int):
     _staff(request)
     content = exports.plan_template_xlsx(year)
@@ -478,7 +485,11 @@ def return_plan(request, plan_id: int, payload: ReasonIn):
     return _plan(selectors.get_plan(actor, plan_id))
 
 
-@router.get("filings/plans/{plan_id}/export", summary="导出培训计划申报表（docx、xlsx、pdf）")
+@router.get(
+    "filings/plans/{plan_id}/export",
+    summary="导出培训计划申报表（docx、xlsx、pdf）",
+    openapi_extra=binary_answer("培训计划申报表", DOCX, XLSX, PDF),
+)
 def export_plan(request, plan_id: int, format: Literal["docx", "xlsx", "pdf"] = "docx"):
     plan = selectors.get_plan(_staff(request), plan_id)
     return _download(*exports.export_plan(plan, format))
@@ -600,7 +611,11 @@ def return_platform(request, filing_id: int, payload: ReasonIn):
     return PlatformOut(**_platform(selectors.get_platform_filing(actor, filing_id)))
 
 
-@router.get("filings/platforms/{filing_id}/export", summary="导出网络学习平台备案登记表（docx、pdf）")
+@router.get(
+    "filings/platforms/{filing_id}/export",
+    summary="导出网络学习平台备案登记表（docx、pdf）",
+    openapi_extra=binary_answer("网络学习平台备案登记表", DOCX, PDF),
+)
 def export_platform(request, filing_id: int, format: Literal["docx", "pdf"] = "docx"):
     filing = selectors.get_platform_filing(_staff(request), filing_id)
     return _download(*exports.export_platform(filing, format))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from core.hours import format_hours
+from core.media import DOCX, PDF, XLSX
 from core.pdf import canvas_maker, cjk_font
 from core.sheets import put, set_up_pages
 from filings.imports import category_label
@@ -38,9 +39,6 @@ PLAN_MIN_ROWS = 5
 DOMAIN_BREAKS = (".", "-")
 URL_BREAKS = ("/?&", ".", "-")
 BLANK_DATE = "年    月    日"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
 
 
 @dataclass

@@ -10,6 +10,8 @@ from django.urls import reverse
 from ninja import Router
 
 from core.api import BearerAuth
+from core.media import PDF
+from core.openapi import binary_answer
 from policy import selectors as policy_selectors
 from reports import services
 from reports.views import pdf_response
@@ -26,6 +28,7 @@ def _verify_url(request):
     "me/record/{year}.pdf",
     auth=auth,
     response={200: None},
+    openapi_extra=binary_answer("年度学时证明", PDF),
     summary="本人年度学时证明（PDF，含核验码）",
     description="专业技术人员本人，任一年度。每次调用出具一份新的证明（新的核验码），身份证号码隐藏中间位数。",
 )
@@ -37,6 +40,7 @@ def my_record(request, year: int):
     "persons/{person_id}/record.pdf",
     auth=auth,
     response={200: None},
+    openapi_extra=binary_answer("年度学时证明", PDF),
     summary="人员年度学时证明（PDF，含核验码）",
     description="用人单位、行业主管部门、人社局（本人也可）为其范围内的人员出具；范围外的人员 404。"
     "year 缺省为本年度。",

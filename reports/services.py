@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out and typed by people
 CODE_LENGTH = 12
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROGRESS_EVERY = 500  # rows between two progress updates of an export job
 # A running job with no progress for this long lost its worker: a redelivered message restarts it.
 STALE_AFTER = dt.timedelta(minutes=10)

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 
 from core.actors import Role
 from core.errors import Forbidden, NotFound
+from core.media import PDF, XLSX
 from credits.views import compliance_filters
 from policy import selectors as policy_selectors
 from reports import selectors, services
 from reports.records import format_code, issuer_name, local_time
-
-PDF = "application/pdf"
 
 
 def _year(request) -> int:
@@ -163,7 +162,7 @@ def export_download(request, job_id: int):
     if job.state != job.State.DONE or not job.file:
         raise NotFound(_("导出文件尚未生成。"))
     response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename or "export.xlsx")
-    response["Content-Type"] = services.XLSX
+    response["Content-Type"] = XLSX
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
