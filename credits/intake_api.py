@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from core.api import BearerAuth
 from core.errors import DomainError
@@ -29,9 +29,11 @@ class PlatformAuth(HttpBearer):
         return filing_selectors.credential_for_token(token)
 
 
-class CompletionIn(Schema):
+class CompletionIn(BaseModel):
     """Fields are checked one item at a time, so a malformed item is rejected on its own: the
-    schema names what a valid item needs, the server answers a missing field item by item."""
+    schema names what a valid item needs, the server answers a missing field item by item.
+    A plain pydantic model: ninja's Schema wraps each of the 1,000 items for Django attribute
+    access, a fifth of a push's time, for input that has no Django object behind it."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -95,7 +97,7 @@ def platform_completions(request, payload: CompletionsIn):
         raise DomainError.field(
             "items", _("记录列表：每批最多 %(n)s 条。") % {"n": intake.MAX_PLATFORM_BATCH}
         )
-    result = intake.receive_platform_completions(request.auth, [i.dict() for i in payload.items])
+    result = intake.receive_platform_completions(request.auth, [i.model_dump() for i in payload.items])
     return CompletionsOut(
         accepted=result.accepted,
         duplicates=result.duplicates,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core import bulk
 from credits.models import HourRecord, RecordState, YearSummary
 from filings.models import Category
 
@@ -102,7 +103,7 @@ def add_records(records: Iterable[HourRecord]) -> list[HourRecord]:
     """Insert new records (their state already set) and count them in the summaries."""
     _require_transaction()
     records = list(records)
-    created = HourRecord.objects.bulk_create(records, batch_size=500)
+    created = bulk.create_many(HourRecord, records)
     deltas: dict = {}
     for record in created:
         _add(deltas, (record.person_id, record.year), _contribution(record, record.state), +1)

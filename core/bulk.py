@@ -1,0 +1,66 @@
+"""Many rows in one INSERT on PostgreSQL, sent as one JSON parameter.
+
+Django's bulk_create prepares each value of each object through the field API (for the 1,000
+hour records of a platform push, half of the push's Python time) and psycopg then adapts every
+array element one by one. Sending the rows as one JSON text, typed by the table's own row type
+(`jsonb_populate_recordset`), costs one `json.dumps`; `WITH ORDINALITY … ORDER BY` keeps the
+rows in the order given (the lock order callers chose) and RETURNING answers in that order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import connection
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):  # datetimes too, with their UTC offset
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be sent as JSON")
+
+
+def insert_json(
+    table: str, columns: Sequence[str], rows: Sequence[Sequence], suffix: str = ""
+) -> list[tuple]:
+    """INSERT the rows (tuples in `columns` order) into `table` (PostgreSQL only); `suffix`
+    is appended (ON CONFLICT …, RETURNING …) and the returned rows come back."""
+    assert connection.vendor == "postgresql", "insert_json is the PostgreSQL path"
+    quoted = connection.ops.quote_name(table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    batch = json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=_json_value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quoted} ({names}) SELECT {names} FROM "
+            f"ROWS FROM (jsonb_populate_recordset(NULL::{quoted}, %s::jsonb)) WITH ORDINALITY "
+            f"ORDER BY ordinality {suffix}",
+            [batch],
+        )
+        return cursor.fetchall() if "RETURNING" in suffix.upper() else []
+
+
+def create_many(model, objs: list) -> list:
+    """`model.objects.bulk_create(objs)` for models whose fields hold plain values (text,
+    numbers, dates, foreign keys): the primary keys are set on the objects as Django does.
+    Like bulk_create, no save() and no signals."""
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objs, batch_size=500)
+    if not objs:
+        return objs
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    stamped = {f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
+    rows = [
+        tuple(f.pre_save(obj, True) if f in stamped else getattr(obj, f.attname) for f in fields)
+        for obj in objs
+    ]
+    pk = model._meta.pk
+    returned = insert_json(model._meta.db_table, [f.column for f in fields], rows, f"RETURNING {pk.column}")
+    for obj, (value,) in zip(objs, returned, strict=True):
+        setattr(obj, pk.attname, value)
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs
