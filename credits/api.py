@@ -15,9 +15,10 @@ from core.api import BearerAuth, require_role
 from core.errors import DomainError
 from core.media import PDF
 from core.openapi import binary_answer, enum_of
-from credits import selectors, services
+from credits import forecast, selectors, services
 from credits.models import Declaration, DeclarationState, HourRecord, Method, RecordState, Review, Source
 from filings.models import Category
+from policy import selectors as policy_selectors
 from policy.api import Requirements
 
 router = Router(tags=["学时"])
@@ -606,6 +607,74 @@ def compliance_units(request, year: int | None = None):
         )
         for u in selectors.compliance_by_unit(request.auth, year)
     ]
+
+
+class PersonForecastOut(Schema):
+    person_id: int
+    person: str = Field(..., description="姓名（脱敏身份证号码）")
+    public: float
+    professional: float
+    pending: float
+    weekly_pace: float = Field(..., description="今年以来每周计入学时")
+    projected_total: float = Field(..., description="按目前进度到截止日预计的总学时")
+    weekly_needed: float = Field(..., description="从今天起每周需学习的学时")
+    outlook: str = Field(..., json_schema_extra={"enum": [forecast.AT_RISK, forecast.IF_PENDING]})
+
+
+class UnitForecastOut(Schema):
+    unit_id: int
+    unit: str
+    members: int
+    met: int
+    on_track: int
+    if_pending: int
+    at_risk: int
+
+
+class ForecastOut(Schema):
+    year: int
+    as_of: dt.date
+    available_from: dt.date = Field(..., description="预测自当年 10 月 1 日起提供")
+    shown: bool
+    days_elapsed: int
+    days_left: int
+    people: list[PersonForecastOut] | None = Field(..., description="用人单位：难以达标的人员")
+    units: list[UnitForecastOut] | None = Field(..., description="主管部门、人社局：各单位人数（不含姓名）")
+
+
+@router.get("forecast", response=ForecastOut, auth=auth, summary="学时预测：按目前进度谁难以按期达标")
+def get_forecast(request, year: int | None = None):
+    actor = require_role(request.auth, Role.UNIT, Role.AUTHORITY, Role.BUREAU)
+    w = forecast.window(year or policy_selectors.today().year)
+    year = w.year
+    people = units = None
+    if w.shown and actor.is_role(Role.UNIT):
+        people = [
+            PersonForecastOut(
+                person_id=f.row.person_id,
+                person=str(f.row.person),
+                public=f.row.public,
+                professional=f.row.professional,
+                pending=f.row.pending,
+                weekly_pace=f.outlook.weekly_pace,
+                projected_total=f.outlook.projected_total,
+                weekly_needed=f.outlook.weekly_needed,
+                outlook=f.outlook.outlook,
+            )
+            for f in forecast.people_at_risk(actor, year, w)
+        ]
+    elif w.shown:
+        units = [UnitForecastOut(**u.__dict__) for u in forecast.counts_by_unit(actor, year, w)]
+    return ForecastOut(
+        year=year,
+        as_of=w.today,
+        available_from=w.available_from,
+        shown=w.shown,
+        days_elapsed=w.days_elapsed,
+        days_left=w.days_left,
+        people=people,
+        units=units,
+    )
 
 
 class OpenDeclaration(Schema):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("reviews/<int:declaration_id>/decide/", views.review_decide, name="review_decide"),
     # supervision
     path("compliance/", views.compliance, name="compliance"),
+    path("forecast/", views.forecast, name="forecast"),
     path("people/<int:person_id>/", views.person_detail, name="person_detail"),
     path("timeliness/", views.timeliness, name="timeliness"),
     # the learning platforms' intake and the integrity list

@@ -24,6 +24,7 @@ from core.actors import Role
 from core.errors import Conflict, DomainError, Forbidden
 from core.forms import apply_domain_error
 from core.hours import format_hours
+from credits import forecast as forecast_model
 from credits import intake_selectors, selectors, services
 from credits.forms import BatchApproveForm, DeclarationForm, ReadinessForm, ReviewForm, method_help
 from credits.models import DeclarationState, Evidence, Method, Review
@@ -561,6 +562,20 @@ def compliance(request):
             "export_query": request.GET.urlencode(),
         },
     )
+
+
+@login_required
+def forecast(request):
+    """Who will not make it at their pace so far: names for a unit, counts by unit above it."""
+    actor = _reviewer_actor(request, Role.UNIT, Role.AUTHORITY, Role.BUREAU)
+    year = _year(request)
+    w = forecast_model.window(year)
+    context = {"year": year, "years": _years(), "window": w, "people": None, "units": None}
+    if w.shown and actor.is_role(Role.UNIT):
+        context["people"] = _page(request, forecast_model.people_at_risk(actor, year, w), 50)
+    elif w.shown:
+        context["units"] = _page(request, forecast_model.counts_by_unit(actor, year, w), 50)
+    return render(request, "credits/forecast.html", context)
 
 
 @login_required

@@ -55,11 +55,23 @@ def shortfall_message(row, year: int, days_left: int) -> str:
     }
 
 
+def reminder_body(row, year: int, days_left: int, window) -> str:
+    """What the person misses and, in the forecast season, where their pace leads."""
+    from credits import forecast
+
+    body = shortfall_message(row, year, days_left)
+    if window.shown and (outlook := forecast.explain(forecast.outlook_of(row, window), row, window)):
+        body += outlook
+    return body
+
+
 def _remind(scope: Actor, year: int, today: dt.date, unit_id: int | None = None) -> int:
+    from credits import forecast
     from credits.selectors import staff_compliance
 
     policy = policy_selectors.get_policy_year(year)
     days_left = (policy.declaration_deadline - today).days
+    window = forecast.window(year, today)
     title = _("继续教育学时提醒（%(year)s 年度）") % {"year": year}
     sent = 0
     batch: list[Notification] = []
@@ -69,7 +81,7 @@ def _remind(scope: Actor, year: int, today: dt.date, unit_id: int | None = None)
             Notification(
                 user_id=row.person.user_id,
                 title=title,
-                body=shortfall_message(row, year, days_left),
+                body=reminder_body(row, year, days_left, window),
                 link="/dashboard/",
             )
         )

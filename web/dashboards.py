@@ -8,6 +8,7 @@ from accounts import selectors as account_selectors
 from accounts.models import Membership
 from core.actors import Actor, Role
 from core.errors import DomainError
+from credits import forecast
 from credits import selectors as credit_selectors
 from filings import selectors as filing_selectors
 from filings.models import FilingState
@@ -63,6 +64,20 @@ def unit(actor: Actor) -> dict:
         "short_count": credit_selectors.staff_compliance(actor, year, only_short=True).count(),
         "year_open": policy is not None and not policy_selectors.is_past(policy.declaration_deadline),
         "completion_chart": completion_chart(actor, year),
+        "forecast": _unit_forecast(actor, year) if policy is not None else None,
+    }
+
+
+def _unit_forecast(actor: Actor, year: int) -> dict | None:
+    """From 1 October: how many of the unit's staff will not make it at their pace so far."""
+    window = forecast.window(year)
+    if not window.shown:
+        return None
+    tally = forecast.counts_by_unit(actor, year, window)
+    return {
+        "at_risk": sum(u.at_risk for u in tally),
+        "if_pending": sum(u.if_pending for u in tally),
+        "deadline": window.deadline,
     }
 
 

@@ -33,6 +33,7 @@ _ROLE_NAV: dict[str, list[tuple[str, str]]] = {
         ("credits:review_queue", _("学时审核")),
         ("web:unit_members", _("本单位人员")),
         ("credits:compliance", _("达标情况")),
+        ("credits:forecast", _("学时预测")),
         ("filings:plan_list", _("培训计划")),
     ],
     Role.AUTHORITY: [
@@ -40,6 +41,7 @@ _ROLE_NAV: dict[str, list[tuple[str, str]]] = {
         ("credits:review_queue", _("学时审核")),
         ("credits:timeliness", _("单位审核时效")),
         ("credits:compliance", _("达标情况")),
+        ("credits:forecast", _("学时预测")),
         ("filings:plan_list", _("培训计划")),
         ("filings:platform_list", _("平台备案")),
     ],
@@ -53,6 +55,7 @@ _ROLE_NAV: dict[str, list[tuple[str, str]]] = {
         ("web:dashboard", _("工作台")),
         ("filings:inbox", _("备案受理")),
         ("credits:compliance", _("达标统计")),
+        ("credits:forecast", _("学时预测")),
         ("credits:platform_intake", _("平台推送")),
         ("credits:integrity", _("诚信核查")),
         ("web:bureau_people", _("人员与密码")),
