@@ -6,7 +6,7 @@ from accounts import selectors, services
 from accounts.models import Membership
 from core.actors import Role
 from core.api import BearerAuth, require_role
-from core.openapi import enum_of
+from core.openapi import also_answers, enum_of
 
 router = Router(tags=["账号与注册"])
 
@@ -27,7 +27,7 @@ class TokenOut(Schema):
     organisation_id: int | None = None
 
 
-@router.post("auth/token", response={200: TokenOut}, summary="获取接口令牌")
+@router.post("auth/token", response={200: TokenOut}, summary="获取接口令牌", openapi_extra=also_answers(401))
 def obtain_token(request, payload: TokenIn):
     user = services.authenticate_for_token(request, payload.username, payload.password)
     role = services.role_for_token(user, payload.role, payload.organisation_id)

@@ -71,6 +71,12 @@ def binary_answer(description: str, *media_types: str) -> dict:
     return {"responses": {200: {"description": description, "content": content}}}
 
 
+def also_answers(*codes: int) -> dict:
+    """`openapi_extra` for a route with error answers its shape does not imply (a token
+    request without authentication still answers 401 for a wrong password)."""
+    return {"responses": {code: _error_answer(code) for code in codes}}
+
+
 def error_codes(method: str, operation: dict) -> list[int]:
     codes = [422, 500]
     if operation.get("security"):

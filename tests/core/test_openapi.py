@@ -40,6 +40,10 @@ def test_operation_ids_are_unique_verbs_without_module_names(spec):
     assert by_path[("/api/v1/auth/token", "post")] == "obtain_token"
 
 
+def test_a_token_request_documents_its_401(spec):
+    assert 401 in spec["paths"]["/api/v1/auth/token"]["post"]["responses"]
+
+
 def test_every_operation_documents_its_error_answers_in_the_error_format(spec):
     error = spec["components"]["schemas"]["ErrorOut"]
     assert error["required"] == ["detail"] and set(error["properties"]) == {"detail", "errors"}
