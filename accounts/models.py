@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core import crypto, idnumber
+from core import crypto, idnumber, names
 from core.actors import Role
 from organisations.models import Organisation, phone_validator
 
@@ -68,6 +68,8 @@ class Person(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="person")
     name = models.CharField(_("姓名"), max_length=30)
+    # The name's pinyin (core.names.sort_key), kept with the name: lists sort people by it.
+    name_sort = models.CharField(_("姓名拼音"), max_length=200, default="", editable=False)
     id_number_encrypted = models.TextField(_("身份证号码（加密）"), editable=False)
     id_number_hash = models.CharField(_("身份证号码检索值"), max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("身份证号码"), max_length=18, editable=False)
@@ -84,6 +86,13 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.id_number_masked}）"
+
+    def save(self, *args, **kwargs):
+        self.name_sort = names.sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_sort"}
+        super().save(*args, **kwargs)
 
     def set_id_number(self, number: str) -> None:
         number = idnumber.validate(number)

@@ -189,10 +189,10 @@ def build(people: int, records: int) -> dict:
             for i in range(people):
                 copy.write_row((user0 + i, Role.PERSON, now))
         with cur.copy(
-            "COPY accounts_person (id, user_id, name, id_number_encrypted, id_number_hash, id_number_masked, "
-            "phone, profession_id, created_at) FROM STDIN"
+            "COPY accounts_person (id, user_id, name, name_sort, id_number_encrypted, id_number_hash, "
+            "id_number_masked, phone, profession_id, created_at) FROM STDIN"
         ) as copy:
-            from core import idnumber
+            from core import idnumber, names
 
             for i in range(people):
                 number = id_number(i)
@@ -201,6 +201,7 @@ def build(people: int, records: int) -> dict:
                         i + 1,
                         user0 + i,
                         person_name(i),
+                        names.sort_key(person_name(i)),
                         crypto.encrypt(number),
                         crypto.lookup_hash(number),
                         idnumber.mask(number),

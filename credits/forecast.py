@@ -139,14 +139,14 @@ class PersonForecast:
 
 def people_at_risk(actor: Actor, year: int, w: Window | None = None, unit_id: int | None = None):
     """A unit's staff (or one unit's, for a supervisor) who will not make it, with the figures
-    that explain why; the short ones only, at-risk first, then by name."""
+    that explain why; the short ones only, at-risk first, then by name (pinyin)."""
     w = w or window(year)
     rows = staff_compliance(actor, year, unit_id=unit_id, only_short=True)
     found = [PersonForecast(row, outlook_of(row, w)) for row in rows.iterator(chunk_size=2000)]
     order = {AT_RISK: 0, IF_PENDING: 1, ON_TRACK: 2}
     return sorted(
         (f for f in found if f.outlook.outlook != ON_TRACK),
-        key=lambda f: (order[f.outlook.outlook], f.row.person.name, f.row.person_id),
+        key=lambda f: (order[f.outlook.outlook], f.row.person.name_sort, f.row.person_id),
     )
 
 

@@ -608,7 +608,7 @@ def staff_compliance(
             | Q(professional__lt=F("req_professional"))
             | Q(total__lt=F("req_total"))
         )
-    return qs.order_by("unit__name", "person__name", "person_id")
+    return qs.order_by("unit__name", "person__name_sort", "person_id")
 
 
 @dataclass

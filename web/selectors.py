@@ -27,7 +27,7 @@ def search_people(actor: Actor, q: str = "") -> QuerySet[Person]:
             qs = qs.filter(id_number_hash=crypto.lookup_hash(number))
         else:
             qs = qs.filter(Q(name__icontains=q) | Q(user__username=q) | Q(phone=q))
-    return qs.distinct().order_by("name", "id")
+    return qs.distinct().order_by("name_sort", "id")
 
 
 def current_units(person_ids: list[int]) -> dict[int, Membership]:
