@@ -270,6 +270,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Redis down: a request that queues a job learns it in well under a second (the defaults retry
+# for about 20 s) and says so (the export fails visibly, due dates are recomputed in-process).
+_QUEUE_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _QUEUE_RETRY
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _QUEUE_RETRY}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "review-sla-sweep": {"task": "credits.tasks.sweep_overdue_reviews", "schedule": timedelta(hours=1)},

@@ -81,6 +81,21 @@ def test_after_an_outage_the_cache_is_used_again(redis_down):
         cache.delete("k")
 
 
+def test_with_redis_down_queuing_a_job_fails_fast_and_works_again_later():
+    """The project's Celery settings with the broker and results at a closed port."""
+    from celery import Celery
+
+    app = Celery("ce_platform_redis_down_test")
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    down = f"redis://127.0.0.1:{closed_port()}/0"
+    app.conf.update(broker_url=down, result_backend=down, task_always_eager=False)
+    started = time.monotonic()
+    with pytest.raises(Exception):  # noqa: B017 (kombu's or the result backend's error, either way)
+        app.send_task("notifications.tasks.send_year_end_reminders")
+    assert time.monotonic() - started < 3
+    app.close()
+
+
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 def test_web_processes_reconnect_after_their_connections_are_cut(transactional_db, tmp_path):
