@@ -7,6 +7,7 @@ from accounts.models import Membership
 from core.actors import Role
 from core.api import BearerAuth, require_role
 from core.openapi import also_answers, enum_of
+from core.security import ClientRateThrottle
 
 router = Router(tags=["账号与注册"])
 
@@ -27,7 +28,13 @@ class TokenOut(Schema):
     organisation_id: int | None = None
 
 
-@router.post("auth/token", response={200: TokenOut}, summary="获取接口令牌", openapi_extra=also_answers(401))
+@router.post(
+    "auth/token",
+    response={200: TokenOut},
+    throttle=ClientRateThrottle("token"),
+    summary="获取接口令牌",
+    openapi_extra=also_answers(401),
+)
 def obtain_token(request, payload: TokenIn):
     user = services.authenticate_for_token(request, payload.username, payload.password)
     role = services.role_for_token(user, payload.role, payload.organisation_id)
@@ -55,7 +62,12 @@ class RegisterOut(Schema):
     membership_state: str = Field(json_schema_extra=enum_of(Membership.State))
 
 
-@router.post("register", response={201: RegisterOut}, summary="管理入口注册（首次参加继续教育）")
+@router.post(
+    "register",
+    response={201: RegisterOut},
+    throttle=ClientRateThrottle("register"),
+    summary="管理入口注册（首次参加继续教育）",
+)
 def register(request, payload: RegisterIn):
     person = services.register_person(services.Registration(**payload.dict()))
     return Status(

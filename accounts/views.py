@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,8 +23,12 @@ from accounts.selectors import current_membership, person_for_actor, roles_of
 from core.actors import Role
 from core.errors import DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
+from core.security import ClientRateThrottle
 from core.views import actor_in_role
 from web.selectors import pending_membership
+
+# The same limit as POST register in the API: one address registering without end is a bot.
+REGISTER_THROTTLE = ClientRateThrottle("register")
 
 
 class LoginView(auth_views.LoginView):
@@ -44,6 +49,15 @@ class LogoutView(auth_views.LogoutView):
 
 
 def register(request):
+    if request.method == "POST" and not REGISTER_THROTTLE.allow_request(request):
+        wait = REGISTER_THROTTLE.retry_after()
+        context = {
+            "form": RegistrationForm(initial=request.POST.dict()),
+            "refused": _("注册请求过于频繁，请 %(n)s 秒后再试。") % {"n": wait},
+        }
+        response = render(request, "accounts/register.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -171,7 +185,8 @@ def reset_password(request, person_id: int):
     actor = _reset_actor(request)
     person = person_for_actor(actor, person_id)
     if request.method != "POST":
-        return render(request, "accounts/reset_password_confirm.html", {"person": person})
+        back = reverse("web:bureau_people" if actor.is_role(Role.BUREAU) else "web:unit_members")
+        return render(request, "accounts/reset_password_confirm.html", {"person": person, "back": back})
     temporary = services.reset_password(actor, person.pk)
     response = render(
         request, "accounts/reset_password_done.html", {"person": person, "temporary": temporary}

@@ -1,7 +1,7 @@
 """The public API v1 (DESIGN §5): one NinjaAPI, one router per domain app."""
 
 from django.db import connection
-from ninja import Schema, Status
+from ninja import Schema, Status, Swagger
 
 from accounts.api import router as accounts_router
 from bulletins.api import router as bulletins_router
@@ -22,6 +22,8 @@ api = PlatformAPI(
     '每个错误答复的格式：`{"detail": ..., "errors": [{"field": ..., "message": ...}]}`（ErrorOut）。',
     urls_namespace="api-v1",
     docs_url="/docs",
+    # No call to the public validator service: the page works on an intranet.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 install_error_handlers(api)
 

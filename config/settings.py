@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_bootstrap5",
+    # ninja: Swagger UI from its own static files instead of a CDN; csp: the header.
+    "ninja",
+    "csp",
     "core",
     "audit",
     "organisations",
@@ -92,6 +95,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.security.PermissionsPolicyMiddleware",
     "core.middleware.ApiErrorFormatMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,10 +174,40 @@ LOGOUT_REDIRECT_URL = "web:home"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 2 * 60 * 60))
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout rather than absolute
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES")
+# SECURE_COOKIES=1 says the platform is served over TLS (README, "Security headers"): cookies
+# become Secure and HSTS is sent. A TLS-terminating proxy must set X-Forwarded-Proto.
+SECURE_COOKIES = env_flag("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+if SECURE_COOKIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 365 * 24 * 60 * 60))
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), display-capture=()"
+)
+# Scripts and style sheets only from our own static files: no inline script, no <style>
+# element. style attributes stay allowed for the server-computed bar widths (a style
+# attribute cannot read the page, unlike an injected style sheet's selectors).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -211,7 +246,15 @@ NOTICE_ATTACHMENT_MAX_BYTES = int(os.environ.get("NOTICE_ATTACHMENT_MAX_BYTES", 
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down → cache misses, not errors (core/cache.py); short timeouts so that a Redis
+    # that hangs rather than refuses costs half a second, not a worker.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -227,6 +270,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Redis down: a request that queues a job learns it in well under a second (the defaults retry
+# for about 20 s) and says so (the export fails visibly, due dates are recomputed in-process).
+_QUEUE_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _QUEUE_RETRY
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _QUEUE_RETRY}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "review-sla-sweep": {"task": "credits.tasks.sweep_overdue_reviews", "schedule": timedelta(hours=1)},
@@ -250,6 +298,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# Rate limits ("N/s|m|h|d"; empty = off), counted in the cache so that all web processes share
+# them: registration (web and API) and token requests per client address, pushes per platform.
+CE_RATE_LIMITS = {
+    "register": os.environ.get("RATE_LIMIT_REGISTER", "60/h"),
+    "token": os.environ.get("RATE_LIMIT_TOKEN", "60/m"),
+    "platform_push": os.environ.get("RATE_LIMIT_PLATFORM_PUSH", "120/m"),
+}
+# Behind N reverse proxies the client address is the N-th from the right in X-Forwarded-For;
+# 0 takes REMOTE_ADDR, so a client cannot pick its own address.
+NINJA_NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
 API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12")))
 

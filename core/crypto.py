@@ -21,9 +21,11 @@ def decrypt(token: str) -> str:
     return _fernet().decrypt(token.encode()).decode()
 
 
-def lookup_hash(value: str) -> str:
-    """HMAC-SHA256 so that equal numbers can be found without storing them in clear."""
-    return hmac.new(settings.ID_LOOKUP_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+def lookup_hash(value: str, key: str | None = None) -> str:
+    """HMAC-SHA256 so that equal numbers can be found without storing them in clear; `key`
+    checks a key set other than the configured one (restore)."""
+    key = settings.ID_LOOKUP_KEY if key is None else key
+    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
 def token_hash(token: str) -> str:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from core.api import BearerAuth
 from core.errors import DomainError
 from core.openapi import enum_of
+from core.security import PlatformRateThrottle
 from credits import intake, intake_selectors, integrity
 from credits.api import _Mapped
 from filings import selectors as filing_selectors
@@ -90,6 +91,7 @@ class CompletionsOut(Schema):
     "platform/completions",
     response=CompletionsOut,
     auth=PlatformAuth(),
+    throttle=PlatformRateThrottle("platform_push"),
     summary="学习平台推送学习记录（自动计入，幂等）",
 )
 def platform_completions(request, payload: CompletionsIn):

@@ -26,4 +26,19 @@
     var days = Math.floor((deadline - new Date()) / 86400000);
     if (days >= 0) target.textContent = String(days);
   });
+  // Narrow a long <select> while typing (register, change of unit).
+  document.querySelectorAll("input[data-filter-select]").forEach(function (input) {
+    var select = document.getElementById(input.dataset.filterSelect);
+    if (!select) return;
+    input.addEventListener("input", function () {
+      var q = input.value.trim();
+      Array.prototype.forEach.call(select.options, function (o) {
+        o.hidden = Boolean(o.value) && q !== "" && o.text.indexOf(q) === -1;
+      });
+    });
+  });
+  // A one-time secret is selected whole on click, ready to copy.
+  document.querySelectorAll("input[data-select-on-click]").forEach(function (input) {
+    input.addEventListener("click", function () { input.select(); });
+  });
 })();
