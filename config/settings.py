@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "bulletins",
+    "sampling",
     "web",
 ]
 
