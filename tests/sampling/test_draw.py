@@ -65,7 +65,9 @@ def test_large_hours_weigh_double_and_weights_multiply():
     risks = services.risks_of(flagged_self_study)
     assert risks == ["self_study", "large_hours", "flagged"]
     assert services.weight_of(risks) == 24
-    assert services.weight_of(services.risks_of(Candidate(2, 2, 1, Method.ONLINE, Decimal(29.5), False))) == 1
+    assert (
+        services.weight_of(services.risks_of(Candidate(2, 2, 1, Method.ONLINE, Decimal("29.5"), False))) == 1
+    )
 
 
 def test_the_sample_keeps_seed_weights_and_risks_and_flags_count(world):

@@ -49,7 +49,7 @@ def test_revocation_removes_the_hours_through_the_ledger(world, drawn):
 
 
 def test_a_revocation_needs_its_reason_and_changes_nothing_without(world, drawn):
-    person, declaration, sample, item = drawn
+    _person, declaration, sample, item = drawn
     with pytest.raises(DomainError) as exc:
         services.decide(authority(world), sample.pk, item.pk, "revoked", "  ")
     assert exc.value.errors[0]["field"] == "reason"
@@ -90,7 +90,7 @@ def test_another_authority_gets_404_and_a_unit_403(world, drawn):
 
 
 def test_an_item_of_another_sample_is_404(world, drawn):
-    _p, _d, sample, item = drawn
+    _p, _d, sample, _item = drawn
     approved(world, factories.person(world.other_unit))
     theirs = services.draw_sample(factories.actor(world.other_authority_user), 2026, count=1, seed=1)
     with pytest.raises(NotFound):
