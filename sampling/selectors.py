@@ -1,6 +1,6 @@
 """Reading audit samples through the actor's scope.
 
-    candidates(actor, year) · samples(actor, year=None) · sample_for(actor, id)
+    candidates(actor, year) · candidate_rows(qs) · samples(actor, year=None) · sample_for(actor, id)
     sample_items(sample, outcome=None) · rates_of(sample or rows)
 
 An authority sees the samples it drew; a bureau those drawn by itself and by the authorities
@@ -10,6 +10,7 @@ NotFound, whatever its id.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,11 +44,12 @@ class Candidate:
     flagged: bool
 
 
-def candidates(actor: Actor, year: int) -> list[Candidate]:
+def candidates(actor: Actor, year: int) -> QuerySet:
     """Approved declarations of `year` in the actor's scope whose hours count now, in id order
-    (the order the seed is applied in), each with whether its person has an open or upheld
-    integrity flag of that year. One waiting in another sample is left out: its person is
-    already bringing the originals."""
+    (the order the seed is applied in), as rows of Candidate's fields: whether the person has
+    an open or upheld integrity flag of that year comes with each. One waiting in another
+    sample is left out: its person is already bringing the originals. `candidate_rows` reads
+    them in chunks."""
     _require_drawer(actor)
     flagged = IntegrityFlag.objects.filter(
         person_id=OuterRef("person_id"),
@@ -55,7 +57,7 @@ def candidates(actor: Actor, year: int) -> list[Candidate]:
         state__in=[IntegrityFlag.State.OPEN, IntegrityFlag.State.UPHELD],
     )
     waiting = SampledDeclaration.objects.filter(declaration_id=OuterRef("pk"), outcome=Outcome.PENDING)
-    rows = (
+    return (
         declarations_in_scope(actor)
         .filter(year=year, state=DeclarationState.APPROVED, hour_record__state=RecordState.CREDITED)
         .exclude(Exists(waiting))
@@ -63,7 +65,11 @@ def candidates(actor: Actor, year: int) -> list[Candidate]:
         .order_by("pk")
         .values_list("pk", "person_id", "unit_id", "method", "hours", "flagged")
     )
-    return [Candidate(*row) for row in rows]
+
+
+def candidate_rows(qs: QuerySet) -> Iterator[Candidate]:
+    """A region's year can hold millions of declarations: stream them, never hold them."""
+    return (Candidate(*row) for row in qs.iterator(chunk_size=5000))
 
 
 def _drawer_ids(actor: Actor) -> QuerySet[Organisation]:

@@ -21,11 +21,12 @@ reason (the summary, and so compliance, follow in the same transaction) and the 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 import random
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -41,6 +42,7 @@ from credits import ledger
 from credits.models import Declaration, DeclarationState, HourRecord, Method, RecordState
 from credits.services import declaration_link
 from notifications.services import notify
+from organisations.models import Organisation
 from policy import selectors as policy_selectors
 from sampling import selectors
 from sampling.models import AuditSample, SampledDeclaration
@@ -83,17 +85,19 @@ def weight_of(risks: Sequence[str]) -> int:
     return math.prod(table[r] for r in risks)
 
 
-def draw_keys(candidates: Sequence[Candidate], seed: int, k: int) -> list[tuple[Candidate, int, list[str]]]:
-    """The k candidates with the largest Efraimidis–Spirakis keys, best first (ties by id)."""
+def draw_keys(candidates: Iterable[Candidate], seed: int, k: int) -> list[tuple[Candidate, int, list[str]]]:
+    """The k candidates with the largest Efraimidis–Spirakis keys, best first (ties by id),
+    read in one pass that keeps only the k best."""
     rng = random.Random(seed)
-    keyed = []
-    for candidate in candidates:
-        risks = risks_of(candidate)
-        weight = weight_of(risks)
-        u = rng.random()
-        keyed.append((math.log(1.0 - u) / weight, candidate, weight, risks))
-    keyed.sort(key=lambda row: (-row[0], row[1].declaration_id))
-    return [(c, w, r) for _key, c, w, r in keyed[:k]]
+
+    def keyed():
+        for candidate in candidates:
+            risks = risks_of(candidate)
+            weight = weight_of(risks)
+            yield math.log(1.0 - rng.random()) / weight, -candidate.declaration_id, candidate, weight, risks
+
+    best = heapq.nlargest(k, keyed(), key=lambda row: row[:2])
+    return [(c, w, r) for _key, _id, c, w, r in best]
 
 
 def _size(population: int, share, count) -> tuple[int, Decimal | None, int | None]:
@@ -231,10 +235,14 @@ def draw_sample(
         raise DomainError.field("note", _("说明：不能超过 300 个字符。"))
     seed = _seed(seed)
     due = _due(evidence_due_on)
+    # One draw at a time per organisation: a double submit must not put the same declarations
+    # in two samples (the second draw sees the first one's as waiting).
+    Organisation.objects.select_for_update().filter(pk=actor.organisation.pk).first()
     pool = selectors.candidates(actor, year)
-    if not pool:
+    population = pool.count()
+    if not population:
         raise DomainError.field("year", _("学时年度：%(year)s 年度没有可抽查的已通过申报。") % {"year": year})
-    k, share, count = _size(len(pool), share, count)
+    k, share, count = _size(population, share, count)
     sample = AuditSample.objects.create(
         organisation=actor.organisation,
         role=actor.role,
@@ -242,13 +250,13 @@ def draw_sample(
         seed=seed,
         share=share,
         requested=count,
-        population=len(pool),
+        population=population,
         weights=weights(),
         evidence_due_on=due,
         note=note,
         drawn_by=actor.user,
     )
-    drawn = draw_keys(pool, seed, k)
+    drawn = draw_keys(selectors.candidate_rows(pool), seed, k)
     hours = dict(
         Declaration.objects.filter(pk__in=[c.declaration_id for c, _w, _r in drawn]).values_list(
             "pk", "hours"
@@ -276,7 +284,7 @@ def draw_sample(
             "seed": seed,
             "share": share,
             "count": count,
-            "population": len(pool),
+            "population": population,
             "sampled": [i.declaration_id for i in items],
             "evidence_due_on": due,
         },
