@@ -32,9 +32,19 @@ def _actor(request):
 class DrawForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("学时年度"))
     share = forms.DecimalField(
-        label=gettext_lazy("抽查比例（%）"), required=False, max_digits=5, decimal_places=2, min_value=0
+        label=gettext_lazy("抽查比例（%）"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        help_text=gettext_lazy("与抽查数量二选一，如 5"),
     )
-    count = forms.IntegerField(label=gettext_lazy("抽查数量"), required=False, min_value=1)
+    count = forms.IntegerField(
+        label=gettext_lazy("抽查数量"),
+        required=False,
+        min_value=1,
+        help_text=gettext_lazy("与抽查比例二选一"),
+    )
     seed = forms.IntegerField(
         label=gettext_lazy("随机种子"),
         required=False,
@@ -63,7 +73,6 @@ def sample_list(request):
     form = DrawForm(
         initial={
             "year": year,
-            "share": 5,
             "evidence_due_on": policy_selectors.add_working_days(
                 policy_selectors.today(), services.DEFAULT_DUE_WORKING_DAYS
             ).date,

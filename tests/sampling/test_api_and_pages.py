@@ -111,7 +111,7 @@ def test_a_refused_draw_keeps_the_form_and_names_the_field(world):
     client = _client(world.authority_user)
     response = client.post("/sampling/", {"year": 2026, "evidence_due_on": "2026-12-04"})
     assert response.status_code == 200
-    assert "与抽查数量二选一" in response.content.decode()
+    assert "抽查比例：与抽查数量二选一。" in response.content.decode()
     assert not AuditSample.objects.exists()
 
 
@@ -130,3 +130,19 @@ def test_authority_and_bureau_navigation_link_the_page(world):
     for user in (world.authority_user, world.bureau_user):
         assert 'href="/sampling/"' in _client(user).get("/sampling/").content.decode()
     assert 'href="/sampling/"' not in _client(world.unit_user).get("/").content.decode()
+
+
+def test_the_bureau_admin_lists_samples_read_only_within_its_region(world):
+    approved(world)
+    sample_id = (
+        _client(world.authority_user)
+        .post("/sampling/", {"year": 2026, "count": "1", "evidence_due_on": "2026-12-04"})["Location"]
+        .strip("/")
+        .split("/")[-1]
+    )
+    city = _client(world.bureau_user)
+    assert city.get("/admin/sampling/auditsample/").status_code == 200
+    assert city.get(f"/admin/sampling/auditsample/{sample_id}/change/").status_code == 200
+    assert city.post(f"/admin/sampling/auditsample/{sample_id}/delete/", {"post": "yes"}).status_code == 403
+    county = _client(world.county_bureau_user).get(f"/admin/sampling/auditsample/{sample_id}/change/")
+    assert county.status_code in (302, 404)
