@@ -184,7 +184,7 @@ def _notify_drawn(sample: AuditSample, items: list[SampledDeclaration]) -> None:
             _("学时抽查：请于 %(due)s 前提交证明材料原件") % {"due": due},
             _(
                 "您 %(year)s 年度的学时申报“%(title)s”（%(hours)s 学时）被%(org)s抽中核查，"
-                "请于 %(due)s 前将证明材料原件交%(org)s核验；逾期未核验属实的，学时可被撤销。"
+                "请于 %(due)s 前将证明材料原件交%(org)s核验。"
             )
             % {
                 "year": declaration.year,
