@@ -13,6 +13,7 @@ from filings.api import router as filings_router
 from organisations.api import router as organisations_router
 from policy.api import router as policy_router
 from reports.api import router as reports_router
+from sampling.api import router as sampling_router
 
 # An ASCII title: client generators name their package after it.
 api = PlatformAPI(
@@ -52,3 +53,4 @@ api.add_router("", credits_router)
 api.add_router("", intake_router)
 api.add_router("", reports_router)
 api.add_router("", bulletins_router)
+api.add_router("", sampling_router)

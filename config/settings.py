@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "bulletins",
+    "sampling",
     "web",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("messages/", include("notifications.urls")),
     path("hours/", include("credits.urls")),
     path("reports/", include("reports.urls")),
+    path("sampling/", include("sampling.urls")),
     path("", include("bulletins.urls")),
     path("", include("web.urls")),
 ]

@@ -44,6 +44,7 @@ _ROLE_NAV: dict[str, list[tuple[str, str]]] = {
         ("credits:forecast", _("学时预测")),
         ("filings:plan_list", _("培训计划")),
         ("filings:platform_list", _("平台备案")),
+        ("sampling:list", _("学时抽查")),
     ],
     Role.BASE: [
         ("web:dashboard", _("工作台")),
@@ -58,6 +59,7 @@ _ROLE_NAV: dict[str, list[tuple[str, str]]] = {
         ("credits:forecast", _("学时预测")),
         ("credits:platform_intake", _("平台推送")),
         ("credits:integrity", _("诚信核查")),
+        ("sampling:list", _("学时抽查")),
         ("web:bureau_people", _("人员与密码")),
         ("web:policy_years", _("年度政策")),
         ("web:calendar", _("工作日历")),
