@@ -8,6 +8,7 @@ every write through credits.services (one transaction each, audited).
 from __future__ import annotations
 
 import contextlib
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -364,23 +365,46 @@ QUEUE_STATES = [
 ]
 
 
+QUEUE_PAGE_SIZES = (20, 50, 100, 200)
+
+
+def _queue_filters(params) -> dict:
+    state = params.get("state") or ("overdue" if params.get("overdue") == "1" else "pending")
+    return {
+        "state": state if state in dict(QUEUE_STATES) else "pending",
+        "q": params.get("q", "").strip(),
+        "category": params.get("category", "") if params.get("category") in Category.values else "",
+        "method": params.get("method", "") if params.get("method") in Method.values else "",
+    }
+
+
+def _filtered_queue(actor, filters: dict):
+    """The reviewer's queue narrowed as the filter bar says (the page and "approve all matching"
+    read the same rows)."""
+    qs = selectors.review_queue(actor, filters["state"])
+    if filters["q"]:
+        qs = qs.filter(
+            Q(declaration__person__name__icontains=filters["q"])
+            | Q(declaration__title__icontains=filters["q"])
+        )
+    if filters["category"]:
+        qs = qs.filter(declaration__category=filters["category"])
+    if filters["method"]:
+        qs = qs.filter(declaration__method=filters["method"])
+    return qs
+
+
 @login_required
 def review_queue(request):
     actor = _reviewer_actor(request)
-    state = request.GET.get("state") or ("overdue" if request.GET.get("overdue") == "1" else "pending")
-    if state not in dict(QUEUE_STATES):
-        state = "pending"
-    q = request.GET.get("q", "").strip()
-    category = request.GET.get("category", "")
-    method = request.GET.get("method", "")
-    qs = selectors.review_queue(actor, state)
-    if q:
-        qs = qs.filter(Q(declaration__person__name__icontains=q) | Q(declaration__title__icontains=q))
-    if category in Category.values:
-        qs = qs.filter(declaration__category=category)
-    if method in Method.values:
-        qs = qs.filter(declaration__method=method)
-    page = _page(request, qs)
+    filters = _queue_filters(request.GET)
+    qs = _filtered_queue(actor, filters)
+    try:
+        per_page = int(request.GET.get("per_page", PAGE_SIZE))
+    except ValueError:
+        per_page = PAGE_SIZE
+    per_page = per_page if per_page in QUEUE_PAGE_SIZES else PAGE_SIZE
+    page = _page(request, qs, per_page)
     today = policy_selectors.today()
     for review in page:
         review.overdue = selectors.is_overdue(review, today)
@@ -395,11 +419,12 @@ def review_queue(request):
         "credits/review_queue.html",
         {
             "page": page,
-            "state": state,
+            **filters,
             "states": QUEUE_STATES,
-            "q": q,
-            "category": category,
-            "method": method,
+            "per_page": per_page,
+            "page_sizes": QUEUE_PAGE_SIZES,
+            "matching": page.paginator.count,
+            "max_batch": services.MAX_BATCH_APPROVE,
             "categories": Category.choices,
             "methods": Method.choices,
             "counts": counts,
@@ -488,18 +513,41 @@ def review_decide(request, declaration_id: int):
 @login_required
 @require_POST
 def batch_approve(request):
+    """Approve the ticked declarations, or every one matching the filter the reviewer saw —
+    only if it still counts what the reviewer confirmed (nothing arrived or left meanwhile)."""
     actor = _reviewer_actor(request)
-    form = BatchApproveForm(request.POST)
+    filters = _queue_filters(request.POST)
+    back = redirect(f"{reverse('credits:review_queue')}?{urlencode(filters)}")
+    data = request.POST.copy()
+    if data.get("scope") == "matching":
+        if filters["state"] not in ("pending", "overdue"):
+            messages.error(request, _("只能批量通过待审核的申报。"))
+            return back
+        ids = list(
+            _filtered_queue(actor, filters).values_list("declaration_id", flat=True)[
+                : services.MAX_BATCH_APPROVE + 1
+            ]
+        )
+        if str(len(ids)) != data.get("expected", ""):
+            messages.error(
+                request,
+                _("符合条件的申报现在有 %(n)s 条，与确认时的数目不同（期间有新到达或已处理的申报），")
+                % {"n": len(ids)}
+                + _("请核对后重试。"),
+            )
+            return back
+        data.setlist("ids", [str(i) for i in ids])
+    form = BatchApproveForm(data)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("credits:review_queue")
+        return back
     try:
         result = services.batch_approve(actor, form.cleaned_data["ids"], form.cleaned_data["comment"])
     except Forbidden:
         raise
     except DomainError as exc:
         messages.error(request, exc.detail)
-        return redirect("credits:review_queue")
+        return back
     if result.approved:
         messages.success(request, _("已批量通过 %(n)s 条申报。") % {"n": len(result.approved)})
     if result.failed:
@@ -508,7 +556,7 @@ def batch_approve(request):
             _("%(n)s 条未能通过：") % {"n": len(result.failed)}
             + "；".join(f"#{f['id']} {f['reason']}" for f in result.failed[:10]),
         )
-    return redirect("credits:review_queue")
+    return back
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,10 +5,22 @@
   document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
-  // Forms whose action cannot be undone ask first.
+  // Forms whose action cannot be undone ask first. A button may carry its own question; a
+  // batch form (data-confirm-count) names how many boxes are ticked and refuses none.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+      var button = event.submitter;
+      var question = (button && button.dataset.confirm) || form.dataset.confirm;
+      if (form.dataset.confirmCount && !(button && button.dataset.confirm)) {
+        var ticked = form.querySelectorAll("input[name='" + form.dataset.confirmCount + "']:checked").length;
+        if (ticked === 0) {
+          window.alert(form.dataset.confirmNone);
+          event.preventDefault();
+          return;
+        }
+        question = question.replace("{n}", String(ticked));
+      }
+      if (!window.confirm(question)) event.preventDefault();
     });
   });
   // "Select all" for batch actions on a table.

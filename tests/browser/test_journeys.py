@@ -165,3 +165,36 @@ def test_reviewer_of_another_unit_gets_404(site, world):
     evidence = declaration.evidence.get()
     assert other.go(f"/hours/declarations/{declaration.pk}/evidence/{evidence.pk}/").status == 404
     other.screenshot("other-unit-404")
+
+
+def test_batch_approval_names_its_count_and_refuses_an_empty_selection(site, world):
+    ids = [
+        declare(
+            world.person, title=f"讲座{i}", hours="1", started_on=f"2026-11-0{i}", ended_on=f"2026-11-0{i}"
+        ).pk
+        for i in (1, 2, 3)
+    ]
+    unit = site()
+    unit.login(world.unit_user.username, factories.PASSWORD)
+    unit.go("/hours/reviews/")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    unit.page.on("dialog", answer)
+    unit.page.get_by_role("button", name="通过所勾选的申报").click()
+    unit.page.wait_for_timeout(300)
+    assert asked == ["请先勾选要通过的申报。"]
+    assert not Declaration.objects.filter(state="pending_authority").exists()
+    for pk in ids[:2]:
+        unit.page.locator(f"tr[data-declaration='{pk}'] input[name='ids']").check()
+    unit.submit(unit.page.get_by_role("button", name="通过所勾选的申报"))
+    assert asked[-1] == "确认通过所勾选的 2 条申报？"
+    assert "已批量通过 2 条申报" in unit.page.get_by_test_id("message").inner_text()
+    unit.submit(unit.page.get_by_test_id("approve-matching"))
+    assert asked[-1] == "确认通过全部符合当前筛选条件的 1 条申报（不限本页）？"
+    assert set(Declaration.objects.filter(pk__in=ids).values_list("state", flat=True)) == {
+        "pending_authority"
+    }

@@ -163,6 +163,59 @@ def test_batch_approve_from_the_queue(world):
     assert "申报：请至少勾选一条申报。" in response.content.decode()
 
 
+def _small_declarations(person, n, title="网络安全讲座"):
+    return [
+        declare(
+            person,
+            title=f"{title}{i}",
+            hours="1",
+            started_on=f"2026-11-{1 + i % 10:02d}",
+            ended_on=f"2026-11-{1 + i % 10:02d}",
+        )
+        for i in range(n)
+    ]
+
+
+def test_the_queue_shows_more_rows_a_page_when_asked(world):
+    _small_declarations(world.person, 25)
+    unit = client_for(world.unit_user)
+    assert len(unit.get("/hours/reviews/").context["page"]) == 20
+    page = unit.get("/hours/reviews/", {"per_page": "50"}).context["page"]
+    assert len(page) == 25 and page.paginator.num_pages == 1
+    assert len(unit.get("/hours/reviews/", {"per_page": "7"}).context["page"]) == 20  # not offered
+
+
+def test_approving_all_that_match_the_filter_needs_the_count_the_reviewer_saw(world):
+    lectures = _small_declarations(world.person, 3)
+    other = declare(world.person, title="桥梁检测实践")
+    unit = client_for(world.unit_user)
+    page = unit.get("/hours/reviews/", {"q": "讲座"})
+    html = page.content.decode()
+    assert "通过全部符合筛选条件的 3 条申报" in html and page.context["matching"] == 3
+    stale = {"scope": "matching", "state": "pending", "q": "讲座", "expected": "2"}
+    response = unit.post("/hours/reviews/batch-approve/", stale, follow=True)
+    assert "符合条件的申报现在有 3 条" in response.content.decode()
+    assert not Declaration.objects.filter(state="pending_authority").exists()
+    response = unit.post("/hours/reviews/batch-approve/", {**stale, "expected": "3"}, follow=True)
+    assert "已批量通过 3 条申报" in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("?state=pending&q=%E8%AE%B2%E5%BA%A7&category=&method=")
+    assert {d.pk for d in Declaration.objects.filter(state="pending_authority")} == {d.pk for d in lectures}
+    other.refresh_from_db()
+    assert other.state == "pending_unit"
+
+
+def test_all_matching_is_only_for_what_waits_for_review(world):
+    declare(world.person)
+    unit = client_for(world.unit_user)
+    response = unit.post(
+        "/hours/reviews/batch-approve/",
+        {"scope": "matching", "state": "decided", "expected": "0"},
+        follow=True,
+    )
+    assert "只能批量通过待审核的申报" in response.content.decode()
+    assert not Declaration.objects.filter(state="pending_authority").exists()
+
+
 def test_compliance_page_and_xlsx_export_show_who_is_short(world, django_capture_on_commit_callbacks):
     factories.person(world.unit, name="王五")
     unit = client_for(world.unit_user)
