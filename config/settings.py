@@ -288,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(days=1),
     },
     "export-purge": {"task": "reports.tasks.purge_expired_exports", "schedule": timedelta(days=1)},
+    "pending-evidence-purge": {
+        "task": "credits.tasks.purge_pending_evidence",
+        "schedule": timedelta(hours=1),
+    },
     # 00:00 Asia/Shanghai (CELERY_TIMEZONE): on 1 January this opens the new year's rules.
     "policy-year-rollover": {"task": "policy.tasks.open_policy_year", "schedule": crontab(minute=0, hour=0)},
 }

@@ -120,6 +120,9 @@ class DeclarationForm(forms.Form):
         help_text=_("PDF、JPG 或 PNG，每个不超过 10 MB，可一次选择多个文件。提交审核前至少上传一份。"),
     )
 
+    # Files kept from a refused submit of this form (PendingEvidence ids; ticked = attach them).
+    pending_evidence = forms.TypedMultipleChoiceField(label=_("已选择的证明材料"), coerce=int, required=False)
+
     SERVICE_FIELDS = ("category", "method", "title", "organizer", "hours", "started_on", "ended_on")
 
     def __init__(self, *args, plan_items=(), **kwargs):
@@ -135,6 +138,9 @@ class DeclarationForm(forms.Form):
             for item in plan_items
         ]
         self.fields["plan_item_id"].choices = choices
+        # The service attaches only the person's own held files; any id may be sent back.
+        self.fields["pending_evidence"].valid_value = lambda value: True
+        self.pending = []  # PendingEvidence the page lists (filled when a submit is refused)
 
     def service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}

@@ -52,6 +52,7 @@ from credits.models import (
     HourRecord,
     IntegrityFlag,
     Method,
+    PendingEvidence,
     RecordState,
     Review,
     Source,
@@ -66,6 +67,7 @@ NOT_RECOGNISED_REASON = "培训未按规定备案，学时不予认可"
 DUPLICATE_REASON = gettext_noop("该培训的学时已由其他记录计入（如基地报送的出勤），本申报不重复计入。")
 EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
 MAX_EVIDENCE_FILES = 10
+PENDING_EVIDENCE_HOURS = 24
 MAX_BATCH_APPROVE = 200
 DECLARATION_FIELDS = ("category", "method", "title", "organizer", "hours", "started_on", "ended_on")
 _AUDIT_FIELDS = [*DECLARATION_FIELDS, "plan_item_id", "state"]
@@ -342,14 +344,8 @@ def _sniff(head: bytes) -> str | None:
 
 
 @transaction.atomic
-def attach_evidence(actor: Actor, declaration_id: int, uploaded) -> Evidence:
-    """Attach a PDF/JPG/PNG (checked by its content, not its name; at most EVIDENCE_MAX_BYTES).
-    Stored by the default storage under PRIVATE_STORAGE_ROOT, outside the web root."""
-    declaration = _own_declaration(actor, declaration_id)
-    if not declaration.editable:
-        raise Conflict(
-            _("已提交的申报不能再添加证明材料。"), [{"field": "file", "message": _("申报已提交。")}]
-        )
+def _read_evidence(uploaded) -> tuple[bytes, str, str]:
+    """The file's bytes, its type (by content) and a safe name; a field error otherwise."""
     limit = settings.EVIDENCE_MAX_BYTES
     if getattr(uploaded, "size", 0) and uploaded.size > limit:
         raise DomainError.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)})
@@ -361,6 +357,15 @@ def attach_evidence(actor: Actor, declaration_id: int, uploaded) -> Evidence:
     mime = _sniff(data[:8192])
     if mime is None:
         raise DomainError.field("file", _("文件：只接受 PDF、JPG 或 PNG 格式（按文件内容识别）。"))
+    name = os.path.basename((getattr(uploaded, "name", "") or "").replace("\\", "/")).strip()[:200]
+    return data, mime, name or f"证明材料.{EVIDENCE_TYPES[mime].lower()}"
+
+
+def _store_evidence(actor: Actor, declaration: Declaration, data: bytes, mime: str, name: str) -> Evidence:
+    if not declaration.editable:
+        raise Conflict(
+            _("已提交的申报不能再添加证明材料。"), [{"field": "file", "message": _("申报已提交。")}]
+        )
     if declaration.evidence.count() >= MAX_EVIDENCE_FILES:
         raise DomainError.field(
             "file", _("文件：每份申报最多上传 %(n)s 个证明材料。") % {"n": MAX_EVIDENCE_FILES}
@@ -368,13 +373,8 @@ def attach_evidence(actor: Actor, declaration_id: int, uploaded) -> Evidence:
     digest = hashlib.sha256(data).hexdigest()
     if declaration.evidence.filter(sha256=digest).exists():
         raise DomainError.field("file", _("文件：该文件已经上传过。"))
-    name = os.path.basename((getattr(uploaded, "name", "") or "").replace("\\", "/")).strip()[:200]
     evidence = Evidence(
-        declaration=declaration,
-        original_name=name or f"证明材料.{EVIDENCE_TYPES[mime].lower()}",
-        content_type=mime,
-        size=len(data),
-        sha256=digest,
+        declaration=declaration, original_name=name, content_type=mime, size=len(data), sha256=digest
     )
     evidence.file.save(digest[:16], ContentFile(data), save=False)
     evidence.save()
@@ -385,6 +385,73 @@ def attach_evidence(actor: Actor, declaration_id: int, uploaded) -> Evidence:
         after={"declaration": declaration.pk, "name": evidence.original_name, "sha256": digest},
     )
     return evidence
+
+
+def attach_evidence(actor: Actor, declaration_id: int, uploaded) -> Evidence:
+    """Attach a PDF/JPG/PNG (checked by its content, not its name; at most EVIDENCE_MAX_BYTES).
+    Stored by the default storage under PRIVATE_STORAGE_ROOT, outside the web root."""
+    declaration = _own_declaration(actor, declaration_id)
+    if not declaration.editable:
+        raise Conflict(
+            _("已提交的申报不能再添加证明材料。"), [{"field": "file", "message": _("申报已提交。")}]
+        )
+    data, mime, name = _read_evidence(uploaded)
+    return _store_evidence(actor, declaration, data, mime, name)
+
+
+def hold_evidence(actor: Actor, uploads) -> tuple[list[PendingEvidence], list[str]]:
+    """Keep the files of a refused declaration form for the person (the form lists them and
+    sends them again); a file that is itself unacceptable is not kept: its reason comes back."""
+    person = _person_of(actor)
+    held, problems = [], []
+    for uploaded in uploads:
+        try:
+            data, mime, name = _read_evidence(uploaded)
+        except DomainError as exc:
+            problems.append(f"{getattr(uploaded, 'name', '')}：{exc.detail}")
+            continue
+        pending = PendingEvidence(
+            person=person,
+            original_name=name,
+            content_type=mime,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+        pending.file.save(pending.sha256[:16], ContentFile(data), save=False)
+        pending.save()
+        held.append(pending)
+    return held, problems
+
+
+def pending_evidence(actor: Actor, ids) -> list[PendingEvidence]:
+    """The person's own held files among `ids` (others' ids are ignored)."""
+    return list(PendingEvidence.objects.filter(person=_person_of(actor), pk__in=list(ids)).order_by("pk"))
+
+
+def attach_pending_evidence(actor: Actor, declaration_id: int, ids) -> list[Evidence]:
+    """Attach held files to the declaration; each is removed from the holding once attached."""
+    declaration = _own_declaration(actor, declaration_id)
+    attached = []
+    for pending in pending_evidence(actor, ids):
+        with pending.file.open("rb") as f:
+            data = f.read()
+        attached.append(
+            _store_evidence(actor, declaration, data, pending.content_type, pending.original_name)
+        )
+        name = pending.file.name
+        pending.delete()
+        transaction.on_commit(lambda name=name: PendingEvidence.file.field.storage.delete(name))
+    return attached
+
+
+def purge_pending_evidence(now: dt.datetime | None = None) -> int:
+    """Files held longer than PENDING_EVIDENCE_HOURS were given up: they go."""
+    cutoff = (now or _now()) - dt.timedelta(hours=PENDING_EVIDENCE_HOURS)
+    stale = list(PendingEvidence.objects.filter(created_at__lt=cutoff))
+    for pending in stale:
+        PendingEvidence.file.field.storage.delete(pending.file.name)
+        pending.delete()
+    return len(stale)
 
 
 def _mb(limit: int) -> str:
@@ -403,6 +470,16 @@ def remove_evidence(actor: Actor, declaration_id: int, evidence_id: int) -> None
     name = evidence.file.name
     evidence.delete()
     transaction.on_commit(lambda: Evidence.file.field.storage.delete(name))
+
+
+def why_cannot_submit(actor: Actor) -> str:
+    """Why the person could not submit a declaration today ("" if they can): told before they
+    fill the form, which they may still save as a draft."""
+    try:
+        _submission_unit(_person_of(actor))
+    except DomainError as exc:
+        return exc.detail
+    return ""
 
 
 def _submission_unit(person: Person):

@@ -38,3 +38,9 @@ def expire_held_completions() -> int:
     from credits.intake import expire_held
 
     return expire_held()
+
+
+@shared_task(name="credits.tasks.purge_pending_evidence")
+def purge_pending_evidence() -> int:
+    """Hourly: files kept from a refused declaration form for more than a day go."""
+    return services.purge_pending_evidence()

@@ -148,8 +148,11 @@ def _plan_items():
 
 
 def _save_declaration(request, actor, form, declaration_id: int | None):
-    """Create or update, attach the chosen files and, when asked, submit — all or nothing."""
+    """Save the draft with its files (all or nothing), then submit it when asked. A refused
+    save keeps the chosen files for the next try (PendingEvidence); a refused submit keeps the
+    saved draft and its files and says why it could not go to review."""
     submit = "submit" in request.POST
+    uploads = form.cleaned_data["file"]
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -157,26 +160,53 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
                 declaration = services.create_declaration(actor, form.service_data())
             else:
                 declaration = services.update_declaration(actor, declaration_id, form.service_data())
-            for upload in form.cleaned_data["file"]:
+            kept = form.cleaned_data.get("pending_evidence") or []
+            stored += [e.file.name for e in services.attach_pending_evidence(actor, declaration.pk, kept)]
+            for upload in uploads:
                 stored.append(services.attach_evidence(actor, declaration.pk, upload).file.name)
-            if submit:
-                declaration = services.submit_declaration(actor, declaration.pk)
     except DomainError as exc:
         for name in stored:  # the rows were rolled back; their files go too
             Evidence.file.field.storage.delete(name)
         if exc.status in (403, 404):
             raise
         _place_errors(form, exc)
-        if form.cleaned_data.get("file"):
-            form.add_error("file", _("证明材料：本次未保存，请重新选择文件。"))
+        _keep_files(actor, form, uploads)
         return None
     if not submit:
         messages.success(
             request, _("已保存草稿“%(title)s”。上传证明材料后即可提交审核。") % {"title": declaration.title}
         )
-    else:
-        _submitted_message(request, declaration)
+        return declaration
+    try:
+        declaration = services.submit_declaration(actor, declaration.pk)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.warning(
+            request,
+            _("已保存草稿“%(title)s”（含证明材料），但未能提交审核：%(reason)s")
+            % {"title": declaration.title, "reason": exc.detail},
+        )
+        return declaration
+    _submitted_message(request, declaration)
     return declaration
+
+
+def _post_declaration(request, actor, form, declaration_id: int | None):
+    """Every error of the form at once; whatever is refused, the chosen files are kept."""
+    if form.is_valid():
+        return _save_declaration(request, actor, form, declaration_id)
+    _keep_files(actor, form, getattr(form, "cleaned_data", {}).get("file") or [])
+    return None
+
+
+def _keep_files(actor, form, uploads) -> None:
+    """The files chosen this time (and those kept from before) wait for the corrected form."""
+    held, problems = services.hold_evidence(actor, uploads)
+    before = services.pending_evidence(actor, form.cleaned_data.get("pending_evidence") or [])
+    form.pending = before + held
+    for problem in problems:
+        form.add_error("file", problem)
 
 
 def _submitted_message(request, declaration):
@@ -202,14 +232,19 @@ def _submitted_message(request, declaration):
 def declare(request):
     actor = _person_actor(request)
     form = DeclarationForm(request.POST or None, request.FILES or None, plan_items=_plan_items())
-    if request.method == "POST" and form.is_valid():
-        declaration = _save_declaration(request, actor, form, None)
+    if request.method == "POST":
+        declaration = _post_declaration(request, actor, form, None)
         if declaration is not None:
             return redirect("credits:declaration_detail", declaration.pk)
     return render(
         request,
         "credits/declaration_form.html",
-        {"form": form, "methods": method_help(), "declaration": None},
+        {
+            "form": form,
+            "methods": method_help(),
+            "declaration": None,
+            "cannot_submit": services.why_cannot_submit(actor),
+        },
         status=422 if request.method == "POST" else 200,
     )
 
@@ -238,8 +273,8 @@ def declaration_edit(request, declaration_id: int):
     if declaration.plan_item_id and all(i.pk != declaration.plan_item_id for i in items):
         items.insert(0, declaration.plan_item)
     form = DeclarationForm(request.POST or None, request.FILES or None, initial=initial, plan_items=items)
-    if request.method == "POST" and form.is_valid():
-        saved = _save_declaration(request, actor, form, declaration.pk)
+    if request.method == "POST":
+        saved = _post_declaration(request, actor, form, declaration.pk)
         if saved is not None:
             return redirect("credits:declaration_detail", saved.pk)
     return render(
@@ -250,6 +285,7 @@ def declaration_edit(request, declaration_id: int):
             "methods": method_help(),
             "declaration": declaration,
             "returned_by": _last_decision(declaration),
+            "cannot_submit": services.why_cannot_submit(actor),
         },
         status=422 if request.method == "POST" else 200,
     )

@@ -1,6 +1,7 @@
 """The credit-hour journeys through the pages (no API): declare with evidence, two-level
 review, rejection and return seen by the person, compliance, title readiness, timeliness."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -85,10 +86,12 @@ def test_refused_declaration_keeps_what_was_typed_and_names_the_field(world):
     assert "学时：应为数字" in html and 'value="我的实践"' in html and "is-invalid" in html
     response = person.post("/hours/me/declarations/new/", form_data(title=""))
     assert "学习内容：必须填写。" in response.content.decode()
-    # Submitting without evidence: nothing is written at all.
-    response = person.post("/hours/me/declarations/new/", form_data())
-    assert "证明材料：请至少上传一份证明材料" in response.content.decode()
     assert not Declaration.objects.filter(person=world.person).exists()
+    # Submitting without evidence: what was typed is kept as a draft, and the person is told why
+    # it did not go to review.
+    response = person.post("/hours/me/declarations/new/", form_data(), follow=True)
+    assert "未能提交审核：证明材料：请至少上传一份证明材料" in response.content.decode()
+    assert Declaration.objects.get(person=world.person).state == "draft"
 
 
 def test_a_draft_can_be_saved_without_evidence_and_submitted_later(world):
@@ -106,13 +109,63 @@ def test_a_draft_can_be_saved_without_evidence_and_submitted_later(world):
     assert "等待测试设计院审核" in response.content.decode()
 
 
-def test_pending_membership_cannot_submit_and_is_told_why(world):
+def test_pending_membership_is_told_before_filling_and_can_save_a_draft(world):
     newcomer = factories.person(world.unit, confirmed=False, name="新人")
     client = client_for(newcomer.user)
-    response = client.post("/hours/me/declarations/new/", {**form_data(), "file": pdf()})
+    html = client.get("/hours/me/declarations/new/").content.decode()
+    assert 'data-testid="cannot-submit"' in html and "尚待单位确认" in html
+    assert 'name="submit"' not in html and "只保存草稿" in html
+    # a submit sent anyway (an old page, a script): the draft and its file are kept, not lost
+    response = client.post("/hours/me/declarations/new/", {**form_data(), "file": pdf()}, follow=True)
+    assert "未能提交审核" in response.content.decode() and "尚待单位确认" in response.content.decode()
+    declaration = Declaration.objects.get(person=newcomer)
+    assert declaration.state == "draft" and declaration.evidence.count() == 1
+
+
+def test_a_refused_form_keeps_the_chosen_file_for_the_next_try(world, today):
+    from credits.models import PendingEvidence
+
+    person = client_for(world.person.user)
+    response = person.post("/hours/me/declarations/new/", {**form_data(hours="abc"), "file": pdf()})
     assert response.status_code == 422
-    assert "尚待单位确认" in response.content.decode()
-    assert not Declaration.objects.filter(person=newcomer).exists()
+    html = response.content.decode()
+    held = PendingEvidence.objects.get(person=world.person)
+    assert 'data-testid="pending-files"' in html and f'value="{held.pk}"' in html and "结业证书.pdf" in html
+    assert "本次未保存" not in html
+    # a second refusal (another field) still keeps it
+    response = person.post(
+        "/hours/me/declarations/new/", {**form_data(title=""), "pending_evidence": [held.pk]}
+    )
+    assert response.status_code == 422 and f'value="{held.pk}"' in response.content.decode()
+    response = person.post(
+        "/hours/me/declarations/new/", {**form_data(), "pending_evidence": [held.pk]}, follow=True
+    )
+    assert "等待测试设计院审核" in response.content.decode()
+    declaration = Declaration.objects.get(person=world.person)
+    assert [e.original_name for e in declaration.evidence.all()] == ["结业证书.pdf"]
+    assert not PendingEvidence.objects.exists()
+
+
+def test_a_held_file_is_only_its_owners_and_goes_after_a_day(world, today):
+    from credits import services
+    from credits.models import PendingEvidence
+
+    client_for(world.person.user).post(
+        "/hours/me/declarations/new/", {**form_data(hours="abc"), "file": pdf()}
+    )
+    held = PendingEvidence.objects.get(person=world.person)
+    other = client_for(world.other_person.user)
+    other_unit = world.other_person  # confirmed at the hospital: may submit
+    response = other.post(
+        "/hours/me/declarations/new/", {**form_data(), "pending_evidence": [held.pk]}, follow=True
+    )
+    declaration = Declaration.objects.get(person=other_unit)
+    assert declaration.evidence.count() == 0 and PendingEvidence.objects.filter(pk=held.pk).exists()
+    assert "未能提交审核" in response.content.decode()
+    today.set(today.now + dt.timedelta(hours=23))
+    assert services.purge_pending_evidence() == 0
+    today.set(today.now + dt.timedelta(hours=2))
+    assert services.purge_pending_evidence() == 1 and not PendingEvidence.objects.exists()
 
 
 def test_rejection_needs_a_reason_and_the_person_sees_it(world):
