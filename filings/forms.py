@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from filings.models import Category, FilingException, FilingState
+from filings.services import ITEM_REQUIRED
 from policy.models import PolicyYear
 
 
@@ -56,9 +57,13 @@ class PlanItemForm(forms.Form):
         label=_("科目类别"), choices=Category.choices, initial=Category.PROFESSIONAL, required=False
     )
 
+    # A blank row is skipped, so no field is required by the form; these are required of a row
+    # that is filled in (filings.services.ITEM_REQUIRED), and the page marks them.
+    REQUIRED_IN_A_ROW = ITEM_REQUIRED
+
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {}) or {}
-        return not any(data.get(k) for k in ("project", "audience", "starts_on", "hours", "mode", "venue"))
+        return not any(data.get(k) for k in self.REQUIRED_IN_A_ROW)
 
 
 PlanItemFormSet = formset_factory(PlanItemForm, extra=2, can_delete=True, max_num=500, absolute_max=600)

@@ -152,8 +152,25 @@ def _place_item_errors(formset, kept: list[int], exc: DomainError) -> bool:
     return placed
 
 
+MORE_ROWS = 5
+
+
+def _with_more_rows(data):
+    """The POSTed form with MORE_ROWS blank rows added (the no-script way to add rows)."""
+    data = data.copy()
+    try:
+        total = int(data.get("items-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    data["items-TOTAL_FORMS"] = str(min(total + MORE_ROWS, PlanItemFormSet.max_num))
+    return data
+
+
 def _plan_form_page(request, actor, plan=None):
-    if request.method == "POST":
+    if request.method == "POST" and "more_rows" in request.POST:
+        form = PlanForm(request.POST)
+        formset = PlanItemFormSet(_with_more_rows(request.POST), prefix="items")
+    elif request.method == "POST":
         form = PlanForm(request.POST)
         formset = PlanItemFormSet(request.POST, prefix="items")
         if form.is_valid() and formset.is_valid():

@@ -49,6 +49,24 @@
       });
     });
   });
+  // "增加一行" on a formset adds a blank row in place (without script the button asks the
+  // server for the page again with more rows).
+  document.querySelectorAll("button[data-add-row]").forEach(function (button) {
+    var prefix = button.dataset.addRow;
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var rows = document.querySelector("[data-formset='" + prefix + "']");
+    var template = document.getElementById(prefix + "-empty-row");
+    if (!total || !rows || !template) return;
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var index = Number(total.value);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__row__/g, String(index + 1));
+      rows.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var added = rows.lastElementChild.querySelector("input, select, textarea");
+      if (added) added.focus();
+    });
+  });
   // A one-time secret is selected whole on click, ready to copy.
   document.querySelectorAll("input[data-select-on-click]").forEach(function (input) {
     input.addEventListener("click", function () { input.select(); });

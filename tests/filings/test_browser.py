@@ -49,7 +49,20 @@ def _drive(base_url, unit, bureau, sibling, unit_paths, bureau_paths) -> dict:
         first.get_by_label("培训学时数").fill("16")
         first.get_by_label("培训方式").fill("面授")
         first.get_by_label("办班地点").fill("灵宝市")
-        page.get_by_role("button", name="保存").click()
+        for _ in range(2):  # rows are added in place: nothing typed so far is sent or lost
+            page.get_by_role("button", name="增加一行").click()
+        rows = page.locator("fieldset[data-row]")
+        found["rows"] = rows.count()
+        found["last_row_title"] = rows.last.locator("legend").inner_text()
+        last = rows.last
+        last.get_by_label("培训项目").fill("道路养护技术培训班")
+        last.get_by_label("培训对象及人数").fill("养护人员 20人")
+        last.get_by_label("开班时间").fill("2025-11-03")
+        last.get_by_label("培训学时数").fill("8")
+        last.get_by_label("培训方式").fill("面授")
+        last.get_by_label("办班地点").fill("陕州区")
+        found["first_kept"] = first.get_by_label("培训项目").input_value()
+        page.get_by_role("button", name="保存", exact=True).click()
         page.wait_for_load_state()
         found["saved"] = "培训计划已保存" in page.content()
         desktop.screenshot("filings-plan-saved")
@@ -93,4 +106,12 @@ def test_filing_pages_fit_a_phone_and_a_plan_is_filed(live_server, world):
     assert found["saved"]
     created = TrainingPlan.objects.get(filer=world.sibling_unit)
     assert created.state == FilingState.DRAFT
-    assert [i.project for i in created.items.all()] == ["市政工程新技术研修班"]
+    assert (found["rows"], found["last_row_title"], found["first_kept"]) == (
+        4,
+        "第 4 行",
+        "市政工程新技术研修班",
+    )
+    assert [i.project for i in created.items.order_by("seq")] == [
+        "市政工程新技术研修班",
+        "道路养护技术培训班",
+    ]

@@ -142,6 +142,21 @@ def test_plan_pages_create_edit_submit_opinion_accept(world, monkeypatch):
     assert unit.get(reverse("filings:plan_export", args=[plan.pk, "odt"])).status_code == 404
 
 
+def test_the_plan_form_marks_required_columns_and_adds_rows_without_script(world):
+    unit = login(world.unit_user)
+    html = unit.get(reverse("filings:plan_create")).content.decode()
+    assert html.count('class="form-label required" for="id_items-0-') == 6  # the six required of a row
+    assert (
+        'for="id_items-0-teachers"' in html
+        and 'class="form-label required" for="id_items-0-teachers"' not in html
+    )
+    data = {"year": "2025", "contact_name": "乔宇", **_formset([ROW, {}], total=2), "more_rows": "1"}
+    response = unit.post(reverse("filings:plan_create"), data)
+    assert response.status_code == 200 and len(response.context["formset"].forms) == 7
+    assert 'value="建筑节能新技术研修班"' in response.content.decode()
+    assert not TrainingPlan.objects.exists()
+
+
 def test_pages_are_scoped(world):
     plan = factories.accepted_plan(world)
     filing, _token = factories.accepted_platform(world)
