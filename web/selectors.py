@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import calendar as pycalendar
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Person
 from accounts.selectors import persons_in_scope
@@ -222,3 +225,46 @@ def last_refused_membership(person: Person) -> Membership | None:
         .order_by("-decided_at", "-id")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class CalendarCell:
+    date: dt.date
+    in_month: bool
+    kind: str  # workday | weekend | holiday (放假的工作日) | makeup (调休上班的周末)
+    name: str
+
+    @property
+    def label(self) -> str:
+        return CELL_LABELS[self.kind]
+
+
+CELL_LABELS = {"workday": _("工作日"), "weekend": _("休息日"), "holiday": _("放假"), "makeup": _("调休上班")}
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    month: int
+    weeks: list[list[CalendarCell]]
+
+
+def calendar_months(year: int, days: list[CalendarDay]) -> list[CalendarMonth]:
+    """The year as twelve month grids (Monday first), each day marked as the calendar has it."""
+    entered = {d.date: d for d in days}
+    grid = pycalendar.Calendar(firstweekday=0)
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in grid.monthdatescalendar(year, month):
+            cells = []
+            for day in week:
+                weekend = day.weekday() >= 5
+                entry = entered.get(day)
+                if entry is None:
+                    kind = "weekend" if weekend else "workday"
+                else:
+                    kind = "makeup" if entry.is_working_day else "holiday"
+                cells.append(CalendarCell(day, day.month == month, kind, entry.name if entry else ""))
+            weeks.append(cells)
+        months.append(CalendarMonth(month, weeks))
+    return months

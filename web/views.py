@@ -283,6 +283,7 @@ def calendar_year(request, year: int):
             "year": year,
             "form": form,
             "days": days,
+            "months": web_selectors.calendar_months(year, days),
             "may_edit": may_edit,
             "entered": web_selectors.calendar_entered(year),
         },

@@ -67,6 +67,41 @@
       if (added) added.focus();
     });
   });
+  // The work calendar's month grid edits the two date lists: a weekday toggles 放假, a weekend
+  // day toggles 调休上班; typing in the lists repaints the grid.
+  document.querySelectorAll("[data-calendar-grid]").forEach(function (grid) {
+    var holidays = document.getElementById(grid.dataset.holidays);
+    var makeup = document.getElementById(grid.dataset.makeup);
+    if (!holidays || !makeup) return;
+    var labels = {workday: grid.dataset.labelWorkday, weekend: grid.dataset.labelWeekend,
+                  holiday: grid.dataset.labelHoliday, makeup: grid.dataset.labelMakeup};
+    function dates(area) { return area.value.split(/\s+/).filter(Boolean); }
+    function paint() {
+      var off = dates(holidays), on = dates(makeup);
+      grid.querySelectorAll("button[data-date]").forEach(function (button) {
+        var day = button.dataset.date;
+        var kind = button.dataset.weekend === "1" ? (on.indexOf(day) >= 0 ? "makeup" : "weekend")
+                                                  : (off.indexOf(day) >= 0 ? "holiday" : "workday");
+        button.dataset.kind = kind;
+        button.parentElement.dataset.kind = kind;
+        button.setAttribute("aria-pressed", String(kind === "holiday" || kind === "makeup"));
+        button.querySelector("[data-state]").textContent = labels[kind];
+        button.disabled = false;
+      });
+    }
+    grid.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-date]");
+      if (!button) return;
+      var area = button.dataset.weekend === "1" ? makeup : holidays;
+      var list = dates(area), at = list.indexOf(button.dataset.date);
+      if (at >= 0) list.splice(at, 1); else list.push(button.dataset.date);
+      area.value = list.sort().join("\n");
+      paint();
+    });
+    holidays.addEventListener("input", paint);
+    makeup.addEventListener("input", paint);
+    paint();
+  });
   // A one-time secret is selected whole on click, ready to copy.
   document.querySelectorAll("input[data-select-on-click]").forEach(function (input) {
     input.addEventListener("click", function () { input.select(); });

@@ -61,6 +61,27 @@ def test_bureau_enters_next_years_calendar(world):
     assert "2027-02-08" in html and "已录入" in html
 
 
+def test_the_calendar_year_is_shown_as_twelve_month_grids(world):
+    CalendarDay.objects.filter(date__year=2027).delete()
+    CalendarDay.objects.create(date=dt.date(2027, 2, 8), is_working_day=False, name="春节")
+    CalendarDay.objects.create(date=dt.date(2027, 2, 6), is_working_day=True, name="春节调休")
+    response = client_for(world.bureau_user).get("/bureau/calendar/2027/")
+    months = response.context["months"]
+    assert [m.month for m in months] == list(range(1, 13))
+    february = {c.date: c for week in months[1].weeks for c in week if c.in_month}
+    assert len(february) == 28 and months[1].weeks[0][0].date.weekday() == 0  # Monday first
+    assert (february[dt.date(2027, 2, 8)].kind, february[dt.date(2027, 2, 6)].kind) == ("holiday", "makeup")
+    assert (february[dt.date(2027, 2, 7)].kind, february[dt.date(2027, 2, 10)].kind) == ("weekend", "workday")
+    html = response.content.decode()
+    assert (
+        html.count("<caption>") >= 12
+        and 'data-date="2027-02-08" data-weekend="0" data-kind="holiday"' in html
+    )
+    assert 'title="2月6日 调休上班（春节调休）"' in html
+    county = client_for(world.county_bureau_user).get("/bureau/calendar/2027/").content.decode()
+    assert "data-date=" not in county and 'title="2月8日 放假（春节）"' in county  # read only
+
+
 def test_refused_calendar_keeps_what_was_typed_and_names_the_field(world):
     client = client_for(world.bureau_user)
     response = client.post(
