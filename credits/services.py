@@ -935,7 +935,7 @@ def credit_attendance(
         )
     # Fast path: people this class already counts for are known before inserting.
     done = set(
-        HourRecord.objects.filter(plan_item=plan_item, person_id__in=seen)
+        HourRecord.objects.filter(plan_item=plan_item, person_id__any_of=list(seen))
         .filter(Q(source=Source.ATTENDANCE) | Q(state=RecordState.CREDITED))
         .values_list("person_id", flat=True)
     )
@@ -956,8 +956,8 @@ def _flag_over_daily_limit(records: list[HourRecord], daily: Decimal) -> None:
     daily limit beside their other records, the bureau's integrity list gets the case."""
     others: dict[int, list] = {}
     rows = HourRecord.objects.filter(
-        person_id__in=[r.person_id for r in records], year=records[0].year, state__in=COUNTING_STATES
-    ).exclude(pk__in=[r.pk for r in records])
+        person_id__any_of=[r.person_id for r in records], year=records[0].year, state__in=COUNTING_STATES
+    ).exclude(pk__any_of=[r.pk for r in records])
     for r in rows:
         span = plausibility.record_span(r.source, r.hours, r.started_on, r.completed_on, r.pk)
         others.setdefault(r.person_id, []).append(span)

@@ -9,8 +9,9 @@ limits checked before and while reading, so that a hostile file is refused in a 
   parts, from the zip directory before anything is decompressed (Python's zipfile never
   inflates a part beyond its declared size, so the declaration binds);
 - the sheet: its declared dimension (if it claims too many rows or columns it is believed),
-  then while streaming — rows numbered past the row limit, a value in a column past the
-  column limit, and more cells in all than the cell limit, empty cells included.
+  a count of its row and cell tags in the raw bytes, then while streaming — rows numbered
+  past the row limit, a value in a column past the column limit, and more cells in all than
+  the cell limit, empty cells included.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
@@ -65,7 +67,7 @@ ATTENDANCE_LIMITS = Limits(
     upload_bytes=getattr(settings, "FILINGS_ATTENDANCE_MAX_UPLOAD_BYTES", 10 * MB),
     rows=getattr(settings, "FILINGS_ATTENDANCE_MAX_ROWS", 100_000),
     columns=20,
-    cells=1_000_000,
+    cells=600_000,
     unpacked_bytes=150 * MB,
     strings_bytes=60 * MB,
 )
@@ -142,6 +144,8 @@ def check_upload(upload, limits: Limits) -> None:
 
 
 _ROW = f"{{{SHEET_MAIN_NS}}}row"
+_DIMENSION = f"{{{SHEET_MAIN_NS}}}dimension"
+_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
 _CELL = f"{{{SHEET_MAIN_NS}}}c"
 
 
@@ -182,10 +186,7 @@ class _BoundedParser(WorkSheetParser):
             if tag == _CELL:
                 cells += 1
                 if cells > limits.cells:
-                    raise _refuse(
-                        _("文件：单元格超过 %(n)s 个（含空白单元格），请删除多余的行和列后重新保存。")
-                        % {"n": limits.cells}
-                    )
+                    raise _too_many_cells(limits)
                 ref = element.get("r")
                 column = coordinate_to_tuple(ref)[1] if ref else self.col_counter + 1
                 if column > limits.columns:
@@ -223,30 +224,98 @@ class Sheet:
 def open_sheet(upload, limits: Limits) -> Sheet:
     check_upload(upload, limits)
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-    except Exception:  # a missing or malformed part (zip, expat, lxml, openpyxl): not a workbook
+        workbook, archive, strings, path = _workbook(upload)
+    except DomainError:
+        raise
+    except Exception:  # a missing or malformed part (zip, expat, openpyxl): not a workbook
         raise _unreadable() from None
-    max_row, max_col = sheet.max_row, sheet.max_column
-    if (max_col or 0) > limits.columns or (max_row or 0) > limits.rows + HEADER_SCAN_ROWS + 20:
-        workbook.close()
-        raise _refuse(
-            _("文件：工作表范围（%(ref)s）超过 %(rows)s 行或 %(cols)s 列，请删除多余的行和列后重新保存。")
-            % {
-                "ref": f"{get_column_letter(min(max_col or 1, 16384))}{max_row or 1}",
-                "rows": limits.rows,
-                "cols": limits.columns,
-            }
-        )
-    # Private parts of openpyxl 3.1 (pinned): the archive and the sheet's path in it.
-    source = workbook._archive.open(sheet._worksheet_path)
-    parser = _BoundedParser(source, workbook.shared_strings, limits, workbook)
+    try:
+        max_row, max_col = _dimension(archive, path)
+        if (max_col or 0) > limits.columns or (max_row or 0) > limits.rows + HEADER_SCAN_ROWS + 20:
+            raise _refuse(
+                _("文件：工作表范围（%(ref)s）超过 %(rows)s 行或 %(cols)s 列，请删除多余的行和列后重新保存。")
+                % {
+                    "ref": f"{get_column_letter(max_col)}{max_row}",
+                    "rows": limits.rows,
+                    "cols": limits.columns,
+                }
+            )
+        _count_tags(archive, path, limits)
+        source = archive.open(path)
+    except DomainError:
+        archive.close()
+        raise
+    except Exception:
+        archive.close()
+        raise _unreadable() from None
+    parser = _BoundedParser(source, strings, limits, workbook)
 
     def close() -> None:
         source.close()
-        workbook.close()
+        archive.close()
 
     return Sheet(rows=_guarded(parser.rows()), declared_rows=max_row, close=close)
+
+
+def _workbook(upload):
+    """openpyxl's read-only load without its worksheet step, which reads every sheet that
+    declares no dimension from end to end just to size it (openpyxl 3.1, pinned)."""
+    reader = ExcelReader(upload, read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        for _sheet, rel in reader.parser.find_sheets():
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+                return reader.wb, reader.archive, reader.shared_strings, rel.target
+    except Exception:
+        reader.archive.close()
+        raise
+    reader.archive.close()
+    raise _refuse(_("文件：没有工作表。"))
+
+
+def _dimension(archive: zipfile.ZipFile, path: str) -> tuple[int | None, int | None]:
+    """(last row, last column) the sheet declares, read up to the start of its data."""
+    with archive.open(path) as source:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == _DIMENSION:
+                _min_col, _min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                return max_row, max_col
+            if element.tag == _DATA:
+                break
+    return None, None
+
+
+_ROW_TAGS = (b"<row ", b"<row>")
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/>")
+
+
+def _count_tags(archive: zipfile.ZipFile, path: str, limits: Limits) -> None:
+    """Count rows and cells in the sheet's bytes before parsing them (bytes.count runs at
+    memory speed; the parser at a few hundred thousand cells a second), so that a sheet over
+    the row or cell limit is refused in a fraction of a second. Writers that prefix the
+    namespace escape this count, not the parser's own checks."""
+    rows = cells = 0
+    tail = b""
+    with archive.open(path) as part:
+        while chunk := part.read(4 * MB):
+            data = tail + chunk
+            # a tag split between two chunks is counted once: the tail was counted before
+            rows += sum(data.count(t) - tail.count(t) for t in _ROW_TAGS)
+            cells += sum(data.count(t) - tail.count(t) for t in _CELL_TAGS)
+            if rows > limits.rows + HEADER_SCAN_ROWS + 20:
+                raise _too_many_rows(limits)
+            if cells > limits.cells:
+                raise _too_many_cells(limits)
+            tail = data[-5:]
+
+
+def _too_many_cells(limits: Limits) -> DomainError:
+    return _refuse(
+        _("文件：单元格超过 %(n)s 个（含空白单元格），请删除多余的行和列后重新保存。") % {"n": limits.cells}
+    )
 
 
 def _guarded(rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
