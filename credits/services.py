@@ -905,7 +905,8 @@ def credit_attendance(
         prepared.append((person_id, rules.parse_hours(hours)))
     if errors:
         raise DomainError(errors[0]["message"], errors)
-    people = Person.objects.in_bulk([p for p, _h in prepared])
+    # Only the keys: a 100,000-row sheet should not hold 100,000 whole people (names, ciphertexts).
+    people = {p.pk: p for p in Person.objects.only("pk").filter(pk__any_of=[p for p, _h in prepared])}
     missing = [p for p, _h in prepared if p not in people]
     if missing:
         raise DomainError.field("rows", _("人员不存在：%(ids)s") % {"ids": ", ".join(map(str, missing))})
