@@ -11,9 +11,9 @@
 
     .venv/bin/python bench/imports.py                   # SQLite in a temporary folder
     .venv/bin/python bench/imports.py --rows 20000      # a quick look
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ce_bench_imports .venv/bin/python bench/imports.py
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ce_imports .venv/bin/python bench/imports.py
 
-A PostgreSQL database given by BENCH_DATABASE_URL is dropped and created again.
+A database given by BENCH_DATABASE_URL is migrated and emptied (flush) first.
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ def phase_setup(rows: int, work: Path) -> dict:
     from tests import factories
 
     call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
     load_reference_data()
     world = factories.World.build()
     upsert_organisation(factories.SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority)
@@ -225,19 +226,6 @@ def run_phase(name: str, env: dict, payload: dict) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def prepare_database(env: dict, work: Path) -> str:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{work / 'bench.sqlite3'}"
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -260,7 +248,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="ce-bench-imports-"))
     env = {**os.environ, **BENCH_ENV, "PRIVATE_STORAGE_ROOT": str(work / "private")}
-    env["DATABASE_URL"] = prepare_database(env, work)
+    env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{work / 'bench.sqlite3'}"
     vendor = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     print(f"Attendance import benchmark · {args.rows:,} rows · {vendor} · {os.cpu_count()} cores")
     info = run_phase("setup", env, {"rows": args.rows, "work": str(work)})

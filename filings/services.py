@@ -1047,17 +1047,22 @@ def _dispatch_import(job_id: int) -> None:
         transaction.on_commit(send)
 
 
-def _fail_import(job_id: int, error: str, row_errors: list | None = None, keep_file: bool = False) -> None:
+def _fail_import(job_id: int, error: str, row_errors: list | None = None) -> None:
     job = ImportJob.objects.select_related("created_by", "organisation").get(pk=job_id)
     was = job.state
     with transaction.atomic():
-        ImportJob.objects.filter(pk=job_id).update(
+        # A job the sweep already ended keeps that outcome, and its file for a re-run.
+        unfinished = ImportJob.objects.filter(
+            pk=job_id, state__in=(ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+        )
+        if not unfinished.update(
             state=ImportJob.State.FAILED,
             stage="",
             error=error,
             row_errors=(row_errors or [])[:MAX_STORED_ROW_ERRORS],
             finished_at=timezone.now(),
-        )
+        ):
+            return
         record(
             _job_actor(job, check=False),
             "import.failed",
@@ -1065,8 +1070,7 @@ def _fail_import(job_id: int, error: str, row_errors: list | None = None, keep_f
             before={"state": was},
             after={"state": "failed", "error": error[:300]},
         )
-    if not keep_file:
-        _drop_file(job)
+    _drop_file(job)
 
 
 def _drop_file(job: ImportJob) -> None:
