@@ -28,19 +28,6 @@ from tests import factories
 from tests.factories import plan_data, plan_item_data
 from tests.filings import xlsx
 
-PLAN_HEADER = [
-    "序号",
-    "培训项目",
-    "培训对象及人数",
-    "开班时间",
-    "培训学时数",
-    "培训师资",
-    "培训方式",
-    "办班地点",
-    "经费来源",
-    "备注",
-]
-
 
 @pytest.fixture
 def klass(world, today):
@@ -218,7 +205,7 @@ def test_a_plan_import_answers_the_plan_and_its_job(world, api_as):
     rows = [
         [n, f"项目{n}", "设计人员", dt.datetime(2025, 10, n), 8, "", "面授", "本单位", "", ""] for n in (1, 2)
     ]
-    r = unit.upload(f"filings/plans/{plan.pk}/import", {"file": _sheet(rows, PLAN_HEADER, "plan.xlsx")})
+    r = unit.upload(f"filings/plans/{plan.pk}/import", {"file": _sheet(rows, xlsx.PLAN_HEADER, "plan.xlsx")})
     assert r.status_code == 200, r.json()
     body = r.json()
     assert [i["project"] for i in body["items"]] == ["项目1", "项目2"]

@@ -10,6 +10,19 @@ from collections.abc import Iterable, Iterator
 
 from openpyxl.utils import get_column_letter
 
+# The header row of the training-plan form (培训计划申报表).
+PLAN_HEADER = [
+    "序号",
+    "培训项目",
+    "培训对象及人数",
+    "开班时间",
+    "培训学时数",
+    "培训师资",
+    "培训方式",
+    "办班地点",
+    "经费来源",
+    "备注",
+]
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PARTS = {
