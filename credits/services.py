@@ -948,17 +948,19 @@ def credit_attendance(
     result.duplicates += [people[r.person_id] for r in refused]
     if created:
         record_many(actor, "hour_record.credited_attendance", created, after={"plan_item": plan_item.pk})
-        _flag_over_daily_limit(created, policy.max_daily_hours)
+        _flag_over_daily_limit(plan_item, created, policy.max_daily_hours)
     return result
 
 
-def _flag_over_daily_limit(records: list[HourRecord], daily: Decimal) -> None:
+def _flag_over_daily_limit(plan_item: PlanItem, records: list[HourRecord], daily: Decimal) -> None:
     """A base's attendance is credited (the class happened); where it puts a person over the
     daily limit beside their other records, the bureau's integrity list gets the case."""
     others: dict[int, list] = {}
+    # The class's attendance records are the ones just written (one per person, ever); left
+    # out by what they are, not by a list of 100,000 ids every row would be compared with.
     rows = HourRecord.objects.filter(
         person_id__any_of=[r.person_id for r in records], year=records[0].year, state__in=COUNTING_STATES
-    ).exclude(pk__any_of=[r.pk for r in records])
+    ).exclude(plan_item=plan_item, source=Source.ATTENDANCE)
     for r in rows:
         span = plausibility.record_span(r.source, r.hours, r.started_on, r.completed_on, r.pk)
         others.setdefault(r.person_id, []).append(span)
