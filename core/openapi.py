@@ -27,6 +27,7 @@ VERBS = frozenset(
         "list",
         "obtain",
         "register",
+        "rerun",
         "reject",
         "return",
         "review",

@@ -114,8 +114,19 @@ def add_records(records: Iterable[HourRecord]) -> list[HourRecord]:
 def add_records_once(records: Iterable[HourRecord]) -> tuple[list[HourRecord], list[HourRecord]]:
     """Insert each record in its own savepoint. A record that a uniqueness rule of the table
     refuses (a class already credited to that person) is not written and comes back in the
-    second list. Returns (created, refused)."""
+    second list. Returns (created, refused).
+
+    The whole batch is tried first in one savepoint (callers have left out what they know is
+    there, so a refusal is a race): a 100,000-row attendance sheet is one bulk insert, not
+    100,000 savepoints. Only if the batch is refused is it retried one record at a time."""
     _require_transaction()
+    records = list(records)
+    try:
+        with transaction.atomic():
+            return add_records(records), []
+    except IntegrityError:
+        for record in records:
+            record.pk = None
     created, refused = [], []
     for record in records:
         try:

@@ -982,7 +982,8 @@ def credit_attendance(
         prepared.append((person_id, rules.parse_hours(hours)))
     if errors:
         raise DomainError(errors[0]["message"], errors)
-    people = Person.objects.in_bulk([p for p, _h in prepared])
+    # Only the keys: a 100,000-row sheet should not hold 100,000 whole people (names, ciphertexts).
+    people = {p.pk: p for p in Person.objects.only("pk").filter(pk__any_of=[p for p, _h in prepared])}
     missing = [p for p, _h in prepared if p not in people]
     if missing:
         raise DomainError.field("rows", _("人员不存在：%(ids)s") % {"ids": ", ".join(map(str, missing))})
@@ -1012,7 +1013,7 @@ def credit_attendance(
         )
     # Fast path: people this class already counts for are known before inserting.
     done = set(
-        HourRecord.objects.filter(plan_item=plan_item, person_id__in=seen)
+        HourRecord.objects.filter(plan_item=plan_item, person_id__any_of=list(seen))
         .filter(Q(source=Source.ATTENDANCE) | Q(state=RecordState.CREDITED))
         .values_list("person_id", flat=True)
     )
@@ -1024,17 +1025,19 @@ def credit_attendance(
     result.duplicates += [people[r.person_id] for r in refused]
     if created:
         record_many(actor, "hour_record.credited_attendance", created, after={"plan_item": plan_item.pk})
-        _flag_over_daily_limit(created, policy.max_daily_hours)
+        _flag_over_daily_limit(plan_item, created, policy.max_daily_hours)
     return result
 
 
-def _flag_over_daily_limit(records: list[HourRecord], daily: Decimal) -> None:
+def _flag_over_daily_limit(plan_item: PlanItem, records: list[HourRecord], daily: Decimal) -> None:
     """A base's attendance is credited (the class happened); where it puts a person over the
     daily limit beside their other records, the bureau's integrity list gets the case."""
     others: dict[int, list] = {}
+    # The class's attendance records are the ones just written (one per person, ever); left
+    # out by what they are, not by a list of 100,000 ids every row would be compared with.
     rows = HourRecord.objects.filter(
-        person_id__in=[r.person_id for r in records], year=records[0].year, state__in=COUNTING_STATES
-    ).exclude(pk__in=[r.pk for r in records])
+        person_id__any_of=[r.person_id for r in records], year=records[0].year, state__in=COUNTING_STATES
+    ).exclude(plan_item=plan_item, source=Source.ATTENDANCE)
     for r in rows:
         span = plausibility.record_span(r.source, r.hours, r.started_on, r.completed_on, r.pk)
         others.setdefault(r.person_id, []).append(span)

@@ -22,6 +22,7 @@ from filings.models import (
     Category,
     FilingException,
     FilingState,
+    ImportJob,
     PlanItem,
     PlatformCredential,
     PlatformFiling,
@@ -257,11 +258,47 @@ class IssuedCredentialOut(CredentialOut):
     token: str = Field(..., description="平台接口密钥，仅此一次显示；系统只保存其散列值")
 
 
+class ImportRowErrorOut(Schema):
+    row: int | None = Field(None, description="行号（表格中的行）；整个文件的错误为空")
+    field: str
+    message: str
+
+
+class ImportJobOut(Schema):
+    """An import job (读取在后台进行): poll `GET filings/import-jobs/{id}` until `state` is
+    `done` or `failed`."""
+
+    id: int
+    kind: Literal["plan_items", "attendance"]
+    state: Literal["queued", "running", "done", "failed"]
+    stage: str = Field(..., description="reading 正在读取文件 | writing 正在写入 | 空")
+    done: int = Field(..., description="已读行数")
+    total: int | None = Field(None, description="行数（据文件声明，仅作进度估计）")
+    percent: int
+    file_name: str
+    result: dict = Field(
+        ..., description="完成后：导入的行数（items）或 rows、credited、duplicates、upload_id"
+    )
+    detail: str = Field(..., description="失败原因")
+    errors: list[ImportRowErrorOut] = Field(..., description="逐行错误（最多保留 2000 条）")
+    retryable: bool = Field(..., description="中断的任务（文件仍保留）可以重新运行")
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class PlanImportOut(PlanOut):
+    import_job: ImportJobOut
+
+
 class AttendanceOut(Schema):
-    upload_id: int
-    rows: int
-    credited: int
-    duplicates: int
+    """200: written (the embedded default runs the job before answering); 202: a worker
+    reads it, the counts are null until `import_job` is done."""
+
+    upload_id: int | None
+    rows: int | None
+    credited: int | None
+    duplicates: int | None
+    import_job: ImportJobOut
 
 
 class AcceptedItemOut(Schema):
@@ -329,6 +366,28 @@ def _plan(p: TrainingPlan) -> PlanOut:
         contact_phone=p.contact_phone,
         filer_opinion=p.filer_opinion,
         items=[_item(i) for i in p.items.all()],
+    )
+
+
+def _import_job(job: ImportJob) -> ImportJobOut:
+    return ImportJobOut(
+        id=job.pk,
+        kind=job.kind,
+        state=job.state,
+        stage=job.stage,
+        done=job.done,
+        total=job.total,
+        percent=job.percent,
+        file_name=job.file_name,
+        result=job.result,
+        detail=job.error,
+        errors=[
+            ImportRowErrorOut(row=e.get("row"), field=e["field"], message=e["message"])
+            for e in job.row_errors
+        ],
+        retryable=job.state == ImportJob.State.FAILED and bool(job.file),
+        created_at=job.created_at,
+        finished_at=job.finished_at,
     )
 
 
@@ -449,12 +508,35 @@ def update_plan(request, plan_id: int, payload: PlanUpdateIn):
 
 
 @router.post(
-    "filings/plans/{plan_id}/import", response=PlanOut, summary="从 Excel 导入培训项目（替换全部行）"
+    "filings/plans/{plan_id}/import",
+    response={200: PlanImportOut, 202: PlanImportOut},
+    summary="从 Excel 导入培训项目（替换全部行）",
+    description="文件在后台任务中读取（流式，限制行数、列数和单元格数），再一次性写入，全部或全不。"
+    "200：已导入，返回新的培训计划；202：排队或读取中，返回当前的培训计划和 `import_job`，"
+    "请轮询 `GET filings/import-jobs/{id}`。有误时返回 422 并逐行列出错误（行号）。",
 )
 def import_plan(request, plan_id: int, file: File[UploadedFile]):
     actor = _staff(request)
-    services.import_plan_items(actor, plan_id, file)
-    return _plan(selectors.get_plan(actor, plan_id))
+    job = services.start_import(actor, ImportJob.Kind.PLAN_ITEMS, plan_id, file)
+    if job.state == ImportJob.State.FAILED:
+        raise services.import_error(job)
+    body = PlanImportOut(**_plan(selectors.get_plan(actor, plan_id)).dict(), import_job=_import_job(job))
+    return Status(200 if job.state == ImportJob.State.DONE else 202, body)
+
+
+@router.get("filings/import-jobs/{job_id}", response=ImportJobOut, summary="导入任务的进度和结果")
+def get_import_job(request, job_id: int):
+    return _import_job(selectors.import_job_for(_staff(request), job_id))
+
+
+@router.post(
+    "filings/import-jobs/{job_id}/rerun",
+    response={200: ImportJobOut, 202: ImportJobOut},
+    summary="重新运行中断的导入任务",
+)
+def rerun_import_job(request, job_id: int):
+    job = services.rerun_import(_staff(request), job_id)
+    return Status(200 if job.finished else 202, _import_job(job))
 
 
 @router.post("filings/plans/{plan_id}/submit", response=PlanOut, summary="提交培训计划")
@@ -497,9 +579,11 @@ def export_plan(request, plan_id: int, format: Literal["docx", "xlsx", "pdf"] = 
 
 @router.post(
     "filings/plans/{plan_id}/items/{item_id}/attendance",
-    response=AttendanceOut,
+    response={200: AttendanceOut, 202: AttendanceOut},
     summary="报送培训班到课名单（Excel：身份证号码、姓名、学时）",
-    description="全部或全不：任何一行有误，返回 422 并逐行列出错误（行号），不计入任何学时。",
+    description="全部或全不：任何一行有误，返回 422 并逐行列出错误（行号），不计入任何学时。"
+    "名单在后台任务中读取（最多 10 万行）；200：已计入；202：排队或读取中，计数为空，"
+    "请轮询 `GET filings/import-jobs/{id}`。",
 )
 def upload_attendance(request, plan_id: int, item_id: int, file: File[UploadedFile]):
     actor = _staff(request)
@@ -508,10 +592,12 @@ def upload_attendance(request, plan_id: int, item_id: int, file: File[UploadedFi
         from core.errors import NotFound
 
         raise NotFound()
-    result = services.upload_attendance(actor, item_id, file)
-    return AttendanceOut(
-        upload_id=result.upload.pk, rows=result.rows, credited=result.credited, duplicates=result.duplicates
-    )
+    job = services.start_import(actor, ImportJob.Kind.ATTENDANCE, item_id, file)
+    if job.state == ImportJob.State.FAILED:
+        raise services.import_error(job)
+    done = job.state == ImportJob.State.DONE
+    counts = {k: job.result.get(k) if done else None for k in ("upload_id", "rows", "credited", "duplicates")}
+    return Status(200 if done else 202, AttendanceOut(**counts, import_job=_import_job(job)))
 
 
 @router.get(

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -247,3 +249,86 @@ class AttendanceUpload(models.Model):
 
     def __str__(self):
         return f"{self.plan_item} {self.file_name}"
+
+
+def import_path(instance, filename):
+    # Not the uploader's file name: it is kept in `file_name` and never reaches the disk.
+    return f"imports/{instance.created_by_id}/{secrets.token_hex(12)}.xlsx"
+
+
+class ImportJob(models.Model):
+    """An uploaded `.xlsx` read and written by a background job: plan rows (replacing a
+    draft plan's items) or a class's attendance sheet. It keeps the scope it was asked in,
+    the file until the job ends (then it is deleted: it holds ID numbers), how far the
+    reading got, and the outcome — what was written, or every bad row."""
+
+    class Kind(models.TextChoices):
+        PLAN_ITEMS = "plan_items", _("培训项目导入")
+        ATTENDANCE = "attendance", _("到课名单报送")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("正在处理")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    class Stage(models.TextChoices):
+        READING = "reading", _("正在读取文件")
+        WRITING = "writing", _("正在写入")
+
+    kind = models.CharField(_("导入内容"), max_length=20, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField(_("上传身份"), max_length=12)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("所属机构"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    plan = models.ForeignKey(
+        TrainingPlan, verbose_name=_("培训计划"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    plan_item = models.ForeignKey(
+        PlanItem,
+        verbose_name=_("培训项目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_jobs",
+    )
+    file = models.FileField(_("文件"), upload_to=import_path, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices, blank=True)
+    done = models.PositiveIntegerField(_("已读行数"), default=0)
+    total = models.PositiveIntegerField(_("行数（据文件声明）"), null=True, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    row_errors = models.JSONField(_("逐行错误"), default=list, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"]),
+            models.Index(fields=["state", "heartbeat_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done * 100 // self.total)

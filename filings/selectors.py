@@ -15,6 +15,7 @@ from filings.models import (
     AttendanceUpload,
     FilingException,
     FilingState,
+    ImportJob,
     PlanItem,
     PlatformCredential,
     PlatformFiling,
@@ -429,3 +430,22 @@ def late_and_missing(actor: Actor, year: int) -> LateAndMissing:
         exceptions=list(exceptions_in_scope(actor, year)) if actor.is_role(Role.BUREAU) else [],
         missing=list(missing),
     )
+
+
+def import_jobs(actor: Actor) -> QuerySet[ImportJob]:
+    """The actor's own import jobs, asked in the role and organisation they act in now (like
+    export jobs: a job holds the rows of a file only its uploader should see)."""
+    if actor is None or actor.user is None:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(
+        created_by_id=actor.user.pk,
+        actor_role=actor.role,
+        organisation_id=actor.organisation.pk if actor.organisation else None,
+    ).select_related("plan", "plan_item")
+
+
+def import_job_for(actor: Actor, job_id: int) -> ImportJob:
+    job = import_jobs(actor).filter(pk=job_id).first()
+    if job is None:
+        raise NotFound()
+    return job

@@ -6,16 +6,17 @@ Each public function is one transaction and leaves an audit entry for every stat
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import secrets
-from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
-from core import crypto
+from core import crypto, jobs
 from core.actors import Actor, Role
 from core.errors import Conflict, DomainError, Forbidden, NotFound
 from filings import selectors, validators
@@ -24,6 +25,7 @@ from filings.models import (
     Category,
     FilingException,
     FilingState,
+    ImportJob,
     PlanItem,
     PlatformCredential,
     PlatformFiling,
@@ -35,6 +37,8 @@ from organisations.services import upsert_organisation
 from policy.models import PolicyYear
 from policy.selectors import SHANGHAI, is_past
 from policy.years import policy_year
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "lp_"
 PLAN_FILERS = (Role.UNIT, Role.BASE, Role.AUTHORITY)
@@ -387,15 +391,10 @@ def _kept_note(kept: list[PlanItem]) -> str:
     return _("第%(seqs)s行有学时申报草稿引用，予以保留") % {"seqs": "、".join(str(i.seq) for i in kept)}
 
 
-@transaction.atomic
-def import_plan_items(actor: Actor, plan_id: int, upload) -> TrainingPlan:
-    """Replace the rows of a draft/returned plan with those of an `.xlsx` in the form's layout.
-    Every bad row is reported with its row number; nothing is written unless all rows are good."""
-    from filings import imports
-
+def _write_plan_import(actor: Actor, plan_id: int, rows: list[dict], file_name: str) -> dict:
+    """The write of a plan import (inside the job's transaction): rows already read and clean."""
     plan = _lock(TrainingPlan, actor, plan_id)
     _editable(actor, plan)
-    rows = imports.read_plan_rows(upload, plan.year)
     before = {"items": _items_snapshot(plan)}
     kept = _write_items(plan, rows)
     record(
@@ -404,10 +403,9 @@ def import_plan_items(actor: Actor, plan_id: int, upload) -> TrainingPlan:
         plan,
         before=before,
         after={"items": _items_snapshot(plan)},
-        note=" ".join(filter(None, [getattr(upload, "name", "")[:150], _kept_note(kept)]))[:200],
+        note=" ".join(filter(None, [file_name[:150], _kept_note(kept)]))[:200],
     )
-    plan.kept_items = kept
-    return plan
+    return {"items": plan.items.count(), "kept": [i.seq for i in kept]}
 
 
 def _deadline_check(actor: Actor, filing, kind: str, now: dt.datetime) -> FilingException | None:
@@ -936,36 +934,17 @@ def record_exception(
 # attendance (到课名单) of a class of an accepted plan
 
 
-@dataclass
-class AttendanceResult:
-    upload: AttendanceUpload
-    credited: int
-    duplicates: int
-    rows: int
-    people: list = field(default_factory=list)
-
-
-@transaction.atomic
-def upload_attendance(actor: Actor, plan_item_id: int, upload) -> AttendanceResult:
-    """Credit the people of an attendance sheet (身份证号码, 姓名, 学时) without declarations.
-
-    All or nothing: if any row is bad, every bad row is reported and nothing is credited."""
+def _write_attendance(actor: Actor, plan_item_id: int, rows: list, file_name: str) -> dict:
+    """The write of an attendance report (inside the job's transaction): people already found."""
     from credits import services as credit_services
-    from filings import imports
 
-    item = selectors.get_plan_item(actor, plan_item_id)
-    plan = item.plan
-    if actor.organisation is None or plan.filer_id != actor.organisation.pk:
-        raise Forbidden(_("只有培训计划的申报单位（基地）可以报送到课名单。"))
-    if plan.state != FilingState.ACCEPTED:
-        raise DomainError.field("plan_item_id", _("培训计划项目：所属培训计划尚未备案，不能报送到课名单。"))
-    rows = imports.read_attendance_rows(upload, item)
+    item = _attendance_item(actor, plan_item_id)
     result = credit_services.credit_attendance(actor, item, rows)
     credited, duplicates = len(result.credited), len(result.duplicates)
-    record_upload = AttendanceUpload.objects.create(
+    upload = AttendanceUpload.objects.create(
         plan_item=item,
         uploaded_by=actor.user,
-        file_name=(getattr(upload, "name", "") or "attendance.xlsx")[:200],
+        file_name=file_name[:200],
         row_count=len(rows),
         credited=credited,
         duplicates=duplicates,
@@ -973,7 +952,227 @@ def upload_attendance(actor: Actor, plan_item_id: int, upload) -> AttendanceResu
     record(
         actor,
         "attendance.uploaded",
-        record_upload,
+        upload,
         after={"plan_item": item.pk, "rows": len(rows), "credited": credited, "duplicates": duplicates},
     )
-    return AttendanceResult(upload=record_upload, credited=credited, duplicates=duplicates, rows=len(rows))
+    return {"upload_id": upload.pk, "rows": len(rows), "credited": credited, "duplicates": duplicates}
+
+
+def _attendance_item(actor: Actor, plan_item_id: int) -> PlanItem:
+    item = selectors.get_plan_item(actor, plan_item_id)
+    if actor.organisation is None or item.plan.filer_id != actor.organisation.pk:
+        raise Forbidden(_("只有培训计划的申报单位（基地）可以报送到课名单。"))
+    if item.plan.state != FilingState.ACCEPTED:
+        raise DomainError.field("plan_item_id", _("培训计划项目：所属培训计划尚未备案，不能报送到课名单。"))
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# import jobs: an uploaded sheet is read outside any transaction, then written in one
+
+
+MAX_STORED_ROW_ERRORS = 2000  # bad rows kept on a job (the detail says how many rows were bad)
+
+
+def start_import(actor: Actor, kind: str, target_id: int, upload) -> ImportJob:
+    """Queue the import of an `.xlsx`: plan rows replacing a draft plan's items (`target_id`
+    a plan) or a class's attendance (`target_id` a plan item). What needs no reading of the
+    sheet is refused now — scope, state, name, size and the zip's declared sizes; the rest in
+    the job. Eager (no REDIS_URL) the job has run when this returns."""
+    from filings import imports
+
+    if kind == ImportJob.Kind.PLAN_ITEMS:
+        plan = selectors.get_plan(actor, target_id)
+        _editable(actor, plan)
+        item, limits = None, imports.PLAN_LIMITS
+    elif kind == ImportJob.Kind.ATTENDANCE:
+        item = _attendance_item(actor, target_id)
+        plan, limits = item.plan, imports.ATTENDANCE_LIMITS
+    else:
+        raise DomainError.field("kind", _("导入内容：不支持。"))
+    imports.check_upload(upload, limits)
+    file_name = (getattr(upload, "name", "") or "upload.xlsx")[:200]
+    with transaction.atomic():
+        job = ImportJob(
+            kind=kind,
+            created_by=actor.user,
+            actor_role=actor.role,
+            organisation=actor.organisation,
+            plan=plan,
+            plan_item=item,
+            file_name=file_name,
+        )
+        upload.seek(0)
+        job.file.save("upload.xlsx", upload, save=False)
+        job.save()
+        record(actor, "import.queued", job, after={"kind": kind, "plan": plan.pk, "file": file_name})
+    _dispatch_import(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def rerun_import(actor: Actor, job_id: int) -> ImportJob:
+    """Queue again a job that failed while its file is kept (its worker died)."""
+    job = selectors.import_job_for(actor, job_id)
+    with transaction.atomic():
+        again = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.FAILED).exclude(file="")
+        if not again.update(
+            state=ImportJob.State.QUEUED, stage="", error="", row_errors=[], finished_at=None
+        ):
+            raise DomainError.field("job", _("导入任务：只有中断（文件仍保留）的任务可以重新运行。"))
+        record(actor, "import.requeued", job, before={"state": "failed"}, after={"state": "queued"})
+    _dispatch_import(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _dispatch_import(job_id: int) -> None:
+    from django.conf import settings
+
+    from filings.tasks import run_import as task
+
+    def send() -> None:
+        try:
+            task.delay(job_id)
+        except Exception as exc:  # the broker is down: say so on the job instead of a 500
+            logger.exception("import job %s could not be queued", job_id)
+            _fail_import(
+                job_id, _("无法提交后台任务，请稍后重试（%(kind)s）。") % {"kind": type(exc).__name__}
+            )
+
+    # A worker must find the job committed; eager, this process is the worker and runs it now.
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        send()
+    else:
+        transaction.on_commit(send)
+
+
+def _fail_import(job_id: int, error: str, row_errors: list | None = None) -> None:
+    job = ImportJob.objects.select_related("created_by", "organisation").get(pk=job_id)
+    was = job.state
+    with transaction.atomic():
+        # A job the sweep already ended keeps that outcome, and its file for a re-run.
+        unfinished = ImportJob.objects.filter(
+            pk=job_id, state__in=(ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+        )
+        if not unfinished.update(
+            state=ImportJob.State.FAILED,
+            stage="",
+            error=error,
+            row_errors=(row_errors or [])[:MAX_STORED_ROW_ERRORS],
+            finished_at=timezone.now(),
+        ):
+            return
+        record(
+            _job_actor(job, check=False),
+            "import.failed",
+            job,
+            before={"state": was},
+            after={"state": "failed", "error": error[:300]},
+        )
+    _drop_file(job)
+
+
+def _drop_file(job: ImportJob) -> None:
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def _job_actor(job: ImportJob, check: bool = True) -> Actor:
+    """The scope the job was asked in, as long as its creator still holds that role."""
+    from accounts.models import RoleAssignment
+
+    actor = Actor(user=job.created_by, role=job.actor_role, organisation=job.organisation)
+    if check:
+        held = RoleAssignment.objects.filter(
+            user_id=job.created_by_id, role=job.actor_role, organisation_id=job.organisation_id
+        ).exists()
+        if not held or not job.created_by.is_active:
+            raise Forbidden(_("上传人已不再拥有上传时的身份，导入已停止。"))
+    return actor
+
+
+class _Superseded(Exception):
+    """The job was ended (or restarted) by someone else while this run was reading."""
+
+
+def run_import(job_id: int) -> str:
+    """Run a queued import: read the sheet outside any transaction (heartbeat and progress
+    every few thousand rows), then write everything in one transaction that also marks the
+    job done — rows and outcome commit together or not at all. A bad file or bad rows end
+    the job `failed` with every bad row; an error is never raised to the caller."""
+    from filings import imports
+
+    if not jobs.claim(ImportJob, job_id):
+        return ImportJob.objects.filter(pk=job_id).values_list("state", flat=True).first() or "missing"
+    job = ImportJob.objects.select_related("created_by", "organisation", "plan", "plan_item").get(pk=job_id)
+    # Eager inside a transaction (tests, a caller's atomic block): a savepoint keeps a database
+    # error from poisoning the outer transaction, so the failure can still be written.
+    guard = transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext()
+    try:
+        with guard:
+            actor = _job_actor(job)
+            jobs.beat(ImportJob, job.pk, stage=ImportJob.Stage.READING)
+
+            def progress(done: int, declared: int | None) -> None:
+                jobs.beat(ImportJob, job.pk, done=done, total=declared)
+
+            with job.file.open("rb") as source:
+                if job.kind == ImportJob.Kind.PLAN_ITEMS:
+                    rows = imports.read_plan_rows(source, job.plan.year, progress)
+                else:
+                    rows = imports.read_attendance_rows(source, job.plan_item, progress)
+            jobs.beat(ImportJob, job.pk, stage=ImportJob.Stage.WRITING)
+            with transaction.atomic():
+                mine = ImportJob.objects.select_for_update().filter(
+                    pk=job.pk, state=ImportJob.State.RUNNING, started_at=job.started_at
+                )
+                if not mine.exists():
+                    raise _Superseded
+                if job.kind == ImportJob.Kind.PLAN_ITEMS:
+                    result = _write_plan_import(actor, job.plan_id, rows, job.file_name)
+                else:
+                    result = _write_attendance(actor, job.plan_item_id, rows, job.file_name)
+                mine.update(state=ImportJob.State.DONE, stage="", result=result, finished_at=timezone.now())
+                record(
+                    actor, "import.done", job, before={"state": "running"}, after={"state": "done", **result}
+                )
+    except _Superseded:
+        return ImportJob.objects.filter(pk=job_id).values_list("state", flat=True).first()
+    except DomainError as exc:
+        rows = getattr(exc, "rows", None) or exc.errors
+        _fail_import(job.pk, exc.detail, rows)
+        return ImportJob.State.FAILED
+    except Exception as exc:  # every other failure ends the job too, with its kind
+        logger.exception("import job %s failed", job_id)
+        text = _("导入时发生错误（%(kind)s），未导入任何行。") % {"kind": type(exc).__name__}
+        _fail_import(job.pk, text)
+        return ImportJob.State.FAILED
+    _drop_file(job)
+    return ImportJob.State.DONE
+
+
+def import_error(job: ImportJob) -> DomainError:
+    """A failed job's outcome as the error the API and pages show (422, every bad row)."""
+    if any("row" in e for e in job.row_errors):
+        return RowErrors(job.error, job.row_errors)
+    return DomainError(job.error, job.row_errors)
+
+
+def end_stale_imports(now: dt.datetime | None = None) -> int:
+    """End as failed the imports whose worker died (silent for jobs.STALE_AFTER): nothing was
+    written (the write is one transaction); the file is kept so the job can run again."""
+
+    def audit(job: ImportJob) -> None:
+        record(
+            _job_actor(job, check=False),
+            "import.failed",
+            job,
+            before={"state": "running"},
+            after={"state": "failed", "error": job.error},
+        )
+
+    return jobs.end_stale(
+        ImportJob, _("导入中断（后台处理进程已停止），未导入任何行。可以重新运行。"), audit, now
+    )

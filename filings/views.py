@@ -31,7 +31,7 @@ from filings.forms import (
     ReturnForm,
     UploadForm,
 )
-from filings.models import FilingState, PlanItem
+from filings.models import FilingState, ImportJob, PlanItem
 from organisations.models import Organisation
 from policy.selectors import end_of_day, get_policy_year, today
 
@@ -195,7 +195,7 @@ def _plan_form_page(request, actor, plan=None):
                     messages.error(request, _("培训项目有误，请按提示修改。"))
             else:
                 messages.success(request, _("培训计划已保存。核对无误后请点击“提交”。"))
-                _warn_kept(request, plan)
+                _warn_kept(request, [i.seq for i in getattr(plan, "kept_items", [])])
                 return redirect("filings:plan_detail", plan_id=plan.pk)
     elif plan is None:
         form = PlanForm(initial={"year": today().year})
@@ -217,14 +217,13 @@ def _plan_form_page(request, actor, plan=None):
     )
 
 
-def _warn_kept(request, plan) -> None:
+def _warn_kept(request, seqs: list[int]) -> None:
     """Rows the filer removed but a draft declaration names are kept (see services._write_items)."""
-    kept = getattr(plan, "kept_items", None)
-    if kept:
+    if seqs:
         messages.warning(
             request,
             _("第%(seqs)s行已有学时申报草稿引用，未删除；如确需删除，请联系引用该项目的人员。")
-            % {"seqs": "、".join(str(i.seq) for i in kept)},
+            % {"seqs": "、".join(str(seq) for seq in seqs)},
         )
 
 
@@ -313,7 +312,7 @@ def plan_import(request, plan_id: int):
     report = None
     if form.is_valid():
         try:
-            imported = services.import_plan_items(actor, plan.pk, form.cleaned_data["file"])
+            job = _import_or_report(actor, ImportJob.Kind.PLAN_ITEMS, plan.pk, form.cleaned_data["file"])
         except (NotFound, Forbidden):
             raise
         except services.RowErrors as exc:
@@ -321,8 +320,9 @@ def plan_import(request, plan_id: int):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            messages.success(request, _("已导入 %(n)s 行培训项目。") % {"n": plan.items.count()})
-            _warn_kept(request, imported)
+            if job.state != ImportJob.State.DONE:
+                return redirect("filings:import_job", job_id=job.pk)
+            _import_message(request, job)
             return redirect("filings:plan_detail", plan_id=plan.pk)
     context = {"plan": plan, "items": plan.items.all(), "import_form": form, "report": report, "actor": actor}
     context.update(_filing_context(actor, plan, "plan"))
@@ -610,14 +610,14 @@ def attendance(request, item_id: int):
     item: PlanItem = selectors.get_plan_item(actor, item_id)
     own = actor.organisation is not None and item.plan.filer_id == actor.organisation.pk
     form = UploadForm(request.POST or None, request.FILES or None)
-    report = result = None
+    report = None
     status = 200
     if request.method == "POST":
         if not own:
             raise Forbidden(_("只有培训计划的申报单位（基地）可以报送到课名单。"))
         if form.is_valid():
             try:
-                result = services.upload_attendance(actor, item.pk, form.cleaned_data["file"])
+                job = _import_or_report(actor, ImportJob.Kind.ATTENDANCE, item.pk, form.cleaned_data["file"])
             except (NotFound, Forbidden):
                 raise
             except services.RowErrors as exc:
@@ -626,14 +626,9 @@ def attendance(request, item_id: int):
                 apply_domain_error(form, exc)
                 status = 422
             else:
-                messages.success(
-                    request,
-                    _(
-                        "名单 %(rows)s 人：新计入 %(credited)s 人，"
-                        "此前已计入（未重复计入） %(duplicates)s 人。"
-                    )
-                    % {"rows": result.rows, "credited": result.credited, "duplicates": result.duplicates},
-                )
+                if job.state != ImportJob.State.DONE:
+                    return redirect("filings:import_job", job_id=job.pk)
+                _import_message(request, job)
                 return redirect("filings:attendance", item_id=item.pk)
     uploads = selectors.attendance_uploads(actor, item.pk)[:50]
     return render(
@@ -650,6 +645,57 @@ def attendance(request, item_id: int):
         },
         status=status,
     )
+
+
+def _import_or_report(actor, kind: str, target_id: int, upload):
+    """Start the import job; one that ended failed (eager: the file was read right away)
+    is raised as its error, for the form to show every bad row as before."""
+    job = services.start_import(actor, kind, target_id, upload)
+    if job.state == ImportJob.State.FAILED:
+        raise services.import_error(job)
+    return job
+
+
+def _import_message(request, job) -> None:
+    if job.kind == ImportJob.Kind.PLAN_ITEMS:
+        messages.success(request, _("已导入 %(n)s 行培训项目。") % {"n": job.result["items"]})
+        _warn_kept(request, job.result.get("kept", []))
+    else:
+        messages.success(
+            request,
+            _("名单 %(rows)s 人：新计入 %(credited)s 人，此前已计入（未重复计入） %(duplicates)s 人。")
+            % job.result,
+        )
+
+
+@login_required
+def import_job(request, job_id: int):
+    """An import's progress (the page refreshes itself until it ends) and its outcome."""
+    actor = _actor(request, *STAFF)
+    job = selectors.import_job_for(actor, job_id)
+    response = render(
+        request,
+        "filings/import_job.html",
+        {"job": job, "report": services.import_error(job) if job.state == ImportJob.State.FAILED else None},
+    )
+    if not job.finished:
+        response["Refresh"] = "2"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def import_job_rerun(request, job_id: int):
+    actor = _actor(request, *STAFF)
+    try:
+        job = services.rerun_import(actor, job_id)
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("filings:import_job", job_id=job_id)
+    return redirect("filings:import_job", job_id=job.pk)
 
 
 @login_required

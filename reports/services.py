@@ -3,6 +3,7 @@
 issue_record(actor, year, person_id=None, verify_url=None) → Issued
 start_compliance_export(actor, filters) → ExportJob (queued; the Celery task runs it)
 run_export(job_id) → the job's final state (the body of `reports.tasks.run_export`)
+end_stale_exports(now=None) → how many running exports whose worker died were ended as failed
 purge_expired_exports(now=None) → how many export files were deleted (daily task)
 
 Each write is one transaction with its audit entry. Reads go through scoped selectors: a person
@@ -23,7 +24,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Person, RoleAssignment
 from accounts.selectors import current_membership
 from audit.services import record
+from core import jobs
 from core.actors import SYSTEM, Actor, Role
 from core.errors import DomainError, Forbidden
 from credits import selectors as credit_selectors
@@ -45,8 +46,6 @@ logger = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out and typed by people
 CODE_LENGTH = 12
 PROGRESS_EVERY = 500  # rows between two progress updates of an export job
-# A running job with no progress for this long lost its worker: a redelivered message restarts it.
-STALE_AFTER = dt.timedelta(minutes=10)
 STAFF = (Role.UNIT, Role.AUTHORITY, Role.BUREAU)
 
 
@@ -258,6 +257,22 @@ def _fail(job: ExportJob, error: str, was: str) -> None:
         )
 
 
+def end_stale_exports(now: dt.datetime | None = None) -> int:
+    """End as failed the exports whose worker died (silent for jobs.STALE_AFTER); the
+    creator sees it on the job's page and exports again."""
+
+    def audit(job: ExportJob) -> None:
+        record(
+            Actor(user=job.created_by, role=job.actor_role, organisation=job.organisation),
+            "report.export_failed",
+            job,
+            before={"state": "running"},
+            after={"state": "failed", "error": job.error},
+        )
+
+    return jobs.end_stale(ExportJob, _("导出中断（后台处理进程已停止），请重新导出。"), audit, now)
+
+
 def _actor_of(job: ExportJob) -> Actor:
     """The scope the job was asked in, as long as its creator still holds that role."""
     user = job.created_by
@@ -280,16 +295,10 @@ def run_export(job_id: int, progress_every: int | None = None) -> str:
     temporary file, updating `done` (and the heartbeat) every `progress_every` rows, then keep
     the file under PRIVATE_STORAGE_ROOT. Any error marks the job failed with its message (never
     raised). A message delivered twice runs the job once, unless the first run went silent for
-    STALE_AFTER (its worker died): then the job starts over."""
+    jobs.STALE_AFTER (its worker died): then the job starts over."""
     every = max(1, progress_every or PROGRESS_EVERY)
-    now = timezone.now()
     previous = ExportJob.objects.filter(pk=job_id).values_list("state", flat=True).first()
-    runnable = Q(state=ExportJob.State.QUEUED) | Q(
-        state=ExportJob.State.RUNNING, heartbeat_at__lt=now - STALE_AFTER
-    )
-    claimed = ExportJob.objects.filter(runnable, pk=job_id).update(
-        state=ExportJob.State.RUNNING, started_at=now, heartbeat_at=now, done=0
-    )
+    claimed = jobs.claim(ExportJob, job_id)
     job = ExportJob.objects.select_related("created_by", "organisation").filter(pk=job_id).first()
     if job is None or not claimed:
         return job.state if job else "missing"  # already run or running (a redelivered message)
@@ -304,10 +313,10 @@ def run_export(job_id: int, progress_every: int | None = None) -> str:
             )
             rows = selectors.compliance_rows(actor, job.params)
             total = rows.count()
-            ExportJob.objects.filter(pk=job.pk).update(total=total, heartbeat_at=timezone.now())
+            jobs.beat(ExportJob, job.pk, total=total)
 
             def progress(done: int) -> None:
-                ExportJob.objects.filter(pk=job.pk).update(done=done, heartbeat_at=timezone.now())
+                jobs.beat(ExportJob, job.pk, done=done)
 
             with tempfile.TemporaryFile(suffix=".xlsx") as out:
                 written = write_compliance(

@@ -17,3 +17,9 @@ def run_export(job_id: int) -> str:
 def purge_expired_exports() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): delete export files older than CE_EXPORT_RETENTION_DAYS."""
     return services.purge_expired_exports()
+
+
+@app.task(name="reports.tasks.end_stale_exports")
+def end_stale_exports() -> int:
+    """Every few minutes (CELERY_BEAT_SCHEDULE): exports whose worker died end as failed."""
+    return services.end_stale_exports()

@@ -209,3 +209,20 @@ def test_an_approval_racing_an_attendance_report_ends_as_duplicate_not_a_500(wor
     assert AuditEntry.objects.filter(
         action="declaration.review.approve", target_id=str(declaration.pk)
     ).exists()
+
+
+def test_a_class_beyond_the_daily_limit_is_flagged_beside_the_others_not_itself(world, clock):
+    """Attendance spans its class's start to the year's end: two 16-hour classes starting on
+    30 December exceed 2 days × 12 hours together; either alone does not."""
+    from credits.models import IntegrityFlag
+
+    clock.set(2026, 12, 31)
+    first = plan_item(world.base, hours="16", starts_on=dt.date(2026, 12, 30))
+    second = plan_item(world.base, hours="16", starts_on=dt.date(2026, 12, 30))
+    base = actor(world.base_user)
+    services.credit_attendance(base, first, [(world.person, Decimal("16"))])
+    assert not IntegrityFlag.objects.exists()  # its own record is not counted twice
+    services.credit_attendance(base, second, [(world.person, Decimal("16"))])
+    flag = IntegrityFlag.objects.get()
+    assert flag.kind == IntegrityFlag.Kind.OVER_DAILY_LIMIT and flag.person == world.person
+    assert {r.plan_item_id for r in flag.records.all()} == {first.pk, second.pk}

@@ -125,5 +125,6 @@ def test_import_keeps_ids_too(world, returned_plan):
     returned_plan.return_it()
     content, _type, name = export_plan(returned_plan, "xlsx")
     upload = SimpleUploadedFile(name, content)
-    plan = services.import_plan_items(factories.actor(world.unit_user), returned_plan.pk, upload)
-    assert [pk for pk, _s, _p in _items(plan)] == [first.pk, second.pk]
+    job = services.start_import(factories.actor(world.unit_user), "plan_items", returned_plan.pk, upload)
+    assert job.state == "done", job.error
+    assert [pk for pk, _s, _p in _items(returned_plan)] == [first.pk, second.pk]

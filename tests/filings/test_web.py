@@ -345,8 +345,8 @@ def test_attendance_upload_all_or_nothing(world, supervised_base):
         factories.actor(world.base_user), plan_data(year), [plan_item_data(starts_on=today())]
     )
     with pytest.raises(services.DomainError):
-        services.upload_attendance(
-            factories.actor(world.base_user), draft.items.get().pk, _attendance_file([])
+        services.start_import(
+            factories.actor(world.base_user), "attendance", draft.items.get().pk, _attendance_file([])
         )
 
 
