@@ -1,5 +1,6 @@
-"""The work calendar's month grid in Chromium: clicking days fills the date lists, saving
-enters them (a city bureau); the grid fits a phone."""
+"""Bureau tools in Chromium: the work calendar's month grid (clicking days fills the date
+lists, saving enters them; it fits a phone) and the searchable organisation picker of the
+late-filing exceptions."""
 
 import datetime as dt
 
@@ -36,3 +37,16 @@ def test_a_city_bureau_enters_days_by_clicking_the_month_grid(site, world, runni
     phone.go("/bureau/calendar/2027/")
     assert phone.horizontal_overflow() == 0
     phone.screenshot("calendar-grid-375")
+
+
+def test_the_exception_form_finds_an_organisation_by_typing(site, world, running_today):
+    bureau = site()
+    bureau.login(world.bureau_user.username, factories.PASSWORD)
+    bureau.go("/filings/exceptions/")
+    page = bureau.page
+    page.get_by_label("查找申报单位").fill("市政")
+    visible = page.locator("#id_organisation option:not([hidden])").all_inner_texts()
+    assert any("测试市政公司" in text for text in visible)
+    assert not any("测试设计院" in text for text in visible)
+    page.get_by_label("查找申报单位").fill("")
+    assert page.locator("#id_organisation option[hidden]").count() == 0
