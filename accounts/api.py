@@ -8,6 +8,7 @@ from core.actors import Role
 from core.api import BearerAuth, require_role
 from core.openapi import also_answers, enum_of
 from core.security import ClientRateThrottle
+from core.text import mask_phone
 
 router = Router(tags=["账号与注册"])
 
@@ -96,10 +97,6 @@ def unit_members(request, state: str | None = None):
     return [_member_out(m) for m in selectors.unit_members(actor, state)[:500]]
 
 
-def _mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else phone
-
-
 @router.post(
     "unit/members/{person_id}/confirm", response=MemberOut, auth=BearerAuth(), summary="确认本单位人员"
 )
@@ -121,7 +118,7 @@ def _member_out(m) -> MemberOut:
         person_id=m.person_id,
         name=m.person.name,
         id_number=m.person.id_number_masked,
-        phone=_mask_phone(m.person.phone),
+        phone=mask_phone(m.person.phone),
         profession=m.person.profession.name,
         state=m.state,
         requested_at=m.requested_at,

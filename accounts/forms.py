@@ -127,3 +127,30 @@ class NameCorrectionForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"placeholder": _("如：核对身份证原件，原登记有误")}),
     )
+
+
+class RecoveryRequestForm(forms.Form):
+    login = forms.CharField(
+        label=_("账号或身份证号码"),
+        max_length=40,
+        error_messages={"required": _("账号或身份证号码：必须填写。")},
+    )
+    phone = forms.CharField(
+        label=_("注册时填写的手机号码"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+        error_messages={"required": _("手机号码：必须填写。")},
+    )
+
+
+class RecoveryCodeForm(PasswordChangeForm):
+    """The code from the SMS and the new password (twice), for the account of the request."""
+
+    old_password = None
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"required": _("验证码：必须填写。")},
+    )
+    field_order = ["code", "new_password", "new_password2"]

@@ -162,3 +162,22 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.role} → {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordRecovery(models.Model):
+    """A code sent by SMS to a person's registered phone to set a new password (找回密码).
+    Only a keyed hash of the code is stored; it lasts RECOVERY_CODE_MINUTES and a few tries."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("找回密码验证码")
+        verbose_name_plural = _("找回密码验证码")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -15,6 +15,8 @@ from accounts.forms import (
     NameCorrectionForm,
     PasswordChangeForm,
     ReasonForm,
+    RecoveryCodeForm,
+    RecoveryRequestForm,
     RegistrationForm,
     UnitChangeForm,
 )
@@ -24,11 +26,14 @@ from core.actors import Role
 from core.errors import DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
 from core.security import ClientRateThrottle
+from core.text import mask_phone
 from core.views import actor_in_role
 from web.selectors import pending_membership
 
 # The same limit as POST register in the API: one address registering without end is a bot.
 REGISTER_THROTTLE = ClientRateThrottle("register")
+RECOVERY_THROTTLE = ClientRateThrottle("recovery")
+RECOVERY_SESSION_KEY = "password_recovery"
 
 
 class LoginView(auth_views.LoginView):
@@ -258,4 +263,57 @@ def correct_name(request, person_id: int):
         "accounts/correct_name.html",
         {"form": form, "person": person},
         status=422 if request.method == "POST" else 200,
+    )
+
+
+def recover_password(request):
+    """找回密码, step 1: account (or ID number) and the registered phone → a code by SMS. The
+    answer is the same whether or not they match."""
+    form = RecoveryRequestForm(request.POST or None)
+    if request.method == "POST" and not RECOVERY_THROTTLE.allow_request(request):
+        wait = RECOVERY_THROTTLE.retry_after()
+        messages.error(request, _("请求过于频繁，请 %(n)s 秒后再试。") % {"n": wait})
+        response = render(request, "accounts/recover.html", {"form": form}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    if request.method == "POST" and form.is_valid():
+        services.request_password_recovery(form.cleaned_data["login"], form.cleaned_data["phone"])
+        request.session[RECOVERY_SESSION_KEY] = {
+            "login": form.cleaned_data["login"],
+            "phone": form.cleaned_data["phone"],
+        }
+        messages.info(
+            request,
+            _("如果账号与注册手机号码相符，验证码已发送到该手机，%(n)s 分钟内有效。")
+            % {"n": services.RECOVERY_CODE_MINUTES},
+        )
+        return redirect("accounts:recover_code")
+    return render(request, "accounts/recover.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def recover_password_code(request):
+    """找回密码, step 2: the code and the new password."""
+    pending = request.session.get(RECOVERY_SESSION_KEY)
+    if not pending:
+        return redirect("accounts:recover")
+    form = RecoveryCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_password_recovery(
+                pending["login"],
+                pending["phone"],
+                form.cleaned_data["code"],
+                form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            del request.session[RECOVERY_SESSION_KEY]
+            messages.success(request, _("密码已重新设置，请用新密码登录。"))
+            return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/recover_code.html",
+        {"form": form, "phone": mask_phone(pending["phone"])},
+        status=422 if form.errors else 200,
     )

@@ -313,6 +313,7 @@ CE_RATE_LIMITS = {
     "register": os.environ.get("RATE_LIMIT_REGISTER", "60/h"),
     "token": os.environ.get("RATE_LIMIT_TOKEN", "60/m"),
     "platform_push": os.environ.get("RATE_LIMIT_PLATFORM_PUSH", "120/m"),
+    "recovery": os.environ.get("RATE_LIMIT_RECOVERY", "10/h"),
 }
 # Behind N reverse proxies the client address is the N-th from the right in X-Forwarded-For;
 # 0 takes REMOTE_ADDR, so a client cannot pick its own address.
@@ -337,4 +338,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
+}
+
+# Text messages (password recovery codes): accounts.sms.LogSender writes them to the log and
+# sends nothing (the embedded default); accounts.sms.TencentCloudSender sends them.
+SMS_SENDER = os.environ.get("SMS_SENDER", "accounts.sms.LogSender")
+SMS_TENCENT = {
+    "secret_id": os.environ.get("SMS_TENCENT_SECRET_ID", ""),
+    "secret_key": os.environ.get("SMS_TENCENT_SECRET_KEY", ""),
+    "app_id": os.environ.get("SMS_TENCENT_APP_ID", ""),
+    "sign_name": os.environ.get("SMS_TENCENT_SIGN_NAME", ""),
+    "template_id": os.environ.get("SMS_TENCENT_TEMPLATE_ID", ""),
+    "region": os.environ.get("SMS_TENCENT_REGION", "ap-guangzhou"),
+    "endpoint": os.environ.get("SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com"),
+    "protocol": os.environ.get("SMS_TENCENT_PROTOCOL", "https"),
 }

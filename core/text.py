@@ -1,4 +1,5 @@
-"""Sentences put together from pieces that users typed.
+"""Text shown to people: sentences put together from pieces that users typed, and numbers
+shown only in part.
 
 A reviewer's comment usually ends with its own full stop ("请补充考核成绩。"); a message that
 appends "。请修改后重新提交。" or "；请于…前重新提交" to it would print "成绩。。" or "成绩。；".
@@ -15,3 +16,8 @@ _RUN = re.compile(r"([。！？；，、：])[。！？；，、：]+")
 def tidy_punctuation(text: str) -> str:
     """ "成绩。。请修改" → "成绩。请修改"; "成绩。；请" → "成绩。请"."""
     return _RUN.sub(r"\1", text)
+
+
+def mask_phone(phone: str) -> str:
+    """13912345678 → 139****5678 (a phone number on a page or in a log is never shown whole)."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else "****"
