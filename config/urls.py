@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from credits import xapi_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("xapi/statements", xapi_views.statements, name="xapi_statements"),
+    path("xapi/about", xapi_views.about, name="xapi_about"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("filings/", include("filings.urls")),

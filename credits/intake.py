@@ -58,7 +58,12 @@ from filings.models import Category, PlatformCredential
 from organisations.models import Organisation
 
 MAX_PLATFORM_BATCH = 1000
-FINAL_STATES = (CompletionState.CREDITED, CompletionState.DUPLICATE, CompletionState.EXPIRED)
+FINAL_STATES = (
+    CompletionState.CREDITED,
+    CompletionState.DUPLICATE,
+    CompletionState.EXPIRED,
+    CompletionState.VOIDED,
+)
 
 
 @dataclass

@@ -304,6 +304,7 @@ class CompletionState(models.TextChoices):
     REJECTED = "rejected", _("未接收")
     EXPIRED = "expired", _("暂存已过期")
     DUPLICATE = "duplicate", _("重复，不重复计入")
+    VOIDED = "voided", _("平台已撤销")
 
 
 class HoldReason(models.TextChoices):
@@ -432,3 +433,27 @@ class IntegrityFlag(models.Model):
 
     def __str__(self):
         return f"{self.person_id} {self.year} {self.kind}"
+
+
+class XapiStatement(models.Model):
+    """A statement a learning platform sent to the xAPI door (`/xapi/statements`), as sent.
+    Its id is the idempotency key; a `completed` statement becomes the platform completion
+    `xapi:<id>` and takes its fate; a `voided` statement withdraws the one it names."""
+
+    platform = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    statement_id = models.UUIDField()
+    statement = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    verb = models.CharField(max_length=200)
+    voided = models.BooleanField(default=False)
+    stored_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("xAPI 学习记录语句")
+        verbose_name_plural = _("xAPI 学习记录语句")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "statement_id"], name="xapi_statement_unique_id"),
+        ]
+
+    def __str__(self):
+        return str(self.statement_id)
