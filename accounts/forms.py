@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.services import login_name_to_username
 from organisations.selectors import units
 from policy.selectors import professions
@@ -57,6 +58,22 @@ class RegistrationForm(forms.Form):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("password2"):
             self.add_error("password2", _("两次输入的密码不一致。"))
+        # Every rule the registration service applies, checked now on what was typed, so that
+        # a wrong check digit, a fake phone and a weak password show up together with the rest.
+        raw = self.data
+        unit = str(raw.get("unit_id", ""))
+        typed = services.Registration(
+            name=raw.get("name", ""),
+            id_number=raw.get("id_number", ""),
+            phone=raw.get("phone", ""),
+            password=raw.get("password", ""),
+            unit_id=int(unit) if unit.isdigit() else None,
+            profession=raw.get("profession", ""),
+        )
+        for problem in services.registration_problems(typed):
+            field = problem["field"]
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, problem["message"])
         return data
 
 

@@ -76,6 +76,16 @@ def _validate_registration(data: Registration) -> tuple[str, Organisation, Profe
     return number, unit, profession
 
 
+def registration_problems(data: Registration) -> list[dict]:
+    """Every reason the registration would be refused, field by field (for a form to show
+    them all at once); [] if it would go through."""
+    try:
+        _validate_registration(data)
+    except DomainError as exc:
+        return exc.errors
+    return []
+
+
 def register_person(data: Registration) -> Person:
     """管理入口注册: the person may log in at once; the unit link waits for confirmation."""
     number, unit, profession = _validate_registration(data)

@@ -99,3 +99,24 @@ def test_unit_change_ends_old_link_and_waits_for_new_unit(world):
     request_unit_change(actor, world.sibling_unit.pk)
     states = dict(world.person.memberships.values_list("unit_id", "state"))
     assert states == {world.unit.pk: "ended", world.sibling_unit.pk: "pending"}
+
+
+def test_the_registration_page_shows_every_error_at_once(world):
+    from django.test import Client
+
+    response = Client().post(
+        "/accounts/register/",
+        {
+            "name": "王",
+            "id_number": "411202199001011234",  # wrong check digit
+            "phone": "12345",
+            "password": "abc12345",
+            "password2": "zzz",
+            "unit_id": world.unit.pk,
+            "profession": "engineering",
+        },
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"id_number", "phone", "password", "password2"}
+    assert "校验位" in errors["id_number"][0] and "手机号码" in errors["phone"][0]
+    assert not Person.objects.filter(name="王").exists()
