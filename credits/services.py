@@ -343,7 +343,6 @@ def _sniff(head: bytes) -> str | None:
     return kind.mime
 
 
-@transaction.atomic
 def _read_evidence(uploaded) -> tuple[bytes, str, str]:
     """The file's bytes, its type (by content) and a safe name; a field error otherwise."""
     limit = settings.EVIDENCE_MAX_BYTES
@@ -387,6 +386,7 @@ def _store_evidence(actor: Actor, declaration: Declaration, data: bytes, mime: s
     return evidence
 
 
+@transaction.atomic
 def attach_evidence(actor: Actor, declaration_id: int, uploaded) -> Evidence:
     """Attach a PDF/JPG/PNG (checked by its content, not its name; at most EVIDENCE_MAX_BYTES).
     Stored by the default storage under PRIVATE_STORAGE_ROOT, outside the web root."""
@@ -428,6 +428,7 @@ def pending_evidence(actor: Actor, ids) -> list[PendingEvidence]:
     return list(PendingEvidence.objects.filter(person=_person_of(actor), pk__in=list(ids)).order_by("pk"))
 
 
+@transaction.atomic
 def attach_pending_evidence(actor: Actor, declaration_id: int, ids) -> list[Evidence]:
     """Attach held files to the declaration; each is removed from the holding once attached."""
     declaration = _own_declaration(actor, declaration_id)
