@@ -37,6 +37,8 @@ def _decide(site, user, declaration_id, decision, comment=""):
     if comment:
         s.page.get_by_label("审核意见").fill(comment)
     s.submit(s.page.get_by_role("button", name="提交审核结果"))
+    feedback = s.page.locator(".invalid-feedback, [data-testid=message]").all_inner_texts()
+    assert s.page.get_by_test_id("message").count(), ("the decision was not taken", feedback)
     return s
 
 
