@@ -254,46 +254,48 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.declaration.person_id}/{instance.declaration_id}/{instance.sha256[:16]}"
 
 
-class Evidence(models.Model):
-    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("文件"), upload_to=evidence_path)
+class EvidenceFile(models.Model):
+    """What is known of an evidence file wherever it is kept: its name, type (by content),
+    size and digest."""
+
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=40)
     size = models.PositiveIntegerField(_("大小"))
     sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+
+class Evidence(EvidenceFile):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to=evidence_path)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("证明材料")
         verbose_name_plural = _("证明材料")
 
-    def __str__(self):
-        return self.original_name
-
 
 def pending_evidence_path(instance, filename):
     return f"evidence/{instance.person_id}/pending/{instance.sha256[:16]}"
 
 
-class PendingEvidence(models.Model):
+class PendingEvidence(EvidenceFile):
     """A file a person chose on a declaration form that was refused for another reason: kept
     for them (PENDING_EVIDENCE_HOURS) so that the corrected form attaches it without choosing
     it again."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     file = models.FileField(_("文件"), upload_to=pending_evidence_path)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=40)
-    size = models.PositiveIntegerField(_("大小"))
-    sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("待保存的证明材料")
         verbose_name_plural = _("待保存的证明材料")
-
-    def __str__(self):
-        return self.original_name
 
 
 class CompletionState(models.TextChoices):

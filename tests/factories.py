@@ -105,6 +105,16 @@ class World:
     person: Person
     other_person: Person
 
+    def user_of_each_role(self) -> dict[str, User]:
+        """One user of each role, keyed by role (the pages-of-every-role tests walk these)."""
+        return {
+            "person": self.person.user,
+            "unit": self.unit_user,
+            "authority": self.authority_user,
+            "base": self.base_user,
+            "bureau": self.bureau_user,
+        }
+
     @classmethod
     def build(cls) -> World:
         auth_a = authority("测试住建局")

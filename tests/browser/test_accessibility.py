@@ -76,13 +76,7 @@ def pages_of_each_role(site, world):
         pytest.skip(f"{AXE} is missing: npm install --prefix tests/browser/tooling")
     factories.person(world.unit, confirmed=False, name="王待确认")
     declare(world.person)
-    users = {
-        "person": world.person.user,
-        "unit": world.unit_user,
-        "authority": world.authority_user,
-        "base": world.base_user,
-        "bureau": world.bureau_user,
-    }
+    users = world.user_of_each_role()
     visits = {}
     anonymous = site()
     public = (("public-home", "/"), ("login", "/accounts/login/"), ("register", "/accounts/register/"))

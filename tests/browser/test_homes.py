@@ -23,13 +23,7 @@ def test_public_home_on_desktop_and_phone(site):
 
 
 def test_each_role_home(site, world):
-    users = {
-        "person": world.person.user,
-        "unit": world.unit_user,
-        "authority": world.authority_user,
-        "base": world.base_user,
-        "bureau": world.bureau_user,
-    }
+    users = world.user_of_each_role()
     factories.person(world.unit, confirmed=False, name="王待确认")
     declare(world.person)
     declare(world.person, title="服务基层技术指导", method="grassroots", hours="8", category="public")

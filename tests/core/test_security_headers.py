@@ -71,13 +71,7 @@ def assert_security_headers(response, where):
 def pages_of_each_role(world):
     factories.person(world.unit, confirmed=False, name="王待确认")
     declare(world.person)
-    users = {
-        "person": world.person.user,
-        "unit": world.unit_user,
-        "authority": world.authority_user,
-        "base": world.base_user,
-        "bureau": world.bureau_user,
-    }
+    users = world.user_of_each_role()
     anonymous = Client()
     for path in PUBLIC:
         yield "anonymous", path, anonymous.get(path)

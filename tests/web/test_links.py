@@ -68,13 +68,7 @@ def broken_links(client: Client, start: list[str]) -> list[str]:
 def test_every_link_a_role_can_reach_leads_somewhere(role, world, today):
     factories.person(world.unit, confirmed=False, name="王待确认")
     declare(world.person)
-    users = {
-        "person": world.person.user,
-        "unit": world.unit_user,
-        "authority": world.authority_user,
-        "base": world.base_user,
-        "bureau": world.bureau_user,
-    }
+    users = world.user_of_each_role()
     client = Client()
     client.force_login(users[role])
     start = [item.url for item in nav.items_for(role, "/")]
