@@ -1,12 +1,13 @@
 from datetime import datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from accounts import selectors, services
 from accounts.models import Membership
 from core.actors import Role
 from core.api import BearerAuth, require_role
 from core.openapi import also_answers, enum_of
+from core.schemas import Schema
 from core.security import ClientRateThrottle
 from core.text import mask_phone
 

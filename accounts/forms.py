@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.services import login_name_to_username
+from core.forms import Form, SafeInputMixin
 from organisations.selectors import units
 from policy.selectors import professions
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(SafeInputMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("账号或身份证号码"),
         max_length=60,
@@ -26,7 +27,7 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(Form):
     name = forms.CharField(label=_("姓名"), max_length=30)
     id_number = forms.CharField(
         label=_("身份证号码"),
@@ -77,7 +78,7 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(
         label=_("不予确认的原因"),
         max_length=200,
@@ -89,7 +90,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(Form):
     old_password = forms.CharField(
         label=_("原密码（或一次性密码）"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -114,7 +115,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class UnitChangeForm(forms.Form):
+class UnitChangeForm(Form):
     unit_id = forms.ModelChoiceField(
         label=_("工作单位"),
         queryset=units(),
@@ -126,7 +127,7 @@ class UnitChangeForm(forms.Form):
     )
 
 
-class NameCorrectionForm(forms.Form):
+class NameCorrectionForm(Form):
     name = forms.CharField(
         label=_("身份证上的姓名"),
         max_length=30,

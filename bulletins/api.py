@@ -9,7 +9,7 @@ import datetime as dt
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bulletins import selectors, services
@@ -18,6 +18,7 @@ from core.actors import Actor
 from core.api import BearerAuth
 from core.media import DOCX, PDF, XLSX
 from core.openapi import binary_answer, enum_of
+from core.schemas import Schema
 
 router = Router(tags=["通知公告"])
 

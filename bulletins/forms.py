@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import AUDIENCE_ROLES, FaqEntry
+from core.forms import Form
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     document_number = forms.CharField(
         label=_("文号"), max_length=60, required=False, help_text=_("如 三人社专技〔2025〕1号，可不填")
@@ -37,7 +38,7 @@ class NoticeForm(forms.Form):
         self.fields["region_id"].choices = [(r.pk, r.name) for r in regions]
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(
         label=_("添加附件"),
         help_text=_("PDF、Word（.docx）或 Excel（.xlsx），如通知原文及其附表。"),
@@ -51,7 +52,7 @@ class AttachmentForm(forms.Form):
     )
 
 
-class FaqForm(forms.Form):
+class FaqForm(Form):
     audience = forms.ChoiceField(label=_("适用对象"), choices=FaqEntry.Audience.choices)
     question = forms.CharField(label=_("问题"), max_length=200)
     answer = forms.CharField(

@@ -1,12 +1,13 @@
 """The public API v1 (DESIGN §5): one NinjaAPI, one router per domain app."""
 
 from django.db import connection
-from ninja import Schema, Status, Swagger
+from ninja import Status, Swagger
 
 from accounts.api import router as accounts_router
 from bulletins.api import router as bulletins_router
 from core.api import install_error_handlers
 from core.openapi import PlatformAPI
+from core.schemas import Schema
 from credits.api import router as credits_router
 from credits.intake_api import router as intake_router
 from filings.api import router as filings_router

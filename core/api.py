@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
@@ -10,6 +14,10 @@ from ninja.security import HttpBearer
 
 from core.actors import Actor
 from core.errors import DomainError, Forbidden
+from core.schemas import INT64_MAX
+from core.text import has_forbidden_characters
+
+logger = logging.getLogger("core.api")
 
 # Chinese names of API fields, used to name the field in validation messages.
 FIELD_LABELS: dict[str, str] = {
@@ -116,6 +124,8 @@ _MESSAGES = {
     "list_type": "应为列表。",
     "bool_parsing": "应为是或否（true/false）。",
     "value_error": "{error}",
+    "text_forbidden": "含有不允许的控制字符。",
+    "int_out_of_range": "数值超出允许范围。",
 }
 
 _LOC_NOISE = {"body", "query", "path", "form", "file", "payload", "data", "header"}
@@ -137,10 +147,24 @@ def translate_errors(errors: list[dict]) -> list[dict]:
             message = template.format(**ctx)
         except (KeyError, IndexError):
             message = "输入不正确。"
-        leaf = field.split(".")[-1]
-        label = FIELD_LABELS.get(leaf, leaf if not leaf.isdigit() else field)
-        result.append({"field": field, "message": f"{label}：{message}"})
+        result.append({"field": field, "message": f"{_label(field)}：{message}"})
     return result
+
+
+def _label(field: str) -> str:
+    leaf = field.split(".")[-1]
+    return FIELD_LABELS.get(leaf, leaf if not leaf.isdigit() else field)
+
+
+def forbidden_input_errors(values: list[tuple[str, str]]) -> list[dict]:
+    """[{field, message}] for the (name, text) pairs holding a control character or a lone
+    surrogate (path, query and form parameters; JSON bodies are checked by core.schemas)."""
+    message = _MESSAGES["text_forbidden"]
+    return [
+        {"field": name, "message": f"{_label(name)}：{message}"}
+        for name, value in values
+        if has_forbidden_characters(name) or has_forbidden_characters(value)
+    ]
 
 
 HTTP_STATUS_DETAILS = {
@@ -149,7 +173,9 @@ HTTP_STATUS_DETAILS = {
     403: "无权执行此操作。",
     404: "接口不存在，请查看接口文档 /api/v1/docs。",
     405: "该接口不支持此请求方法。",
+    413: "请求内容过大：超过 %(limit)s MB 的上限（见接口文档）。",
     429: "请求过于频繁，请稍后再试。",
+    500: "服务器内部错误，请稍后再试；如需联系管理员，请提供请求编号 %(id)s。",
 }
 
 
@@ -181,8 +207,59 @@ def install_error_handlers(api) -> None:
     def http_error(request, exc: HttpError):
         # Only django-ninja itself raises HttpError (our code raises DomainError): its English
         # texts are replaced by the Chinese one for the status.
-        detail = HTTP_STATUS_DETAILS.get(exc.status_code, _("请求无法处理。"))
-        return api.create_response(request, error_body(detail), status=exc.status_code)
+        return api.create_response(
+            request, error_body(status_detail(request, exc.status_code)), status=exc.status_code
+        )
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request, exc):
+        # Django's own refusals of a request (too many fields, a malformed multipart body).
+        return api.create_response(request, error_body(status_detail(request, 400)), status=400)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return api.create_response(request, error_body(status_detail(request, 413)), status=413)
+
+    @api.exception_handler(OverflowError)
+    def overflow(request, exc):
+        # SQLite cannot bind an integer beyond 64 bits. In the path it names no object; in the
+        # query it is a bad parameter (bodies are checked before, by core.schemas).
+        kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+        if any(_oversized(v) for v in kwargs.values()):
+            return api.create_response(request, error_body(_("未找到该对象。")), status=404)
+        errors = [
+            {"field": k, "message": f"{_label(k)}：{_MESSAGES['int_out_of_range']}"}
+            for k, v in request.GET.items()
+            if _oversized(v)
+        ] or [{"field": "__all__", "message": _MESSAGES["int_out_of_range"]}]
+        return api.create_response(request, error_body(errors[0]["message"], errors), status=422)
+
+    @api.exception_handler(Exception)
+    def unexpected(request, exc):
+        request_id = getattr(request, "request_id", "-")
+        logger.error(
+            "Unhandled %s in %s %s (request %s)",
+            type(exc).__name__,
+            request.method,
+            request.path,
+            request_id,
+            exc_info=exc,
+        )
+        response = api.create_response(request, error_body(status_detail(request, 500)), status=500)
+        response._has_been_logged = True  # logged above, with the traceback and the id
+        return response
+
+
+def status_detail(request, status: int) -> str:
+    """The Chinese detail for an answer with this status, with the request id and body limit."""
+    detail = HTTP_STATUS_DETAILS.get(status, _("请求无法处理。"))
+    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g}"
+    return detail % {"id": getattr(request, "request_id", "-"), "limit": limit}
+
+
+def _oversized(value) -> bool:
+    text = str(value).strip().lstrip("+-")
+    return text.isdigit() and int(text) > INT64_MAX
 
 
 class BearerAuth(HttpBearer):

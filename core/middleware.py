@@ -1,8 +1,67 @@
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+import re
+import uuid
 
-from core.api import HTTP_STATUS_DETAILS, error_body
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+
+from core import logs
+from core.api import HTTP_STATUS_DETAILS, error_body, forbidden_input_errors, status_detail
 from core.errors import Forbidden, NotFound
+
+# A caller's own id is kept if it is short and plain (a proxy's or a platform's trace id);
+# anything else would let a caller write arbitrary text into our log lines.
+_CALLER_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Every request gets an id: the caller's X-Request-ID if plain, else a new one. It is in
+    every log line written while the request runs and in the answer's X-Request-ID header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request.request_id = given if _CALLER_ID.match(given) else uuid.uuid4().hex
+        token = logs.request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            logs.request_id.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class InputCharactersMiddleware:
+    """No control character or lone surrogate reaches a view through the URL (path and query)
+    or, under /api/, through form fields: the database would refuse NUL and surrogates with a
+    500. Web forms' own fields are checked by core.forms, which names them on the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        values = [(k, v) for k, v in view_kwargs.items() if isinstance(v, str)]
+        values += [(k, v) for k, vs in request.GET.lists() for v in vs]
+        api = request.path.startswith("/api/")
+        if api and request.method == "POST" and request.content_type in _FORM_TYPES:
+            values += [(k, v) for k, vs in request.POST.lists() for v in vs]
+        errors = forbidden_input_errors(values)
+        if not errors:
+            return None
+        if api:
+            return JsonResponse(
+                error_body(errors[0]["message"], errors),
+                status=422,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return HttpResponseBadRequest(errors[0]["message"], content_type="text/plain; charset=utf-8")
+
+
+_FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 
 class DomainErrorMiddleware:
@@ -19,6 +78,9 @@ class DomainErrorMiddleware:
             raise Http404(exception.detail)
         if isinstance(exception, Forbidden):
             raise PermissionDenied(exception.detail)
+        if isinstance(exception, OverflowError):
+            # A number in the URL beyond 64 bits (SQLite cannot even bind it): no such object.
+            raise Http404(str(exception))
         return None
 
 
@@ -36,7 +98,7 @@ class ApiErrorFormatMiddleware:
             and response.status_code in HTTP_STATUS_DETAILS
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            body = error_body(HTTP_STATUS_DETAILS[response.status_code])
+            body = error_body(status_detail(request, response.status_code))
             replacement = JsonResponse(
                 body, status=response.status_code, json_dumps_params={"ensure_ascii": False}
             )

@@ -21,3 +21,13 @@ def tidy_punctuation(text: str) -> str:
 def mask_phone(phone: str) -> str:
     """13912345678 → 139****5678 (a phone number on a page or in a log is never shown whole)."""
     return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else "****"
+
+
+# C0 and C1 control characters other than tab, line feed and carriage return, and UTF-16
+# surrogates: PostgreSQL refuses NUL, SQLite and every encoder refuse a lone surrogate, and
+# none of them has a place in a name, a title or a comment.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def has_forbidden_characters(text: str) -> bool:
+    return _FORBIDDEN.search(text) is not None

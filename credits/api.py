@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Router, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core.actors import Role
@@ -15,6 +15,7 @@ from core.api import BearerAuth, require_role
 from core.errors import DomainError
 from core.media import PDF
 from core.openapi import binary_answer, enum_of
+from core.schemas import Schema
 from credits import forecast, selectors, services
 from credits.models import Declaration, DeclarationState, HourRecord, Method, RecordState, Review, Source
 from filings.models import Category

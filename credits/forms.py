@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form
 from core.hours import format_hours
 from credits.models import Method
 from filings.models import Category
@@ -64,7 +65,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(Form):
     category = forms.ChoiceField(
         label=_("科目类别"),
         choices=Category.choices,
@@ -148,7 +149,7 @@ class DeclarationForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     decision = forms.ChoiceField(
         label=_("审核结果"),
         choices=[("approve", _("通过")), ("return", _("退回修改")), ("reject", _("不通过"))],
@@ -166,7 +167,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class BatchApproveForm(forms.Form):
+class BatchApproveForm(Form):
     ids = forms.TypedMultipleChoiceField(
         label=_("申报"), coerce=int, error_messages={"required": _("申报：请至少勾选一条申报。")}
     )
@@ -178,7 +179,7 @@ class BatchApproveForm(forms.Form):
         self.fields["ids"].valid_value = lambda value: True
 
 
-class ReadinessForm(forms.Form):
+class ReadinessForm(Form):
     on_date = forms.DateField(
         label=_("职称申报日期"),
         required=False,

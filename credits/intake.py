@@ -38,6 +38,7 @@ from audit.services import record, record_many
 from core import bulk, crypto, dates, idnumber
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
+from core.text import has_forbidden_characters
 from credits import ledger, plausibility, rules
 from credits.integrity import raise_flag
 from credits.models import (
@@ -155,6 +156,11 @@ def _read_batch(items: list[Mapping], result: PushResult) -> list[Item]:
     judged, seen = [], set()
     for raw in items:
         external_id = _text(raw.get("external_id"))
+        if has_forbidden_characters(external_id):
+            # Not echoed: a lone surrogate cannot even be written into the JSON answer.
+            reason = _("平台记录号：含有不允许的控制字符。")
+            result.rejected.append({"external_id": None, "reason": reason})
+            continue
         if not external_id or len(external_id) > 80:
             reason = _("平台记录号：必须填写，且不超过 80 个字符。")
             result.rejected.append({"external_id": external_id or None, "reason": reason})
@@ -167,8 +173,24 @@ def _read_batch(items: list[Mapping], result: PushResult) -> list[Item]:
     return judged
 
 
+# The pushed text fields with their names in a reason; checked before anything is kept, since
+# the database refuses NUL (PostgreSQL) and lone surrogates (both).
+_TEXT_FIELDS = {
+    "id_number": "身份证号码",
+    "name": "姓名",
+    "course": "课程",
+    "category": "科目类别",
+    "completed_on": "完成日期",
+    "started_on": "开始日期",
+}
+
+
 def _read_item(external_id: str, raw: Mapping) -> Item:
     item = Item(external_id)
+    for key, label in _TEXT_FIELDS.items():
+        value = raw.get(key)
+        if isinstance(value, str) and has_forbidden_characters(value):
+            return item.reject(_("%(field)s：含有不允许的控制字符。") % {"field": label})
     item.name = _text(raw.get("name"))[:60]
     item.course = _text(raw.get("course"))[:200]
     category = raw.get("category")

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 from pydantic import BaseModel, ConfigDict
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from core.api import BearerAuth
 from core.errors import DomainError
 from core.openapi import enum_of
+from core.schemas import Schema
 from core.security import PlatformRateThrottle
 from credits import intake, intake_selectors, integrity
 from credits.api import _Mapped

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.actors import Role
 from core.errors import DomainError, Forbidden
+from core.forms import Form
 from credits import intake_selectors, integrity
 from credits.models import CompletionState, IntegrityFlag
 
@@ -63,7 +64,7 @@ def platform_intake_detail(request, platform_id: int):
     )
 
 
-class FlagDecisionForm(forms.Form):
+class FlagDecisionForm(Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("核查结论"),
         choices=[

@@ -59,7 +59,8 @@ def year_is_closed(policy: PolicyYear, now: dt.datetime | None = None) -> bool:
 
 def parse_hours(value) -> Decimal | None:
     """A positive number with at most one decimal place, or None. Booleans and text that is
-    not a number are refused; "12.50" is 12.5."""
+    not a number are refused; "12.50" is 12.5; a number of a million or more comes back as it
+    is, for the caller to refuse as too large."""
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -68,6 +69,10 @@ def parse_hours(value) -> Decimal | None:
         return None
     if not hours.is_finite():
         return None
+    if hours.adjusted() >= 6:
+        # Far above any limit (callers refuse it as too large); quantizing 1e27 to tenths
+        # would need more digits than the decimal context has.
+        return hours
     if hours != hours.quantize(Decimal("0.1")):
         return None
     return hours.quantize(Decimal("0.1"))

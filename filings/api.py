@@ -9,7 +9,7 @@ from typing import Literal
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Router, Status
 from ninja.files import UploadedFile
 
 from core.actors import Role
@@ -17,6 +17,7 @@ from core.api import BearerAuth, require_role
 from core.errors import DomainError
 from core.media import DOCX, PDF, XLSX
 from core.openapi import binary_answer, enum_of
+from core.schemas import Schema
 from filings import exports, selectors, services
 from filings.models import (
     Category,

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form
 from filings.models import Category, FilingException, FilingState
 from filings.services import ITEM_REQUIRED
 from policy.models import PolicyYear
@@ -20,7 +21,7 @@ class YearField(forms.TypedChoiceField):
         super().__init__(coerce=int, choices=year_choices, **kwargs)
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     year = YearField(label=_("申报年度"))
     contact_name = forms.CharField(label=_("联系人"), max_length=30, required=False)
     contact_phone = forms.CharField(
@@ -39,7 +40,7 @@ class PlanForm(forms.Form):
     )
 
 
-class PlanItemForm(forms.Form):
+class PlanItemForm(Form):
     project = forms.CharField(label=_("培训项目"), max_length=120, required=False)
     audience = forms.CharField(label=_("培训对象及人数"), max_length=120, required=False)
     starts_on = forms.DateField(
@@ -69,7 +70,7 @@ class PlanItemForm(forms.Form):
 PlanItemFormSet = formset_factory(PlanItemForm, extra=2, can_delete=True, max_num=500, absolute_max=600)
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     file = forms.FileField(
         label=_("Excel 文件（.xlsx）"),
         widget=forms.ClearableFileInput(
@@ -78,7 +79,7 @@ class UploadForm(forms.Form):
     )
 
 
-class PlatformForm(forms.Form):
+class PlatformForm(Form):
     year = YearField(label=_("备案年度"))
     site_name = forms.CharField(label=_("网站名称"), max_length=100)
     host_org = forms.CharField(label=_("主办单位"), max_length=100)
@@ -118,7 +119,7 @@ class PlatformForm(forms.Form):
     )
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(Form):
     decision = forms.ChoiceField(
         label=_("意见结论"),
         choices=[("agree", _("同意，报送人社局")), ("return", _("退回申报单位修改"))],
@@ -130,13 +131,13 @@ class OpinionForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(
         label=_("退回原因"), min_length=2, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(Form):
     organisation = forms.ModelChoiceField(label=_("申报单位"), queryset=None)
     year = YearField(label=_("年度"))
     kind = forms.ChoiceField(label=_("备案类型"), choices=FilingException.Kind.choices)
@@ -149,7 +150,7 @@ class ExceptionForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(Form):
     kind = forms.ChoiceField(
         label=_("备案类型"),
         required=False,
@@ -168,7 +169,7 @@ class InboxFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("全部年度")), *year_choices()]
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(Form):
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None, choices=())
     state = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *FilingState.choices]

@@ -90,10 +90,10 @@ def parse_hours(value, limit: Decimal | None = None) -> tuple[Decimal | None, st
         return None, _("应为数字，如 8 或 2.5。")
     if hours <= 0:
         return None, _("应大于 0。")
-    if hours != hours.quantize(Decimal("0.1")):
-        return None, _("最多保留 1 位小数。")
     if hours > MAX_HOURS:
         return None, _("不能超过 %(max)s。") % {"max": MAX_HOURS}
+    if hours != hours.quantize(Decimal("0.1")):
+        return None, _("最多保留 1 位小数。")
     if limit is not None and hours > limit:
         return None, _("不能超过该培训项目的学时数 %(limit)s。") % {"limit": format_hours(limit)}
     return hours.quantize(Decimal("0.1")), None

@@ -1,5 +1,6 @@
-from ninja import Router, Schema
+from ninja import Router
 
+from core.schemas import Schema
 from organisations import selectors
 
 router = Router(tags=["基地与单位"])

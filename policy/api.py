@@ -1,9 +1,10 @@
 from datetime import date
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router
 
 from core.errors import NotFound
+from core.schemas import Schema
 from policy import selectors
 
 router = Router(tags=["年度政策与工作日"])

@@ -4,6 +4,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form
+
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
@@ -25,7 +27,7 @@ def parse_dates(text: str, label: str) -> list[dt.date]:
     return sorted(set(days))
 
 
-class CalendarYearForm(forms.Form):
+class CalendarYearForm(Form):
     holidays = forms.CharField(
         label=_("放假的工作日（周一至周五）"),
         required=False,
@@ -52,11 +54,11 @@ class CalendarYearForm(forms.Form):
         return parse_dates(self.cleaned_data["make_up_days"], _("调休上班的周末"))
 
 
-class PeopleSearchForm(forms.Form):
+class PeopleSearchForm(Form):
     q = forms.CharField(label=_("姓名、账号、手机号或身份证号码"), required=False, max_length=30)
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(Form):
     STATE_CHOICES = [
         ("pending", _("待确认")),
         ("confirmed", _("已确认")),
