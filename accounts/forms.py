@@ -29,10 +29,10 @@ class LoginForm(SafeInputMixin, AuthenticationForm):
 
 class RegistrationForm(Form):
     name = forms.CharField(label=_("姓名"), max_length=30)
+    # Room for the spaces and dashes people type between groups (core.idnumber.normalise).
     id_number = forms.CharField(
         label=_("身份证号码"),
-        max_length=18,
-        min_length=18,
+        max_length=24,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
     phone = forms.CharField(

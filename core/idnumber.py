@@ -1,7 +1,17 @@
-"""Resident identity numbers (居民身份证号码, GB 11643-1999): validation and masking."""
+"""Resident identity numbers (居民身份证号码, GB 11643-1999): normalisation, validation and
+masking.
 
+Every ID number that enters the platform (registration, login, pushes, attendance sheets,
+search) passes `normalise` before it is validated, hashed or looked up, so "４１１２０２…Ｘ",
+"411202 1988 0612 002x" and "411202198806120020" typed in any of those ways are one person.
+"""
+
+import csv
+import functools
 import re
+import unicodedata
 from datetime import date
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -11,8 +21,27 @@ _CHECK_CODES = "10X98765432"
 _PATTERN = re.compile(r"^\d{17}[\dX]$")
 
 
+# Spaces (NFKC turns the ideographic space into one) and the dashes people type between groups.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]")
+_REGIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "gbt2260.csv"
+# Residence permits of people from Hong Kong, Macao and Taiwan (港澳台居民居住证, GB 11643 rules)
+# begin with 810000, 820000 and 830000, which are no county codes.
+_PERMIT_REGIONS = frozenset({"810000", "820000", "830000"})
+
+
 def normalise(raw: str) -> str:
-    return (raw or "").strip().upper()
+    """Full-width digits and Ｘ as ASCII (NFKC), x as X, without spaces and dashes."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
+
+
+@functools.cache
+def region_codes() -> frozenset[str]:
+    """The GB/T 2260 county-level codes ever in use, retired ones included (data/gbt2260.csv,
+    built by scripts/gbt2260.py from a maintained compilation of the official lists)."""
+    with _REGIONS_FILE.open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(line for line in f if not line.startswith("#"))
+        next(rows)
+        return frozenset(row[0] for row in rows) | _PERMIT_REGIONS
 
 
 def check_digit(first17: str) -> str:
@@ -31,6 +60,11 @@ def validate(raw: str) -> str:
         raise ValidationError(_("身份证号码应为18位。"), code="length")
     if not _PATTERN.match(number):
         raise ValidationError(_("身份证号码格式不正确：前17位应为数字，最后一位为数字或X。"), code="format")
+    if number[:6] not in region_codes():
+        raise ValidationError(
+            _("身份证号码前6位（地址码）%(code)s 不是有效的行政区划代码，请核对。") % {"code": number[:6]},
+            code="region",
+        )
     try:
         born = birth_date(number)
     except ValueError:

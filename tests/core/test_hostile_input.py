@@ -26,6 +26,15 @@ def _error(response, status):
     return body
 
 
+def _push(token, body):
+    return Client().post(
+        "/api/v1/platform/completions",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+
 def _register(world, **overrides):
     data = {
         "name": "王五",
@@ -134,9 +143,7 @@ def test_in_a_push_a_bad_item_is_rejected_with_its_reason_and_the_good_ones_are_
         {**good, "external_id": "good-2", "hours": 3},
     ]
     body = json.dumps({"items": items}, ensure_ascii=True)  # \ud800 travels as an escape
-    response = Client().post(
-        "/api/v1/platform/completions", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+    response = _push(token, body)
     assert response.status_code == 200, response.content
     result = response.json()
     assert result["accepted"] == ["good-1", "good-2"]
@@ -185,9 +192,7 @@ def test_a_body_above_the_limit_is_413(settings, world):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
     token = platform_token(world)
     body = json.dumps({"items": [{"external_id": "x" * 1000}] * 1200})
-    response = Client().post(
-        "/api/v1/platform/completions", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+    response = _push(token, body)
     assert "1 MB" in _error(response, 413)["detail"]
 
 
