@@ -281,6 +281,8 @@ _QUEUE_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "in
 CELERY_TASK_PUBLISH_RETRY_POLICY = _QUEUE_RETRY
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _QUEUE_RETRY}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through LOGGING below (ID numbers masked) instead of handlers of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "review-sla-sweep": {"task": "credits.tasks.sweep_overdue_reviews", "schedule": timedelta(hours=1)},
     "year-end-reminders": {

@@ -20,16 +20,26 @@ from policy.models import CalendarDay, CalendarYear, PolicyYear
 ZERO = Decimal(0)
 
 
-def search_people(actor: Actor, q: str = "") -> QuerySet[Person]:
-    """People in the actor's scope, by name, account name or (exactly) the ID number."""
-    qs = persons_in_scope(actor)
+def people_search_terms(q: str) -> dict:
+    """What a people search keeps between requests (the bureau page keeps it in the session):
+    an ID number only as its look-up hash and its masked form, never in clear."""
     q = (q or "").strip()
-    if q:
-        number = idnumber.normalise(q)
-        if len(number) == 18:
-            qs = qs.filter(id_number_hash=crypto.lookup_hash(number))
-        else:
-            qs = qs.filter(Q(name__icontains=q) | Q(user__username=q) | Q(phone=q))
+    number = idnumber.normalise(q)
+    if len(number) == 18:
+        return {"id_hash": crypto.lookup_hash(number), "shown": idnumber.mask(number)}
+    return {"q": q} if q else {}
+
+
+def search_people(actor: Actor, q: str = "", id_hash: str = "") -> QuerySet[Person]:
+    """People in the actor's scope, by name, account name, phone or (exactly) the ID number
+    (typed in `q`, or as its look-up hash)."""
+    qs = persons_in_scope(actor)
+    terms = {"id_hash": id_hash} if id_hash else people_search_terms(q)
+    if terms.get("id_hash"):
+        qs = qs.filter(id_number_hash=terms["id_hash"])
+    elif terms.get("q"):
+        q = terms["q"]
+        qs = qs.filter(Q(name__icontains=q) | Q(user__username=q) | Q(phone=q))
     return qs.distinct().order_by("name_sort", "id")
 
 

@@ -144,15 +144,30 @@ def _bureau_actor(request):
     return actor
 
 
+_PEOPLE_SEARCH = "bureau_people_search"
+
+
 @login_required
 def bureau_people(request):
+    """The search is sent by POST and kept in the session (an ID number only as its look-up
+    hash), so that no ID number is ever in a URL: not in the access log, not in the browser's
+    history; the result pages are then plain GETs."""
     actor = _bureau_actor(request)
-    form = PeopleSearchForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = paginate(request, web_selectors.search_people(actor, q))
+    if request.method == "POST":
+        form = PeopleSearchForm(request.POST)
+        if form.is_valid():
+            request.session[_PEOPLE_SEARCH] = web_selectors.people_search_terms(form.cleaned_data["q"])
+            return redirect("web:bureau_people")
+        terms = {}
+    else:
+        terms = request.session.get(_PEOPLE_SEARCH, {})
+        form = PeopleSearchForm(initial={"q": terms.get("q", "")})
+    people = web_selectors.search_people(actor, terms.get("q", ""), id_hash=terms.get("id_hash", ""))
+    page = paginate(request, people)
     units = web_selectors.current_units([p.pk for p in page])
     rows = [(p, units.get(p.pk)) for p in page]
-    return render(request, "web/bureau_people.html", {"form": form, "page": page, "rows": rows, "q": q})
+    context = {"form": form, "page": page, "rows": rows, "terms": terms}
+    return render(request, "web/bureau_people.html", context)
 
 
 @login_required
