@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test install install-dev lint format bench clean
+.PHONY: run test install install-dev lint format bench fuzz clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ format: install-dev
 # Province-scale benchmark on PostgreSQL (README "Benchmarks"); BENCH_ARGS="--rebuild" to start over.
 bench: install-dev
 	$(PY) bench/progress.py $(BENCH_ARGS)
+
+# schemathesis against a local server on a fresh demo database (scripts/fuzz.py): anonymous,
+# person, unit, bureau and platform tokens; FUZZ_EXAMPLES cases per operation; fails on any 5xx.
+fuzz: install-dev
+	$(PY) scripts/fuzz.py
 
 clean:
 	rm -rf $(VENV) var
