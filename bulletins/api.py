@@ -10,7 +10,7 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from bulletins import selectors, services
 from bulletins.models import Notice
@@ -18,6 +18,7 @@ from core.actors import Actor
 from core.api import BearerAuth
 from core.media import DOCX, PDF, XLSX
 from core.openapi import binary_answer, enum_of
+from core.pagination import LimitOffsetPagination
 from core.schemas import Schema
 
 router = Router(tags=["通知公告"])

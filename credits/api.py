@@ -7,14 +7,15 @@ import datetime as dt
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Router, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, File, Query, Router, Status, UploadedFile
+from ninja.pagination import paginate
 
 from core.actors import Role
 from core.api import BearerAuth, require_role
 from core.errors import DomainError
 from core.media import PDF
 from core.openapi import binary_answer, enum_of
+from core.pagination import MAX_OFFSET, LimitOffsetPagination
 from core.schemas import Schema
 from credits import forecast, selectors, services
 from credits.models import Declaration, DeclarationState, HourRecord, Method, RecordState, Review, Source
@@ -474,7 +475,13 @@ def _queue_item(r: Review) -> QueueItem:
 
 
 @router.get("reviews", response=list[QueueItem], auth=auth, summary="审核队列（pending/overdue/decided/all）")
-def review_queue(request, state: str = "pending", year: int | None = None, limit: int = 200, offset: int = 0):
+def review_queue(
+    request,
+    state: str = "pending",
+    year: int | None = None,
+    limit: int = 200,
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
     limit = max(1, min(limit, 500))
     rows = selectors.review_queue(request.auth, state, year)[offset : offset + limit]
     return [_queue_item(r) for r in rows]

@@ -6,13 +6,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from pydantic import BaseModel, ConfigDict
 
 from core.api import BearerAuth
 from core.errors import DomainError
 from core.openapi import enum_of
+from core.pagination import LimitOffsetPagination
 from core.schemas import Schema
 from core.security import PlatformRateThrottle
 from credits import intake, intake_selectors, integrity

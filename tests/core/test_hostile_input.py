@@ -224,3 +224,11 @@ def test_a_web_form_names_the_field_holding_a_control_character(client, world, t
     assert response.status_code == 200
     assert response.context["form"].errors["name"] == ["姓名含有不允许的控制字符。"]
     assert not Person.objects.filter(name__startswith="王").exists()
+
+
+@pytest.mark.parametrize("offset", [HUGE, "50983656213957522227200", "-1"])
+def test_a_list_offset_beyond_any_list_is_a_field_message(api_as, world, offset):
+    person = api_as(world.person.user)
+    assert _error(person.get("notices", offset=offset, limit=24), 422)["errors"][0]["field"] == "offset"
+    reviewer = api_as(world.unit_user)
+    assert _error(reviewer.get("reviews", offset=offset), 422)["errors"][0]["field"] == "offset"
