@@ -1,7 +1,7 @@
 import re
 import uuid
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 
 from core import logs
@@ -48,20 +48,23 @@ class InputCharactersMiddleware:
         values += [(k, v) for k, vs in request.GET.lists() for v in vs]
         api = request.path.startswith("/api/")
         if api and request.method == "POST" and request.content_type in _FORM_TYPES:
-            values += [(k, v) for k, vs in request.POST.lists() for v in vs]
+            try:
+                values += [(k, v) for k, vs in request.POST.lists() for v in vs]
+            except RequestDataTooBig:
+                return _json(error_body(status_detail(request, 413)), 413)
         errors = forbidden_input_errors(values)
         if not errors:
             return None
         if api:
-            return JsonResponse(
-                error_body(errors[0]["message"], errors),
-                status=422,
-                json_dumps_params={"ensure_ascii": False},
-            )
+            return _json(error_body(errors[0]["message"], errors), 422)
         return HttpResponseBadRequest(errors[0]["message"], content_type="text/plain; charset=utf-8")
 
 
 _FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+
+
+def _json(body: dict, status: int) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 class DomainErrorMiddleware:

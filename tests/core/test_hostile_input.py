@@ -232,3 +232,14 @@ def test_a_list_offset_beyond_any_list_is_a_field_message(api_as, world, offset)
     assert _error(person.get("notices", offset=offset, limit=24), 422)["errors"][0]["field"] == "offset"
     reviewer = api_as(world.unit_user)
     assert _error(reviewer.get("reviews", offset=offset), 422)["errors"][0]["field"] == "offset"
+
+
+def test_form_fields_above_the_limit_are_413_too(settings, api_as, world):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client = api_as(world.person.user)
+    response = client.client.post(
+        "/api/v1/declarations/1/evidence",
+        {"note": "x" * 4096},
+        HTTP_AUTHORIZATION=f"Bearer {client.token}",
+    )
+    _error(response, 413)
