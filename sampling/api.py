@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from core.api import BearerAuth
 from core.openapi import enum_of
+from core.schemas import Schema
 from credits.models import Method
 from sampling import selectors, services
 from sampling.models import AuditSample, SampledDeclaration

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, Forbidden
-from core.forms import apply_domain_error
+from core.forms import Form, apply_domain_error
 from credits.views import _page, _year, _years
 from policy import selectors as policy_selectors
 from sampling import selectors, services
@@ -29,7 +29,7 @@ def _actor(request):
     return actor
 
 
-class DrawForm(forms.Form):
+class DrawForm(Form):
     year = forms.IntegerField(label=gettext_lazy("学时年度"))
     share = forms.DecimalField(
         label=gettext_lazy("抽查比例（%）"),
@@ -58,7 +58,7 @@ class DrawForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("说明"), required=False, max_length=300)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     outcome = forms.ChoiceField(
         label=gettext_lazy("核验结果"),
         choices=[(Outcome.CONFIRMED, Outcome.CONFIRMED.label), (Outcome.REVOKED, Outcome.REVOKED.label)],
