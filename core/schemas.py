@@ -1,12 +1,12 @@
-"""The base of every API input schema: no text with control characters or lone surrogates,
-no integer beyond what the database stores, whatever field it arrives in."""
+"""The base of every API schema: in a request, no text with control characters or lone
+surrogates and no integer beyond what the database stores, whatever field it arrives in."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ninja import Schema as NinjaSchema
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from core.text import has_forbidden_characters
@@ -34,9 +34,18 @@ def check_value(value: Any) -> None:
             check_value(part)
 
 
+def is_request_input(info: ValidationInfo) -> bool:
+    """django-ninja validates a request's parameters and body with the request in the context,
+    and answers with `response_status` beside it; a view building an answer passes none. Only
+    the first is checked: what the platform answers is its own data, refused on the way in."""
+    context = info.context
+    return isinstance(context, dict) and "request" in context and "response_status" not in context
+
+
 class Schema(NinjaSchema):
     @field_validator("*", mode="after")
     @classmethod
-    def _safe_input(cls, value):
-        check_value(value)
+    def _safe_input(cls, value, info: ValidationInfo):
+        if is_request_input(info):
+            check_value(value)
         return value

@@ -243,3 +243,23 @@ def test_form_fields_above_the_limit_are_413_too(settings, api_as, world):
         HTTP_AUTHORIZATION=f"Bearer {client.token}",
     )
     _error(response, 413)
+
+
+def test_only_requests_are_checked_not_the_answers_built_from_stored_data():
+    """A name stored before the check existed must not turn every list that shows it into a 500."""
+    from pydantic import ValidationError
+
+    from core.schemas import Schema
+
+    class Named(Schema):
+        name: str
+
+    assert Named(name="王\x0b五").name == "王\x0b五"  # a view building its answer
+    assert Named.model_validate({"name": "王\x0b五"}, context={"request": None, "response_status": 200})
+    with pytest.raises(ValidationError):
+        Named.model_validate({"name": "王\x0b五"}, context={"request": None})
+
+
+def test_an_absurd_year_echoed_in_an_answer_is_no_500(api_as, world):
+    response = api_as(world.bureau_user).get("audit-samples", year=-(10**25))
+    assert response.status_code in (200, 422), response.content
