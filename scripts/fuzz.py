@@ -138,12 +138,12 @@ def main() -> int:
     )
     try:
         _wait(f"{base}/api/v1/health", server)
-        tokens: dict[str, str | None] = {"anonymous": None}
+        # The platform first: the bureau's run may revoke the platform's key (an id it guessed).
+        tokens: dict[str, str | None] = {"anonymous": None, "platform": credentials["platform_token"]}
         for role in ("person", "unit", "bureau"):
             username, password = credentials[role]
             login = {"username": username, "password": password}
             tokens[role] = _post_json(f"{base}/api/v1/auth/token", login)["token"]
-        tokens["platform"] = credentials["platform_token"]
         total = {"requests": 0, "5xx": 0}
         print(f"schemathesis, {EXAMPLES} cases per operation and phase, seed {SEED}")
         for label, token in tokens.items():
