@@ -147,7 +147,7 @@ class NameCorrectionForm(Form):
     )
 
 
-class RecoveryRequestForm(forms.Form):
+class RecoveryRequestForm(Form):
     login = forms.CharField(
         label=_("账号或身份证号码"),
         max_length=40,
