@@ -85,7 +85,7 @@ def test_with_redis_down_queuing_a_job_fails_fast_and_works_again_later():
     """The project's Celery settings with the broker and results at a closed port."""
     from celery import Celery
 
-    app = Celery("ce_platform_redis_down_test")
+    app = Celery("ce_platform_redis_down_test", set_as_current=False)  # later tests keep the project app
     app.config_from_object("django.conf:settings", namespace="CELERY")
     down = f"redis://127.0.0.1:{closed_port()}/0"
     app.conf.update(broker_url=down, result_backend=down, task_always_eager=False)
