@@ -665,9 +665,10 @@ def main() -> None:
 
     log(f"database {db_url}")
     fresh = ensure_database(db_url, args.rebuild)
+    # Kept data is migrated too: the figures are those of the schema the code has now.
+    log("migrate" + (" and load reference data …" if fresh else " …"))
+    manage(db_url, "migrate", "--noinput", "-v", "0")
     if fresh:
-        log("migrate and load reference data …")
-        manage(db_url, "migrate", "--noinput", "-v", "0")
         manage(db_url, "load_reference_data")
     setup_django(db_url)
     state = build(args.people, args.records) if fresh else saved_state()
