@@ -12,8 +12,12 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from core.security import PlatformRateThrottle
 from credits import xapi
 from filings import selectors as filing_selectors
+
+# The same per-platform limit as the JSON push: one door's budget is not a way round the other's.
+WRITE_THROTTLE = PlatformRateThrottle("platform_push")
 
 
 def _answer(data=None, status: int = 200) -> HttpResponse:
@@ -57,6 +61,11 @@ def statements(request):
         if request.method == "GET":
             return _get(request, credential)
         if request.method in ("POST", "PUT"):
+            request.auth = credential
+            if not WRITE_THROTTLE.allow_request(request):
+                response = _error(429, _("请求过于频繁，请稍后再试。"))
+                response["Retry-After"] = str(WRITE_THROTTLE.retry_after())
+                return response
             return _write(request, credential)
     except xapi.XapiError as exc:
         return _error(exc.status, exc.message)

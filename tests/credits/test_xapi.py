@@ -146,3 +146,15 @@ def test_a_bad_statement_refuses_the_whole_batch(world, lrs):
     assert answer.status_code == 400 and "verb" in answer.json()["detail"]
     assert not XapiStatement.objects.exists() and not HourRecord.objects.exists()
     assert lrs("post", [{**good, "id": "not-a-uuid"}]).status_code == 400
+
+
+def test_statements_share_the_platforms_push_limit(world, lrs):
+    from django.test import override_settings
+
+    with override_settings(CE_RATE_LIMITS={"platform_push": "2/m"}):
+        for _ in range(2):
+            assert lrs("post", statement(world.person, statement_id=str(uuid.uuid4()))).status_code == 200
+        refused = lrs("post", statement(world.person, statement_id=str(uuid.uuid4())))
+        assert lrs("get").status_code == 200  # reading is not limited
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert HourRecord.objects.filter(person=world.person).count() == 2
