@@ -4,6 +4,7 @@ evidence, two-level review, supervision, and learning-platform pushes."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
@@ -481,9 +482,13 @@ def review_queue(
     year: int | None = None,
     limit: int = 200,
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    q: str = Query("", max_length=60, description="姓名或学习内容"),
+    category: Literal["", "public", "professional"] = "",
+    method: Literal["", "training", "practice", "grassroots", "online", "self_study"] = "",
 ):
     limit = max(1, min(limit, 500))
-    rows = selectors.review_queue(request.auth, state, year)[offset : offset + limit]
+    rows = selectors.review_queue(request.auth, state, year, q=q, category=category, method=method)
+    rows = rows[offset : offset + limit]
     return [_queue_item(r) for r in rows]
 
 

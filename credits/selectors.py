@@ -382,10 +382,20 @@ def _review_rows(qs: QuerySet[Review]) -> QuerySet[Review]:
     return qs.select_related("declaration", "declaration__person", "declaration__unit", "organisation")
 
 
-def review_queue(actor: Actor, state: str = "pending", year: int | None = None) -> QuerySet[Review]:
+def review_queue(
+    actor: Actor,
+    state: str = "pending",
+    year: int | None = None,
+    *,
+    q: str = "",
+    category: str = "",
+    method: str = "",
+) -> QuerySet[Review]:
     """The reviewer's queue (Review rows; `review.declaration` is what to decide).
-    state: pending (waiting for the actor), overdue (pending and past due), decided, all.
-    The reviewer's own declarations never appear (even with a unit role at their own unit)."""
+    state: pending (waiting for the actor), overdue (pending and past due), decided, all;
+    narrowed by a name or title (`q`), a category and a method as the page's filter bar and
+    the API both offer. The reviewer's own declarations never appear (even with a unit role
+    at their own unit)."""
     if actor.role not in _LEVEL or actor.organisation is None:
         raise Forbidden(_("只有用人单位和行业主管部门的审核人员有审核队列。"))
     state = state or "pending"
@@ -396,6 +406,12 @@ def review_queue(actor: Actor, state: str = "pending", year: int | None = None) 
     )
     if year:
         qs = qs.filter(declaration__year=year)
+    if q:
+        qs = qs.filter(Q(declaration__person__name__icontains=q) | Q(declaration__title__icontains=q))
+    if category:
+        qs = qs.filter(declaration__category=category)
+    if method:
+        qs = qs.filter(declaration__method=method)
     if state == "pending":
         qs = qs.filter(decided_at__isnull=True).order_by("due_on", "arrived_at", "id")
     elif state == "overdue":

@@ -417,17 +417,9 @@ def _queue_filters(params) -> dict:
 def _filtered_queue(actor, filters: dict):
     """The reviewer's queue narrowed as the filter bar says (the page and "approve all matching"
     read the same rows)."""
-    qs = selectors.review_queue(actor, filters["state"])
-    if filters["q"]:
-        qs = qs.filter(
-            Q(declaration__person__name__icontains=filters["q"])
-            | Q(declaration__title__icontains=filters["q"])
-        )
-    if filters["category"]:
-        qs = qs.filter(declaration__category=filters["category"])
-    if filters["method"]:
-        qs = qs.filter(declaration__method=filters["method"])
-    return qs
+    return selectors.review_queue(
+        actor, filters["state"], q=filters["q"], category=filters["category"], method=filters["method"]
+    )
 
 
 @login_required

@@ -107,3 +107,12 @@ def test_a_platform_item_names_its_required_fields(spec):
         "hours",
         "completed_on",
     }
+
+
+def test_the_queue_filters_offer_exactly_the_models_choices(spec):
+    from credits.models import Method
+    from filings.models import Category
+
+    parameters = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/reviews"]["get"]["parameters"]}
+    assert set(parameters["method"]["enum"]) == {"", *Method.values}
+    assert set(parameters["category"]["enum"]) == {"", *Category.values}

@@ -401,3 +401,12 @@ def test_training_under_a_plan_being_filed_is_offered_and_declared_not_recognise
     assert response.status_code == 200
     declaration = Declaration.objects.get(person=world.person)
     assert declaration.state == "not_recognised" and declaration.plan_item_id == item.pk
+
+
+def test_the_api_queue_has_the_pages_filters(world, api_as):
+    lectures = _small_declarations(world.person, 2)
+    practice = declare(world.person, title="桥梁检测实践")
+    api = api_as(world.unit_user)
+    assert {r["id"] for r in api.get("reviews", q="讲座").json()} == {d.pk for d in lectures}
+    assert [r["id"] for r in api.get("reviews", method="practice", q="桥梁").json()] == [practice.pk]
+    assert api.get("reviews", category="public").json() == []
