@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actors import Actor, Role
 from core.errors import Forbidden
+from core.hours import format_hours
 from credits.selectors import staff_compliance
 from policy import selectors as policy_selectors
 
@@ -196,8 +197,6 @@ def counts_by_unit(actor: Actor, year: int, w: Window | None = None) -> list[Uni
 
 def explain(o: Outlook, row, w: Window) -> str:
     """One sentence for a reminder: the pace so far, where it leads, what it would take."""
-    from core.hours import format_hours
-
     if o.outlook not in (AT_RISK, IF_PENDING):
         return ""
     text = str(_("按目前进度（每周约 %(pace)s 学时），到 %(deadline)s 预计只能完成 %(projected)s 学时；")) % {

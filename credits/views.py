@@ -196,7 +196,7 @@ def _post_declaration(request, actor, form, declaration_id: int | None):
     """Every error of the form at once; whatever is refused, the chosen files are kept."""
     if form.is_valid():
         return _save_declaration(request, actor, form, declaration_id)
-    _keep_files(actor, form, getattr(form, "cleaned_data", {}).get("file") or [])
+    _keep_files(actor, form, form.cleaned_data.get("file") or [])
     return None
 
 

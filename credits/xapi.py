@@ -159,7 +159,7 @@ def store_statements(credential: PlatformCredential, statements: list, ids: list
     platform = credential.platform
     stored, items = [], []
     for index, statement in enumerate(statements):
-        statement_id = _statement_id(statement, (ids or [None] * len(statements))[index])
+        statement_id = _statement_id(statement, ids[index] if ids else None)
         statement = {**statement, "id": str(statement_id)}
         verb = _verb(statement)
         content = _canonical(statement)

@@ -16,6 +16,7 @@ from organisations.services import upsert_organisation
 from policy.selectors import SHANGHAI
 from tests import factories
 from tests.factories import plan_data, plan_item_data, platform_data
+from tests.filings.xlsx import PLAN_HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -312,20 +313,7 @@ def test_plan_import_reports_every_bad_row_and_writes_nothing(world, api_as):
     ws = wb.active
     ws.append(["2025年度三门峡市专业技术人员继续教育培训计划申报表"])
     ws.append(["申报日期：  年  月  日"])
-    ws.append(
-        [
-            "序号",
-            "培训项目",
-            "培训对象及人数",
-            "开班时间",
-            "培训学时数",
-            "培训师资",
-            "培训方式",
-            "办班地点",
-            "经费来源",
-            "备注",
-        ]
-    )
+    ws.append(PLAN_HEADER)
     ws.append(
         [
             1,

@@ -18,6 +18,7 @@ from organisations.services import upsert_organisation
 from policy.selectors import today
 from tests import factories
 from tests.factories import in_time, plan_data, plan_item_data
+from tests.filings.xlsx import PLAN_HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -225,20 +226,7 @@ def test_import_page_reports_rows(world):
     plan = services.create_plan(actor, plan_data(), [plan_item_data()])
     wb = Workbook()
     ws = wb.active
-    ws.append(
-        [
-            "序号",
-            "培训项目",
-            "培训对象及人数",
-            "开班时间",
-            "培训学时数",
-            "培训师资",
-            "培训方式",
-            "办班地点",
-            "经费来源",
-            "备注",
-        ]
-    )
+    ws.append(PLAN_HEADER)
     ws.append([1, "项目", "人员", "2025-10-01", -2, "", "面授", "地点", "", ""])
     buffer = io.BytesIO()
     wb.save(buffer)
