@@ -242,6 +242,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The city this installation serves (region code): filers above city level (the provincial
 # bases) file their plans and platforms with this city's bureau.
 CE_HOME_REGION = os.environ.get("CE_HOME_REGION", "411200")
+# A province install: `load_reference_data` also loads every current city and county of this
+# province (organisations.provinces.PROVINCES, e.g. "henan"); empty = Sanmenxia only.
+CE_PROVINCE = os.environ.get("CE_PROVINCE", "")
 # Days an export file is kept for its creator before the daily purge deletes it.
 CE_EXPORT_RETENTION_DAYS = int(os.environ.get("CE_EXPORT_RETENTION_DAYS", "7"))
 # The help line in every page's footer; empty = the contact phone of the home city's bureau

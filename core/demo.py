@@ -29,7 +29,7 @@ from filings import services as filing_services
 from filings.models import FilingState, PlatformFiling, TrainingPlan
 from organisations.models import Organisation, Region
 from organisations.services import upsert_organisation
-from policy.selectors import get_policy_year, is_past, today
+from policy.selectors import is_past, today
 
 PASSWORD = "Demo2026ce"
 PERSON_ID = idnumber.complete("41120219880612002")
@@ -134,7 +134,7 @@ def _future_day(days_ahead: int) -> dt.date:
 
 def _late_exception(staff: dict[str, Actor], year: int, kind: str, what: str) -> None:
     """After the filing deadline the bureau records why this filing is accepted late."""
-    if is_past(get_policy_year(year).plan_filing_deadline):
+    if is_past(filing_selectors.plan_filing_deadline(staff["base"].organisation, year)):
         filing_services.record_exception(
             staff["bureau"], staff["base"].organisation.pk, year, kind, f"演示环境：补录本年度{what}"
         )

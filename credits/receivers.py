@@ -6,7 +6,7 @@ from django.dispatch import receiver
 
 from accounts.signals import person_identified
 from filings.signals import plan_accepted, platform_filing_accepted
-from policy.signals import calendar_year_entered, policy_year_changed
+from policy.signals import calendar_year_entered, policy_year_changed, regional_figures_changed
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +40,38 @@ def on_plan_accepted(sender, plan, actor=None, **kwargs):
 
 @receiver(policy_year_changed, dispatch_uid="credits.policy_due_dates")
 def on_policy_year_changed(sender, year: int, changed: list[str], **kwargs):
-    """A bureau changed the review time limit of a year: its open reviews take the new limit."""
+    """A bureau changed the review time limit of a year, or whether cities may set their own:
+    its open reviews take the limit that now applies to each."""
     from credits import services
     from credits.tasks import recompute_policy_due_dates
 
-    if "review_sla_working_days" not in changed or not services.open_reviews_of_year(year).exists():
+    if not {"review_sla_working_days", "cities_set_review_sla"} & set(changed):
+        return
+    if not services.open_reviews_of_year(year).exists():
         return
     try:
         recompute_policy_due_dates.delay(year)
     except Exception:  # broker down: do it in-process
         logger.warning("Celery broker unreachable; recomputing %s due dates in-process", year, exc_info=True)
         services.recompute_policy_due_dates(year)
+
+
+@receiver(regional_figures_changed, dispatch_uid="credits.regional_due_dates")
+def on_regional_figures_changed(sender, year: int, region_id: int, changed: list[str], **kwargs):
+    """A city set or cleared its own review time limit: its people's open reviews follow."""
+    from credits import services
+    from credits.tasks import recompute_regional_due_dates
+
+    if (
+        "review_sla_working_days" not in changed
+        or not services.open_reviews_in_region(year, region_id).exists()
+    ):
+        return
+    try:
+        recompute_regional_due_dates.delay(year, region_id)
+    except Exception:  # broker down: do it in-process
+        logger.warning("Celery broker unreachable; recomputing %s due dates in-process", year, exc_info=True)
+        services.recompute_regional_due_dates(year, region_id)
 
 
 @receiver(person_identified, dispatch_uid="credits.release_for_person")

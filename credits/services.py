@@ -60,6 +60,7 @@ from credits.models import (
 from filings import selectors as filing_selectors
 from filings.models import Category, FilingState, PlanItem, TrainingPlan
 from notifications.services import notify
+from organisations.models import Region
 from policy import selectors as policy_selectors
 from policy.selectors import SHANGHAI
 
@@ -127,16 +128,24 @@ def _reviewer_user_ids(organisation_id: int, role: str) -> list[int]:
     )
 
 
-def due_date(year: int, arrived_at: dt.datetime) -> policy_selectors.WorkingDay:
+def review_limit(year: int, region_id: int | None) -> int:
+    """The review time limit (working days per level) of `year` in the person's region: the
+    region of the unit they declare through (its city's own limit where the province allows)."""
+    return policy_selectors.figures_for(region_id, year).review_sla_working_days
+
+
+def due_date(
+    year: int, region_id: int | None, arrived_at: dt.datetime, limit: int | None = None
+) -> policy_selectors.WorkingDay:
     """The last day a level may take: the n-th working day after the day of arrival (Shanghai),
-    n being the review time limit of the declaration's year."""
-    policy = rules.policy_for(year)
-    days = policy.review_sla_working_days if policy else 5
+    n being the review time limit of the declaration's year in the person's region (`limit`
+    when the caller already has it)."""
+    days = limit if limit is not None else review_limit(year, region_id)
     return policy_selectors.add_working_days(rules.local_day(arrived_at), days)
 
 
 def _open_review(declaration: Declaration, level: str, organisation_id: int, now: dt.datetime) -> Review:
-    due = due_date(declaration.year, now)
+    due = due_date(declaration.year, declaration.unit.region_id, now)
     return Review.objects.create(
         declaration=declaration,
         level=level,
@@ -837,11 +846,28 @@ def recompute_policy_due_dates(year: int, actor: Actor = SYSTEM) -> int:
     return _recompute_due_dates(open_reviews_of_year(year), actor)
 
 
+def open_reviews_in_region(year: int, region_id: int):
+    """Open reviews of declarations of `year` by people of the region (their unit's) or below."""
+    region = Region.objects.get(pk=region_id)
+    return open_reviews_of_year(year).filter(declaration__unit__region_id__in=region.descendant_ids())
+
+
+@transaction.atomic
+def recompute_regional_due_dates(year: int, region_id: int, actor: Actor = SYSTEM) -> int:
+    """A city set or cleared its own review time limit of `year`: the open reviews of its
+    people are due under the limit that now applies to them (audited for each one that moved)."""
+    return _recompute_due_dates(open_reviews_in_region(year, region_id), actor)
+
+
 def _recompute_due_dates(reviews, actor: Actor) -> int:
     changed = 0
-    reviews = reviews.select_for_update(of=("self",)).select_related("declaration")
+    limits: dict[tuple[int, int], int] = {}
+    reviews = reviews.select_for_update(of=("self",)).select_related("declaration__unit")
     for review in reviews.order_by("pk"):
-        due = due_date(review.declaration.year, review.arrived_at)
+        key = (review.declaration.year, review.declaration.unit.region_id)
+        if key not in limits:
+            limits[key] = review_limit(*key)
+        due = due_date(*key, review.arrived_at, limit=limits[key])
         if (due.date, due.provisional) == (review.due_on, review.due_provisional):
             continue
         before = {"due_on": review.due_on, "due_provisional": review.due_provisional}
@@ -865,7 +891,7 @@ def notify_overdue_reviews(actor: Actor = SYSTEM) -> int:
     today = policy_selectors.today()
     overdue = list(
         Review.objects.select_for_update(skip_locked=connection.vendor == "postgresql", of=("self",))
-        .select_related("organisation", "declaration")
+        .select_related("organisation", "declaration__unit")
         .filter(decided_at__isnull=True, due_on__lt=today, overdue_notified_at__isnull=True)
         .order_by("organisation_id", "due_on")
     )
@@ -878,10 +904,10 @@ def notify_overdue_reviews(actor: Actor = SYSTEM) -> int:
         level = reviews[0].level
         role = Role.UNIT if level == Review.Level.UNIT else Role.AUTHORITY
         title = _("有 %(n)s 条学时申报审核已超期") % {"n": len(reviews)}
-        policy = rules.policy_for(reviews[0].declaration.year)
+        first = reviews[0].declaration
         body = _("最早一条的审核期限为 %(due)s，请尽快审核（每级审核不超过 %(n)s 个工作日）。") % {
             "due": reviews[0].due_on.isoformat(),
-            "n": policy.review_sla_working_days if policy else 5,
+            "n": review_limit(first.year, first.unit.region_id),
         }
         notify(_reviewer_user_ids(organisation_id, role), title, body, _link("credits:review_queue"))
         if level == Review.Level.UNIT and reviews[0].organisation.supervisor_id:

@@ -31,6 +31,12 @@ def recompute_policy_due_dates(year: int) -> int:
     return services.recompute_policy_due_dates(year)
 
 
+@shared_task(name="credits.tasks.recompute_regional_due_dates")
+def recompute_regional_due_dates(year: int, region_id: int) -> int:
+    """A city set or cleared its own review time limit of a year: its people's open reviews follow."""
+    return services.recompute_regional_due_dates(year, region_id)
+
+
 @shared_task(name="credits.tasks.expire_held_completions")
 def expire_held_completions() -> int:
     """Daily: items a platform pushed that are still held when their year's reporting deadline

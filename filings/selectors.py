@@ -23,6 +23,7 @@ from filings.models import (
 )
 from organisations.models import Organisation, Region
 from organisations.selectors import organisations_in_scope
+from policy.selectors import figures_for
 from policy.years import policy_year
 
 STAFF_ROLES = (Role.UNIT, Role.BASE, Role.AUTHORITY, Role.BUREAU)
@@ -111,6 +112,24 @@ def bureau_for(organisation: Organisation) -> Organisation | None:
             return home_bureau()
         region = region.parent
     return _bureau_of_region(region)
+
+
+def deadline_region(filer: Organisation | None) -> Region | None:
+    """The region whose plan-filing deadline binds `filer`: its own (where its city set its own
+    deadline, that one, down to the counties); for a filer above city level (the provincial
+    bases) the region of the bureau it files with (`home_bureau`: the home city of a city
+    install). None (the province's deadline) for no organisation."""
+    if filer is None:
+        return None
+    if filer.region.level == Region.Level.PROVINCE:
+        bureau = home_bureau()
+        return bureau.region if bureau else filer.region
+    return filer.region
+
+
+def plan_filing_deadline(filer: Organisation | None, year: int) -> dt.date:
+    """The plan and platform filing deadline of `year` for `filer` (NotFound: no policy)."""
+    return figures_for(deadline_region(filer), year).plan_filing_deadline
 
 
 def _deciding_level(actor: Actor) -> str | None:
@@ -406,6 +425,7 @@ def late_and_missing(actor: Actor, year: int) -> LateAndMissing:
     for `year`."""
     policy = policy_year(year)
     is_bureau = actor.is_role(Role.BUREAU)
+    deadline = plan_filing_deadline(actor.organisation, year) if policy else None
     scope = _scope(actor) if is_bureau else Organisation.objects.none()
     late = []
     if is_bureau:
@@ -425,7 +445,7 @@ def late_and_missing(actor: Actor, year: int) -> LateAndMissing:
     )
     return LateAndMissing(
         year=year,
-        deadline=policy.plan_filing_deadline if policy else None,
+        deadline=deadline,
         late=late,
         exceptions=list(exceptions_in_scope(actor, year)) if actor.is_role(Role.BUREAU) else [],
         missing=list(missing),

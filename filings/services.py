@@ -411,8 +411,8 @@ def _write_plan_import(actor: Actor, plan_id: int, rows: list[dict], file_name: 
 def _deadline_check(actor: Actor, filing, kind: str, now: dt.datetime) -> FilingException | None:
     """Refuse a submission after the year's filing deadline (end of day, Shanghai) unless the
     bureau recorded an exception, or the filing was first submitted in time and returned."""
-    policy = _policy(filing.year)
-    deadline = policy.plan_filing_deadline
+    _policy(filing.year)
+    deadline = selectors.plan_filing_deadline(filing.filer, filing.year)
     if not is_past(deadline, now):
         return None
     if filing.first_submitted_at and not is_past(deadline, filing.first_submitted_at):

@@ -33,7 +33,7 @@ from filings.forms import (
 )
 from filings.models import FilingState, ImportJob, PlanItem
 from organisations.models import Organisation
-from policy.selectors import end_of_day, get_policy_year, today
+from policy.selectors import end_of_day, today
 
 PAGE_SIZE = 25
 PLAN_FILERS = (Role.UNIT, Role.BASE, Role.AUTHORITY)
@@ -57,12 +57,13 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def _deadline(year: int | None = None):
+def _deadline(organisation, year: int | None = None):
+    """The filing deadline of `year` (default: this year) for `organisation` (the filer, or the
+    bureau or authority looking), None when the year has no policy."""
     try:
-        policy = get_policy_year(year or today().year)
+        return selectors.plan_filing_deadline(organisation, year or today().year)
     except NotFound:
         return None
-    return policy.plan_filing_deadline
 
 
 def _flash_error(request, exc: DomainError) -> None:
@@ -91,7 +92,7 @@ def plan_list(request):
             "page": page,
             "form": form,
             "can_file": actor.is_role(*PLAN_FILERS),
-            "deadline": _deadline(),
+            "deadline": _deadline(actor.organisation),
             "actor": actor,
         },
     )
@@ -111,7 +112,12 @@ def platform_list(request):
     return render(
         request,
         "filings/platform_list.html",
-        {"page": page, "form": form, "can_file": actor.is_role(*PLATFORM_FILERS), "deadline": _deadline()},
+        {
+            "page": page,
+            "form": form,
+            "can_file": actor.is_role(*PLATFORM_FILERS),
+            "deadline": _deadline(actor.organisation),
+        },
     )
 
 
@@ -213,7 +219,7 @@ def _plan_form_page(request, actor, plan=None):
     return render(
         request,
         "filings/plan_form.html",
-        {"form": form, "formset": formset, "plan": plan, "deadline": _deadline()},
+        {"form": form, "formset": formset, "plan": plan, "deadline": _deadline(actor.organisation)},
     )
 
 
@@ -247,7 +253,7 @@ def plan_edit(request, plan_id: int):
 
 def _filing_context(actor, filing, kind: str) -> dict:
     own = actor.organisation is not None and filing.filer_id == actor.organisation.pk
-    deadline = _deadline(filing.year)
+    deadline = _deadline(filing.filer, filing.year)
     return {
         "own": own,
         "can_edit": own and filing.is_editable,
@@ -432,7 +438,9 @@ def _platform_form_page(request, actor, filing=None):
             messages.success(request, _("平台备案已保存。核对无误后请点击“提交”。"))
             return redirect("filings:platform_detail", filing_id=filing.pk)
     return render(
-        request, "filings/platform_form.html", {"form": form, "filing": filing, "deadline": _deadline()}
+        request,
+        "filings/platform_form.html",
+        {"form": form, "filing": filing, "deadline": _deadline(actor.organisation)},
     )
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from audit.services import record, snapshot
 from core.actors import SYSTEM, Actor
 from organisations.models import Organisation, Region
+from organisations.provinces import PROVINCES, bureau_name, current_divisions
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 _ORG_FIELDS = [
@@ -51,6 +52,49 @@ def load_regions(actor: Actor = SYSTEM) -> int:
         _, was_created = upsert_organisation(
             actor, kind=Organisation.Kind.BUREAU, name=row["name"], region=by_code[row["region"]]
         )
+        created += was_created
+    return created
+
+
+@transaction.atomic
+def load_province(actor: Actor = SYSTEM, key: str = "henan") -> int:
+    """Every current city and county of the province (GB/T 2260, organisations.provinces) in the
+    tree province → city → county, and a bureau for each region that has none (a region that
+    has one keeps it, under whatever name it has). Regions already there are left as they are;
+    returns how many regions and bureaus were added."""
+    if key not in PROVINCES:
+        raise ValueError(
+            f"CE_PROVINCE / --province: unknown province {key!r} (known: {', '.join(PROVINCES)})"
+        )
+    province = PROVINCES[key]
+    by_code = {r.code: r for r in Region.objects.all()}
+    created = 0
+
+    def ensure_region(code: str, name: str, level: str, parent: Region | None) -> Region:
+        nonlocal created
+        region = by_code.get(code)
+        if region is None:
+            region = Region.objects.create(code=code, name=name, level=level, parent=parent)
+            by_code[code] = region
+            record(actor, "region.created", region, after={"code": code, "name": name})
+            created += 1
+        return region
+
+    top = ensure_region(province.code, province.name, Region.Level.PROVINCE, None)
+    with_bureau = set(
+        Organisation.objects.filter(kind=Organisation.Kind.BUREAU).values_list("region_id", flat=True)
+    )
+    bureaus = [(top, province.bureau)]
+    city_names = {}
+    for division in current_divisions(province):
+        region = ensure_region(division.code, division.name, division.level, by_code[division.parent])
+        if division.level == Region.Level.CITY:
+            city_names[division.code] = division.name
+        bureaus.append((region, bureau_name(division, city_names.get(division.parent, ""))))
+    for region, name in bureaus:
+        if region.pk in with_bureau:
+            continue
+        _, was_created = upsert_organisation(actor, kind=Organisation.Kind.BUREAU, name=name, region=region)
         created += was_created
     return created
 

@@ -1,15 +1,25 @@
 from django.contrib import admin
 
-from core.admin import BureauInline, BureauModelAdmin, admin_actor, is_city_or_province_bureau
-from policy.models import CalendarDay, CalendarYear, PolicyYear, Profession, Requirement, RequirementProfile
+from core.admin import BureauInline, BureauModelAdmin, admin_actor
+from policy.models import (
+    CalendarDay,
+    CalendarYear,
+    PolicyYear,
+    Profession,
+    RegionalFigures,
+    Requirement,
+    RequirementProfile,
+)
+from policy.selectors import may_edit_policy
 from policy.services import notify_calendar_changed, policy_year_edited
 
 
 class PolicyEditorAdmin(BureauModelAdmin):
-    """City (or province) bureaus set the year's rules; county bureaus read them."""
+    """The bureau of the installation's region (a city install: the city; a province install:
+    the province) sets the year's rules; the other bureaus read them."""
 
     def _may_edit(self, request) -> bool:
-        return is_city_or_province_bureau(request)
+        return request.user.is_superuser or may_edit_policy(admin_actor(request))
 
     def has_add_permission(self, request):
         return self._may_edit(request)
@@ -50,6 +60,22 @@ class PolicyYearAdmin(PolicyEditorAdmin):
         super().save_formset(request, form, formset, change)
         if change and formset.has_changed():
             policy_year_edited(admin_actor(request), form.instance, ["requirements"])
+
+
+@admin.register(RegionalFigures)
+class RegionalFiguresAdmin(BureauModelAdmin):
+    """Read only, cut to the bureau's region: a city sets its figures on its page (年度政策 →
+    各市数字), where what the province allows is checked and the change audited."""
+
+    list_display = ["policy_year", "region", "plan_filing_deadline", "review_sla_working_days", "updated_at"]
+    list_filter = ["policy_year"]
+    region_field = "region"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RequirementProfile)

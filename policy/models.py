@@ -35,6 +35,16 @@ class PolicyYear(models.Model):
             "默认次年 1 月 31 日。个人申报仍以学时申报截止日为准。"
         ),
     )
+    cities_set_plan_filing_deadline = models.BooleanField(
+        _("允许各市自定备案截止日"),
+        default=False,
+        help_text=_("勾选后，市人社局可为本市另定培训计划及平台备案截止日；未另定的市按本页日期"),
+    )
+    cities_set_review_sla = models.BooleanField(
+        _("允许各市自定审核时限"),
+        default=False,
+        help_text=_("勾选后，市人社局可为本市另定每级审核时限；未另定的市按本页时限"),
+    )
     notice_reference = models.CharField(_("依据文件"), max_length=120, blank=True)
     carried_forward_from = models.PositiveSmallIntegerField(_("沿用年度"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
@@ -79,6 +89,53 @@ class PolicyYear(models.Model):
                     )
                 }
             )
+
+
+# The figures a city may set for its region, each with the flag of PolicyYear that allows it.
+REGIONAL_FIGURES = {
+    "plan_filing_deadline": "cities_set_plan_filing_deadline",
+    "review_sla_working_days": "cities_set_review_sla",
+}
+
+
+class RegionalFigures(models.Model):
+    """A city's own figures for one year, for its region and everything below it; a figure left
+    empty, or one the year's policy does not let cities set, is the province's."""
+
+    policy_year = models.ForeignKey(
+        PolicyYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="regional_figures"
+    )
+    region = models.ForeignKey(
+        "organisations.Region", verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+"
+    )
+    plan_filing_deadline = models.DateField(
+        _("培训计划及平台备案截止日"), null=True, blank=True, help_text=_("当日 23:59:59（北京时间）截止")
+    )
+    review_sla_working_days = models.PositiveSmallIntegerField(
+        _("每级审核时限（工作日）"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("本市年度数字")
+        verbose_name_plural = _("本市年度数字")
+        ordering = ["-policy_year", "region__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy_year", "region"], name="regional_figures_unique_year_region"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policy_year_id} {self.region}"
 
 
 def default_reporting_deadline(year: int) -> dt.date:

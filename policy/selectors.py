@@ -5,27 +5,137 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.actors import Actor, Role
 from core.dates import SHANGHAI, end_of_day, is_past, today
 from core.errors import DomainError, NotFound
 from organisations.models import Region
-from policy.models import CalendarDay, CalendarYear, PolicyYear, Profession, Requirement
+from policy.models import (
+    REGIONAL_FIGURES,
+    CalendarDay,
+    CalendarYear,
+    PolicyYear,
+    Profession,
+    RegionalFigures,
+    Requirement,
+)
 from policy.years import policy_year
 
 __all__ = ["SHANGHAI", "end_of_day", "is_past", "today"]  # re-exported: callers outside policy
 MAX_WORKING_DAYS = 366
 
 
+def _home_and_above() -> set[int]:
+    """The region this installation serves (`CE_HOME_REGION`: a city, or the province for a
+    province install) and the regions above it."""
+    ids = set()
+    region = Region.objects.filter(code=settings.CE_HOME_REGION).select_related("parent").first()
+    while region is not None:
+        ids.add(region.pk)
+        region = region.parent
+    return ids
+
+
 def may_edit_policy(actor: Actor | None) -> bool:
-    """City and province bureaus set the year's rules and the calendar; county bureaus read them."""
+    """The bureau of the installation's region (`CE_HOME_REGION`) or of the province over it sets
+    the year's rules and the calendar: in a city install the city bureau, in a province install
+    the province bureau. Every other bureau reads them (a city bureau of a province install sets
+    only its own figures where the province allows: `may_set_regional_figures`)."""
     return (
         actor is not None
         and actor.is_role(Role.BUREAU)
         and actor.organisation is not None
         and actor.organisation.region.level in (Region.Level.CITY, Region.Level.PROVINCE)
+        and actor.organisation.region_id in _home_and_above()
     )
+
+
+def may_set_regional_figures(actor: Actor | None) -> bool:
+    """City bureaus set their own region's figures (where the year's policy allows)."""
+    return (
+        actor is not None
+        and actor.is_role(Role.BUREAU)
+        and actor.organisation is not None
+        and actor.organisation.region.level == Region.Level.CITY
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures that apply in one region for one year, and where each comes from: `set_by`
+    names the region whose bureau set a figure (absent: the province's, from the year's policy)."""
+
+    year: int
+    plan_filing_deadline: dt.date
+    review_sla_working_days: int
+    set_by: dict[str, Region]
+
+
+def _chain(region: Region | int | None) -> list[int]:
+    """The region and those above it, nearest first."""
+    if region is None:
+        return []
+    region_id = region.pk if isinstance(region, Region) else region
+    row = Region.objects.filter(pk=region_id).values_list("pk", "parent_id", "parent__parent_id").first()
+    return [pk for pk in row or () if pk is not None]
+
+
+def figures_for(region: Region | int | None, year: int) -> Figures:
+    """The figures of `year` for `region` (a Region or its id): for each figure the year's policy
+    lets cities set, the nearest region at or above `region` (county → city) that set it; the
+    province's everywhere else. `region=None` gives the province's figures. NotFound when the
+    year has no policy."""
+    policy = get_policy_year(year)
+    values = {field: getattr(policy, field) for field in REGIONAL_FIGURES}
+    set_by: dict[str, Region] = {}
+    allowed = [field for field, flag in REGIONAL_FIGURES.items() if getattr(policy, flag)]
+    chain = _chain(region) if allowed else []
+    if chain:
+        rows = {
+            row.region_id: row
+            for row in RegionalFigures.objects.filter(
+                policy_year_id=year, region_id__in=chain
+            ).select_related("region")
+        }
+        for field in allowed:
+            row = next(
+                (rows[pk] for pk in chain if pk in rows and getattr(rows[pk], field) is not None), None
+            )
+            if row is not None:
+                values[field] = getattr(row, field)
+                set_by[field] = row.region
+    return Figures(year=year, set_by=set_by, **values)
+
+
+def regional_scope(actor: Actor, region: Region) -> Region:
+    """`region` if it is a city the bureau actor governs (its own city, or a city of its
+    province), else NotFound."""
+    if (
+        actor is None
+        or not actor.is_role(Role.BUREAU)
+        or actor.organisation is None
+        or region.level != Region.Level.CITY
+        or region.pk not in actor.organisation.region.descendant_ids()
+    ):
+        raise NotFound()
+    return region
+
+
+def cities_in_scope(actor: Actor):
+    """The cities a bureau actor governs: its own city, every city of its province; none for a
+    county bureau."""
+    if actor is None or not actor.is_role(Role.BUREAU) or actor.organisation is None:
+        return Region.objects.none()
+    return Region.objects.filter(
+        pk__in=actor.organisation.region.descendant_ids(), level=Region.Level.CITY
+    ).order_by("code")
+
+
+def regional_figures(year: int, region: Region) -> RegionalFigures | None:
+    """What `region` itself set for `year` (the row as stored, allowed or not)."""
+    return RegionalFigures.objects.filter(policy_year_id=year, region=region).first()
 
 
 def get_policy_year(year: int) -> PolicyYear:

@@ -16,17 +16,20 @@ from django.utils.translation import gettext as _
 from audit.services import record, snapshot
 from core.actors import SYSTEM, Actor
 from core.errors import Conflict, DomainError, Forbidden, NotFound
+from organisations.models import Region
 from policy import selectors as policy_selectors
 from policy.models import (
+    REGIONAL_FIGURES,
     CalendarDay,
     CalendarYear,
     PolicyYear,
     Profession,
+    RegionalFigures,
     Requirement,
     RequirementProfile,
     default_reporting_deadline,
 )
-from policy.signals import calendar_year_entered, policy_year_changed
+from policy.signals import calendar_year_entered, policy_year_changed, regional_figures_changed
 from policy.years import AUDITED_FIELDS, ensure_policy_year, open_current_year, policy_year
 
 __all__ = ["ensure_policy_year", "open_current_year", "policy_year"]
@@ -186,6 +189,69 @@ def _mark_confirmed(actor: Actor, policy: PolicyYear) -> None:
 def _require_policy_editor(actor: Actor) -> None:
     if not policy_selectors.may_edit_policy(actor):
         raise Forbidden(_("年度政策由市（省）人社局确认和修改，县级人社局只能查看。"))
+
+
+_FIGURE_LABELS = {
+    "plan_filing_deadline": _("培训计划及平台备案截止日"),
+    "review_sla_working_days": _("每级审核时限"),
+}
+
+
+@transaction.atomic
+def set_regional_figures(actor: Actor, year: int, region: Region, figures: dict) -> RegionalFigures:
+    """A city bureau sets (a value) or clears (None: the province's applies again) its own region's
+    figures of `year`, each only where the year's policy lets cities set it. `figures` names some
+    of `REGIONAL_FIGURES`; the others stay as they are. A region outside the actor's is NotFound;
+    one within it but not the actor's own city (the province looking at a city) is Forbidden.
+    Audited; holders of what a changed figure decides follow (`regional_figures_changed`)."""
+    policy_selectors.regional_scope(actor, region)
+    if not policy_selectors.may_set_regional_figures(actor) or actor.organisation.region_id != region.pk:
+        raise Forbidden(_("本市年度数字由该市人社局设置。"))
+    policy = PolicyYear.objects.select_for_update().filter(year=year).first()
+    if policy is None:
+        raise NotFound(_("%(year)s 年度政策尚未设置。") % {"year": year})
+    row = RegionalFigures.objects.select_for_update().filter(policy_year=policy, region=region).first()
+    errors = []
+    for field, value in figures.items():
+        if field not in REGIONAL_FIGURES:
+            raise ValueError(f"not a regional figure: {field}")
+        label = _FIGURE_LABELS[field]
+        current = getattr(row, field) if row else None
+        if value is not None and value != current and not getattr(policy, REGIONAL_FIGURES[field]):
+            errors.append(
+                {
+                    "field": field,
+                    "message": _("%(label)s：%(year)s 年度由省人社厅统一规定，各市不能另定。")
+                    % {"label": label, "year": year},
+                }
+            )
+        elif field == "plan_filing_deadline" and value is not None and value.year != year:
+            errors.append({"field": field, "message": _("%(label)s：应在本年度内。") % {"label": label}})
+        elif field == "review_sla_working_days" and value is not None and not 1 <= value <= 60:
+            errors.append(
+                {"field": field, "message": _("%(label)s：应为 1 至 60 个工作日。") % {"label": label}}
+            )
+    if errors:
+        raise DomainError(errors[0]["message"], errors)
+    fields = list(REGIONAL_FIGURES)
+    before = snapshot(row, fields) if row else None
+    if row is None:
+        row = RegionalFigures(policy_year=policy, region=region)
+    changed = [f for f, v in figures.items() if getattr(row, f) != v]
+    for field in changed:
+        setattr(row, field, figures[field])
+    if row.pk is not None and not changed:
+        return row
+    row.updated_by = actor.user
+    row.save()
+    record(actor, "policy.regional_figures_set", row, before=before, after=snapshot(row, fields))
+    region_id = region.pk
+    transaction.on_commit(
+        lambda: regional_figures_changed.send(
+            sender=RegionalFigures, year=year, region_id=region_id, changed=changed
+        )
+    )
+    return row
 
 
 @transaction.atomic

@@ -11,13 +11,14 @@ from audit.services import record, snapshot
 from core.actors import SYSTEM, Actor
 from core.dates import this_year
 from core.errors import DomainError
-from policy.models import PolicyYear, Requirement
+from policy.models import PolicyYear, RegionalFigures, Requirement
 
 
 @transaction.atomic
 def ensure_policy_year(actor: Actor, year: int) -> PolicyYear:
     """Create `year` by carrying the latest earlier year forward (same figures, the same days
-    of the year), marked 沿用上年，待确认 until a city (or province) bureau confirms or edits it."""
+    of the year, the same cities' own figures and what cities may set), marked 沿用上年，待确认
+    until the bureau that sets the rules confirms or edits it."""
     existing = PolicyYear.objects.filter(year=year).first()
     if existing:
         return existing
@@ -31,6 +32,8 @@ def ensure_policy_year(actor: Actor, year: int) -> PolicyYear:
         reporting_deadline=_same_day_in(previous.reporting_deadline, year + 1),
         review_sla_working_days=previous.review_sla_working_days,
         max_daily_hours=previous.max_daily_hours,
+        cities_set_plan_filing_deadline=previous.cities_set_plan_filing_deadline,
+        cities_set_review_sla=previous.cities_set_review_sla,
         notice_reference=_("沿用 %(year)s 年度") % {"year": previous.year},
         carried_forward_from=previous.year,
     )
@@ -46,6 +49,17 @@ def ensure_policy_year(actor: Actor, year: int) -> PolicyYear:
             for r in previous.requirements.all()
         ]
     )
+    RegionalFigures.objects.bulk_create(
+        [
+            RegionalFigures(
+                policy_year=policy,
+                region_id=r.region_id,
+                plan_filing_deadline=r.plan_filing_deadline and _same_day_in(r.plan_filing_deadline, year),
+                review_sla_working_days=r.review_sla_working_days,
+            )
+            for r in previous.regional_figures.all()
+        ]
+    )
     record(actor, "policy.year_carried_forward", policy, after=snapshot(policy, AUDITED_FIELDS))
     return policy
 
@@ -57,6 +71,8 @@ AUDITED_FIELDS = [
     "reporting_deadline",
     "review_sla_working_days",
     "max_daily_hours",
+    "cities_set_plan_filing_deadline",
+    "cities_set_review_sla",
     "carried_forward_from",
 ]
 

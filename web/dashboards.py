@@ -27,6 +27,13 @@ def _deadline(year: int):
     return policy, (policy.declaration_deadline - policy_selectors.today()).days
 
 
+def _figures(actor: Actor, policy) -> policy_selectors.Figures | None:
+    """The year's figures that apply in the actor's region (its city's own where it set them)."""
+    if policy is None:
+        return None
+    return policy_selectors.figures_for(actor.organisation.region_id, policy.year)
+
+
 def _own_progress(actor: Actor, year: int):
     try:
         return credit_selectors.progress(actor, year)
@@ -56,6 +63,7 @@ def unit(actor: Actor) -> dict:
     return {
         "year": year,
         "policy": policy,
+        "figures": _figures(actor, policy),
         "days_left": days_left,
         "queue": web_selectors.queue_figures(actor),
         "pending_members": account_selectors.unit_members(actor, Membership.State.PENDING)[:5],
@@ -126,6 +134,7 @@ def authority(actor: Actor) -> dict:
     return {
         "year": year,
         "policy": policy,
+        "figures": _figures(actor, policy),
         "days_left": days_left,
         "queue": web_selectors.queue_figures(actor),
         "timeliness": timeliness[:10],
@@ -146,6 +155,9 @@ def base(actor: Actor) -> dict:
     return {
         "year": year,
         "policy": policy,
+        "plan_filing_deadline": filing_selectors.plan_filing_deadline(actor.organisation, year)
+        if policy
+        else None,
         "today": policy_selectors.today(),
         "plans": plans,
         "platforms": platforms,

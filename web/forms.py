@@ -66,3 +66,29 @@ class MemberFilterForm(Form):
     ]
     state = forms.ChoiceField(label=_("状态"), choices=STATE_CHOICES, required=False)
     q = forms.CharField(label=_("姓名或账号"), required=False, max_length=30)
+
+
+class RegionalFiguresForm(Form):
+    """A city's own figures of a year; a figure the province does not let cities set is shown
+    disabled, a blank one means the province's."""
+
+    plan_filing_deadline = forms.DateField(
+        label=_("本市培训计划及平台备案截止日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("当日 23:59:59（北京时间）截止；留空则按全省日期。"),
+    )
+    review_sla_working_days = forms.IntegerField(
+        label=_("本市每级审核时限（工作日）"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_("用人单位、行业主管部门各级审核的时限；留空则按全省时限。"),
+    )
+
+    def __init__(self, *args, allowed: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in allowed:
+                field.disabled = True
+                field.help_text = _("本年度由省人社厅统一规定，各市不能另定。")

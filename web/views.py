@@ -19,11 +19,13 @@ from core.views import actor_in_role
 from filings import selectors as filing_selectors
 from notifications import services as notification_services
 from organisations import selectors as org_selectors
+from organisations.models import Region
 from policy import selectors as policy_selectors
 from policy import services as policy_services
+from policy.models import REGIONAL_FIGURES
 from web import dashboards
 from web import selectors as web_selectors
-from web.forms import CalendarYearForm, MemberFilterForm, PeopleSearchForm
+from web.forms import CalendarYearForm, MemberFilterForm, PeopleSearchForm, RegionalFiguresForm
 
 PAGE_SIZE = 20
 
@@ -185,6 +187,7 @@ def policy_years(request):
             "next_year": next_year,
             "latest": latest,
             "may_edit": policy_selectors.may_edit_policy(actor),
+            "may_set_regional": policy_selectors.may_set_regional_figures(actor),
             "current_year": today.year,
         },
     )
@@ -228,6 +231,74 @@ def policy_year_confirm(request, year: int):
     else:
         messages.success(request, _("已确认 %(year)s 年度政策。") % {"year": policy.year})
     return redirect("web:policy_years")
+
+
+def _allowed_figures(policy) -> set[str]:
+    return {field for field, flag in REGIONAL_FIGURES.items() if getattr(policy, flag)}
+
+
+@login_required
+def regional_figures_list(request, year: int):
+    """The figures of `year` in each city the bureau governs (the province: all of them) and
+    where each comes from; a city bureau's own row leads to its form."""
+    actor = _bureau_actor(request)
+    policy = policy_selectors.get_policy_year(year)
+    rows = [
+        (city, policy_selectors.figures_for(city, year)) for city in policy_selectors.cities_in_scope(actor)
+    ]
+    own = actor.organisation.region if policy_selectors.may_set_regional_figures(actor) else None
+    return render(
+        request,
+        "web/regional_figures_list.html",
+        {"policy": policy, "year": year, "rows": rows, "own": own, "allowed": _allowed_figures(policy)},
+    )
+
+
+@login_required
+def regional_figures(request, year: int, code: str):
+    """One city's figures of `year`: its own bureau sets them where the province allows; the
+    province bureau reads them; any other bureau gets a 404."""
+    actor = _bureau_actor(request)
+    city = Region.objects.filter(code=code).first()
+    if city is None:
+        raise NotFound()
+    policy_selectors.regional_scope(actor, city)
+    policy = policy_selectors.get_policy_year(year)
+    allowed = _allowed_figures(policy)
+    may_set = policy_selectors.may_set_regional_figures(actor) and actor.organisation.region_id == city.pk
+    stored = policy_selectors.regional_figures(year, city)
+    initial = {field: getattr(stored, field) for field in REGIONAL_FIGURES} if stored else {}
+    if request.method == "POST":
+        if not may_set:
+            raise Forbidden(_("本市年度数字由该市人社局设置。"))
+        form = RegionalFiguresForm(request.POST, initial=initial, allowed=allowed)
+        if form.is_valid():
+            figures = {field: form.cleaned_data[field] for field in REGIONAL_FIGURES if field in allowed}
+            try:
+                policy_services.set_regional_figures(actor, year, city, figures)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(
+                    request, _("已保存%(city)s %(year)s 年度数字。") % {"city": city.name, "year": year}
+                )
+                return redirect("web:regional_figures", year=year, code=city.code)
+    else:
+        form = RegionalFiguresForm(initial=initial, allowed=allowed)
+    return render(
+        request,
+        "web/regional_figures.html",
+        {
+            "policy": policy,
+            "year": year,
+            "city": city,
+            "form": form,
+            "may_set": may_set,
+            "allowed": allowed,
+            "figures": policy_selectors.figures_for(city, year),
+            "stored": stored,
+        },
+    )
 
 
 @login_required

@@ -132,7 +132,9 @@ def test_re_entering_a_year_moves_official_due_dates_of_open_reviews(
     with django_capture_on_commit_callbacks(execute=True):
         _enter_2026(extra_holidays=[D(2026, 12, 1), D(2026, 12, 2)])
     review.refresh_from_db()
-    assert services.due_date(2026, review.arrived_at).date == D(2026, 12, 8)
+    assert services.due_date(2026, review.declaration.unit.region_id, review.arrived_at).date == D(
+        2026, 12, 8
+    )
     assert (review.due_on, review.due_provisional) == (D(2026, 12, 8), False)
     entry = AuditEntry.objects.get(action="review.due_recomputed", target_id=str(review.pk))
     assert entry.before["due_on"] == "2026-12-04" and entry.after["due_on"] == "2026-12-08"
