@@ -188,7 +188,7 @@ def _mark_confirmed(actor: Actor, policy: PolicyYear) -> None:
 
 def _require_policy_editor(actor: Actor) -> None:
     if not policy_selectors.may_edit_policy(actor):
-        raise Forbidden(_("年度政策由市（省）人社局确认和修改，县级人社局只能查看。"))
+        raise Forbidden(_("年度政策由本平台所在市（全省平台为省）人社局确认和修改，本局只能查看。"))
 
 
 _FIGURE_LABELS = {

@@ -198,7 +198,7 @@ def policy_years(request):
 def policy_year_carry_forward(request):
     actor = _bureau_actor(request)
     if not policy_selectors.may_edit_policy(actor):
-        raise Forbidden(_("县级人社局只能查看年度政策，由市人社局设置。"))
+        raise Forbidden(_("年度政策由本平台所在市（全省平台为省）人社局设置，本局只能查看。"))
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:
@@ -329,7 +329,7 @@ def calendar_year(request, year: int):
     days = web_selectors.calendar_days(year)
     if request.method == "POST":
         if not may_edit:
-            raise Forbidden(_("县级人社局只能查看工作日历，由市人社局录入。"))
+            raise Forbidden(_("工作日历由本平台所在市（全省平台为省）人社局录入，本局只能查看。"))
         form = CalendarYearForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
