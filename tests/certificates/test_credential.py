@@ -7,6 +7,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+from decimal import Decimal
 
 import jwt
 import pytest
@@ -19,7 +20,9 @@ from certificates import credentials
 from certificates.models import YearCredential
 from credits import ledger
 from credits.models import HourRecord, RecordState
+from sampling import services as sampling_services
 from tests.certificates.conftest import credit
+from tests.sampling.helpers import approved, authority
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +166,17 @@ def test_the_api_answers_the_credential_and_refuses_what_it_cannot_sign(
     settings.CE_CREDENTIAL_KEY_DIR = settings.CE_CREDENTIAL_KEY_DIR.parent / "empty"
     no_key = person_api.get("me/credentials/2026")
     assert no_key.status_code == 422 and "generate_credential_key" in no_key.json()["detail"]
+
+
+def test_an_audit_sample_revocation_revokes_the_credential_of_that_year(world, signing_key):
+    person = world.person
+    approved(world, person, hours=Decimal("16"))
+    client = Client()
+    client.force_login(person.user)
+    vc = verify(client.get("/certificates/credentials/2026.jwt").content.decode())
+    assert vc["credentialSubject"]["result"][1]["value"] == "16"
+    assert status_bit(vc) is False
+    sample = sampling_services.draw_sample(authority(world), 2026, count=1, seed=1)
+    sampling_services.decide(authority(world), sample.pk, sample.items.get().pk, "revoked", "原件与申报不符")
+    assert status_bit(vc) is True
+    assert "原件与申报不符" in YearCredential.objects.get().revoked_reason
