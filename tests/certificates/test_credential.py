@@ -180,3 +180,16 @@ def test_an_audit_sample_revocation_revokes_the_credential_of_that_year(world, s
     sampling_services.decide(authority(world), sample.pk, sample.items.get().pk, "revoked", "原件与申报不符")
     assert status_bit(vc) is True
     assert "原件与申报不符" in YearCredential.objects.get().revoked_reason
+
+
+def test_public_documents_without_keys_or_lists(settings, tmp_path):
+    settings.CE_CREDENTIAL_KEY_DIR = tmp_path / "none"
+    assert Client().get("/.well-known/jwks.json").json() == {"keys": []}
+    assert Client().get("/certificates/status/1").status_code == 404
+    assert Client().get("/certificates/status/0").status_code == 404
+    assert credentials.did_web("127.0.0.1:8000") == "did:web:127.0.0.1%3A8000"
+
+
+def test_an_unknown_status_list_is_not_found(signing_key):
+    assert Client().get("/certificates/status/1").status_code == 200
+    assert Client().get("/certificates/status/2").status_code == 404
