@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from certificates.services import revoke_for_record
 from credits.models import HourRecord
 
 
@@ -14,6 +15,4 @@ from credits.models import HourRecord
 def record_saved(sender, instance: HourRecord, created: bool, update_fields=None, **kwargs):
     if created or (update_fields is not None and not {"state", "hours"} & set(update_fields)):
         return
-    from certificates.services import revoke_for_record
-
     revoke_for_record(instance)

@@ -15,6 +15,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -316,26 +317,25 @@ def issue_year_credential(actor: Actor, year: int, host: str, base_url: str) -> 
 def revoke_for_record(hour_record: HourRecord) -> list[YearCredential]:
     """Revoke every live credential that states `hour_record` with hours it no longer has
     credited (it left the credited state, or its hours changed). Runs inside the ledger's
-    transaction, so the status list flips exactly when the record does."""
-    live = YearCredential.objects.select_for_update().filter(
-        person_id=hour_record.person_id, revoked_at__isnull=True
-    )
-    key = str(hour_record.pk)
+    transaction, so the status list flips exactly when the record does; a conditional UPDATE
+    revokes a credential once even when two revocations race."""
+    live = YearCredential.objects.filter(person_id=hour_record.person_id, revoked_at__isnull=True)
     revoked = []
     for row in live:
-        stated = row.record_ids.get(key)
+        stated = row.record_ids.get(str(hour_record.pk))
         if stated is None:
             continue
-        if hour_record.state == RecordState.CREDITED and stated == str(hour_record.hours):
+        if hour_record.state == RecordState.CREDITED and Decimal(stated) == Decimal(hour_record.hours):
             continue
-        row.revoked_at = timezone.now()
-        row.revoked_reason = (
+        reason = (
             _("学时记录“%(title)s”已不再按原学时计入：%(reason)s")
             % {"title": hour_record.title, "reason": hour_record.reason or hour_record.get_state_display()}
         )[:300]
-        row.save(update_fields=["revoked_at", "revoked_reason"])
-        audit(
-            SYSTEM, "credential.revoked", row, after={"reason": row.revoked_reason, "record": hour_record.pk}
-        )
-        revoked.append(row)
+        now = timezone.now()
+        if YearCredential.objects.filter(pk=row.pk, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_reason=reason
+        ):
+            row.revoked_at, row.revoked_reason = now, reason
+            audit(SYSTEM, "credential.revoked", row, after={"reason": reason, "record": hour_record.pk})
+            revoked.append(row)
     return revoked

@@ -193,3 +193,14 @@ def test_public_documents_without_keys_or_lists(settings, tmp_path):
 def test_an_unknown_status_list_is_not_found(signing_key):
     assert Client().get("/certificates/status/1").status_code == 200
     assert Client().get("/certificates/status/2").status_code == 404
+
+
+def test_changed_hours_revoke_and_unchanged_ones_do_not(world, hours, signing_key):
+    vc = verify(download(world))
+    record = HourRecord.objects.get(person=hours, title="装配式建筑施工实践")
+    with transaction.atomic():  # the same 24 hours, written as Decimal("24")
+        ledger.move_records([record], RecordState.CREDITED, "", hours=Decimal("24"))
+    assert status_bit(vc) is False
+    with transaction.atomic():
+        ledger.move_records([record], RecordState.CREDITED, "核减", hours=Decimal("20"))
+    assert status_bit(vc) is True
