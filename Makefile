@@ -30,6 +30,7 @@ run: install
 	CE_DEMO=1 $(PY) manage.py load_reference_data
 	CE_DEMO=1 $(PY) manage.py load_demo_data
 	CE_DEMO=1 $(PY) manage.py prepare_pdf_font
+	CE_DEMO=1 $(PY) manage.py generate_credential_key --if-missing
 	@echo "平台地址：http://127.0.0.1:$(PORT)/   管理后台：/admin/   接口文档：/api/v1/docs"
 	CE_DEMO=1 $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers $(WORKERS) --threads 4 --access-logfile - --timeout 60

@@ -5,6 +5,7 @@ from ninja import Status, Swagger
 
 from accounts.api import router as accounts_router
 from bulletins.api import router as bulletins_router
+from certificates.api import router as certificates_router
 from core.api import install_error_handlers
 from core.openapi import PlatformAPI
 from core.schemas import Schema
@@ -55,3 +56,4 @@ api.add_router("", intake_router)
 api.add_router("", reports_router)
 api.add_router("", bulletins_router)
 api.add_router("", sampling_router)
+api.add_router("", certificates_router)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "notifications",
     "bulletins",
     "sampling",
+    "certificates",
     "web",
 ]
 
@@ -245,6 +246,9 @@ CE_HOME_REGION = os.environ.get("CE_HOME_REGION", "411200")
 # A province install: `load_reference_data` also loads every current city and county of this
 # province (organisations.provinces.PROVINCES, e.g. "henan"); empty = Sanmenxia only.
 CE_PROVINCE = os.environ.get("CE_PROVINCE", "")
+# The bureau's credential signing keys (Ed25519 PEM files; certificates/keys.py): outside the
+# database, like the other keys; `manage.py generate_credential_key` adds one.
+CE_CREDENTIAL_KEY_DIR = Path(os.environ.get("CE_CREDENTIAL_KEY_DIR", VAR_DIR / "keys" / "credentials"))
 # Days an export file is kept for its creator before the daily purge deletes it.
 CE_EXPORT_RETENTION_DAYS = int(os.environ.get("CE_EXPORT_RETENTION_DAYS", "7"))
 # The help line in every page's footer; empty = the contact phone of the home city's bureau

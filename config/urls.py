@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from certificates.urls import well_known
 from config.api import api
 from credits import xapi_views
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("hours/", include("credits.urls")),
     path("reports/", include("reports.urls")),
     path("sampling/", include("sampling.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("", include((well_known, "certificates_public"))),
     path("", include("bulletins.urls")),
     path("", include("web.urls")),
 ]

@@ -95,9 +95,57 @@ def _escape(text: str) -> str:
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_record_pdf(sheet: RecordSheet) -> bytes:
+def qr_drawing(url: str, size: float):
+    """A QR code of `url`, `size` points square, drawn in the embedded font (a PDF/A file names
+    no other)."""
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing
+
+    qr = QrCodeWidget(url)
+    x0, y0, x1, y1 = qr.getBounds()
+    scale = [size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
+    drawing = Drawing(size, size, transform=scale, initialFontName=cjk_font())
+    drawing.add(qr)
+    return drawing
+
+
+def numbered_canvas(footer_text: str):
+    """A canvas class that draws `footer_text` and "第 n 页 共 N 页" on every page (a page cannot
+    be swapped unseen)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    font = cjk_font()
+
+    class NumberedCanvas(canvas_maker()):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):  # reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            count = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(font, 8.5)
+                self.setFillColor(colors.Color(0.35, 0.35, 0.35))
+                self.drawString(18 * mm, 10 * mm, footer_text)
+                self.drawRightString(
+                    A4[0] - 18 * mm,
+                    10 * mm,
+                    _("第 %(n)s 页 共 %(count)s 页") % {"n": self._pageNumber, "count": count},
+                )
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render_record_pdf(sheet: RecordSheet) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
     from reportlab.lib.pagesizes import A4
@@ -258,12 +306,7 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
     story += [para(n, size=9, color=colors.Color(0.25, 0.25, 0.25)) for n in notes]
     story.append(Spacer(1, 5 * mm))
 
-    qr = QrCodeWidget(sheet.verify_url)
-    x0, y0, x1, y1 = qr.getBounds()
-    size = 28 * mm
-    scale = [size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
-    drawing = Drawing(size, size, transform=scale, initialFontName=font)
-    drawing.add(qr)
+    drawing = qr_drawing(sheet.verify_url, 28 * mm)
     issuer = [
         para(_("出具平台：%(name)s") % {"name": issuer_name()}),
         para(_("出具时间：%(t)s（北京时间）") % {"t": local_time(sheet.issued_at)}),
@@ -291,32 +334,6 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
         "code": code,
     }
 
-    class NumberedCanvas(canvas_maker()):
-        """Draws "第 n 页 共 N 页" and the code on every page (a page cannot be swapped unseen)."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):  # reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            count = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(font, 8.5)
-                self.setFillColor(colors.Color(0.35, 0.35, 0.35))
-                self.drawString(18 * mm, 10 * mm, footer_text)
-                self.drawRightString(
-                    A4[0] - 18 * mm,
-                    10 * mm,
-                    _("第 %(n)s 页 共 %(count)s 页") % {"n": self._pageNumber, "count": count},
-                )
-                super().showPage()
-            super().save()
-
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -330,5 +347,5 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
         subject=_("核验码 %(code)s") % {"code": code},
         creator=PLATFORM_NAME,
     )
-    doc.build(story, canvasmaker=NumberedCanvas)
+    doc.build(story, canvasmaker=numbered_canvas(footer_text))
     return as_pdfa_2b(buffer.getvalue())
