@@ -191,6 +191,8 @@ def _plan_form_page(request, actor, plan=None):
         header_valid, rows_valid = form.is_valid(), formset.is_valid()  # both: every error at once
         if not rows_valid:
             _check_rows(formset, form.cleaned_data.get("year") if header_valid else None)
+        if not (header_valid and rows_valid):
+            messages.error(request, _("未能保存，请按提示修改标红的项目。"))
         if header_valid and rows_valid:
             kept, rows = [], []
             for index, item_form in enumerate(formset.forms):

@@ -51,6 +51,11 @@ def test_registration_shows_every_error_at_once_and_keeps_what_was_typed(site, w
     for label in ("身份证号码", "手机号码", "确认密码"):  # no green tick on a refused field
         classes = page.get_by_label(label, exact=True).get_attribute("class")
         assert "is-invalid" in classes and "is-valid" not in classes.split(), label
+    password = page.get_by_label("密码", exact=True)  # emptied, so no green tick on it
+    assert (
+        password.input_value() == ""
+        and password.evaluate("e => getComputedStyle(e).backgroundImage") == "none"
+    )
     assert page.get_by_label("姓名").input_value() == "赵六"
     assert page.get_by_label("身份证号码").input_value() == wrong_check_digit
     assert page.get_by_label("手机号码").input_value() == "12345678901"
