@@ -52,15 +52,21 @@ def _validate_registration(data: Registration) -> tuple[str, Organisation, Profe
         number = idnumber.validate(data.id_number)
     except ValidationError as exc:
         number = None
-        errors.append({"field": "id_number", "message": _("身份证号码：") + exc.messages[0]})
+        message = exc.messages[0]  # each already names the field ("身份证号码校验位错误…")
+        label = _("身份证号码")
+        errors.append(
+            {"field": "id_number", "message": message if message.startswith(label) else f"{label}：{message}"}
+        )
     if number and Person.objects.filter(id_number_hash=crypto.lookup_hash(number)).exists():
         errors.append(
             {"field": "id_number", "message": _("身份证号码：该号码已注册，请直接登录或找回密码。")}
         )
     try:
         phone_validator(data.phone or "")
-    except ValidationError as exc:
-        errors.append({"field": "phone", "message": _("手机号码：") + exc.messages[0]})
+    except ValidationError:
+        errors.append(
+            {"field": "phone", "message": _("手机号码：格式不正确，手机号为11位，固定电话如 0398-2850937。")}
+        )
     unit = Organisation.objects.filter(pk=data.unit_id, kind=Organisation.Kind.UNIT, is_active=True).first()
     if unit is None:
         errors.append({"field": "unit_id", "message": _("工作单位：所选单位不存在，请从单位列表中选择。")})

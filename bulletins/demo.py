@@ -55,18 +55,18 @@ def _attachments(body: str) -> list[SimpleUploadedFile]:
 
 
 def _notice_pdf(body: str) -> bytes:
-    """The notice on A4 with reportlab's built-in Chinese font (no font file)."""
+    """The notice on A4 in the platform's embedded Chinese font (core.pdf), as every PDF it makes."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    text = ParagraphStyle("body", fontName="STSong-Light", fontSize=12, leading=20, wordWrap="CJK")
+    from core.pdf import canvas_maker, cjk_font
+
+    font = cjk_font()
+    text = ParagraphStyle("body", fontName=font, fontSize=12, leading=20, wordWrap="CJK")
     head = ParagraphStyle("head", parent=text, fontSize=16, leading=26, alignment=1)
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, title=TITLE)
@@ -74,5 +74,5 @@ def _notice_pdf(body: str) -> bytes:
     story += [Paragraph(escape(TITLE), head), Spacer(1, 6 * mm)]
     for paragraph in body.split("\n\n"):
         story += [Paragraph(escape(paragraph).replace("\n", "<br/>"), text), Spacer(1, 2 * mm)]
-    doc.build(story)
+    doc.build(story, canvasmaker=canvas_maker())
     return out.getvalue()

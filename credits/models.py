@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
+from core.hours import format_hours
 from filings.models import Category, PlanItem
 from organisations.models import Organisation
 
@@ -187,7 +188,7 @@ class Declaration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title}（{self.hours}学时）"
+        return f"{self.title}（{format_hours(self.hours)}学时）"
 
     @property
     def editable(self) -> bool:

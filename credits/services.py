@@ -65,6 +65,7 @@ from policy import selectors as policy_selectors
 from policy.selectors import SHANGHAI
 
 NOT_RECOGNISED_REASON = "培训未按规定备案，学时不予认可"
+NO_EVIDENCE = gettext_noop("证明材料：请至少上传一份证明材料（PDF、JPG 或 PNG）。")
 DUPLICATE_REASON = gettext_noop("该培训的学时已由其他记录计入（如基地报送的出勤），本申报不重复计入。")
 EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
 MAX_EVIDENCE_FILES = 10
@@ -543,7 +544,7 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
     now = _now()
     cleaned = _clean({}, base=_declaration_values(declaration), now=now)
     if not declaration.evidence.exists():
-        raise DomainError.field("evidence", _("证明材料：请至少上传一份证明材料（PDF、JPG 或 PNG）。"))
+        raise DomainError.field("evidence", _(NO_EVIDENCE))
     unit = _submission_unit(declaration.person)
     if _already_credited(declaration.person_id, declaration.plan_item_id, declaration.pk):
         raise DomainError.field(

@@ -171,6 +171,7 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
             raise
         _place_errors(form, exc)
         _keep_files(actor, form, uploads)
+        _name_missing_files(request, form, declaration_id)
         return None
     if not submit:
         messages.success(
@@ -197,7 +198,17 @@ def _post_declaration(request, actor, form, declaration_id: int | None):
     if form.is_valid():
         return _save_declaration(request, actor, form, declaration_id)
     _keep_files(actor, form, form.cleaned_data.get("file") or [])
+    _name_missing_files(request, form, declaration_id)
     return None
+
+
+def _name_missing_files(request, form, declaration_id: int | None) -> None:
+    """A refused submit without any file says so now too, not after the other fields are
+    mended (the draft is not saved, so the submit's own check would come only next time)."""
+    if "submit" not in request.POST or form.pending or "file" in form.errors:
+        return
+    if declaration_id is None or not Evidence.objects.filter(declaration_id=declaration_id).exists():
+        form.add_error("file", _(services.NO_EVIDENCE))
 
 
 def _keep_files(actor, form, uploads) -> None:

@@ -44,10 +44,24 @@ class PlanItemForm(Form):
     project = forms.CharField(label=_("培训项目"), max_length=120, required=False)
     audience = forms.CharField(label=_("培训对象及人数"), max_length=120, required=False)
     starts_on = forms.DateField(
-        label=_("开班时间"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("开班时间"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("开班时间：格式应为 YYYY-MM-DD。")},
     )
     hours = forms.DecimalField(
-        label=_("培训学时数"), required=False, max_digits=5, decimal_places=1, min_value=0
+        label=_("培训学时数"),
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        error_messages={
+            "invalid": _("培训学时数：应为数字，最多保留一位小数。"),
+            "min_value": _("培训学时数：不能小于 0。"),
+            "max_digits": _("培训学时数：数值过大。"),
+            "max_whole_digits": _("培训学时数：数值过大。"),
+            "max_decimal_places": _("培训学时数：最多保留一位小数。"),
+        },
     )
     teachers = forms.CharField(label=_("培训师资"), max_length=120, required=False)
     mode = forms.CharField(label=_("培训方式"), max_length=60, required=False)

@@ -158,6 +158,21 @@ def _place_item_errors(formset, kept: list[int], exc: DomainError) -> bool:
     return placed
 
 
+def _check_rows(formset, year: int | None) -> None:
+    """A formset the form fields refused still gets the service's row checks (a missing venue
+    beside a mistyped number), so that every row's every error shows on one submit."""
+    for item_form in formset.forms:
+        if item_form.cleaned_data.get("DELETE"):
+            continue
+        raw = {name: item_form.data.get(item_form.add_prefix(name), "") for name in item_form.fields}
+        if not any(str(raw[name]).strip() for name in item_form.REQUIRED_IN_A_ROW):
+            continue
+        _cleaned, problems = services.clean_item(raw, year)
+        for problem in problems:
+            if problem["field"] in item_form.fields and problem["field"] not in item_form.errors:
+                item_form.add_error(problem["field"], problem["message"])
+
+
 MORE_ROWS = 5
 
 
@@ -179,7 +194,12 @@ def _plan_form_page(request, actor, plan=None):
     elif request.method == "POST":
         form = PlanForm(request.POST)
         formset = PlanItemFormSet(request.POST, prefix="items")
-        if form.is_valid() and formset.is_valid():
+        header_valid, rows_valid = form.is_valid(), formset.is_valid()  # both: every error at once
+        if not rows_valid:
+            _check_rows(formset, form.cleaned_data.get("year") if header_valid else None)
+        if not (header_valid and rows_valid):
+            messages.error(request, _("未能保存，请按提示修改标红的项目。"))
+        if header_valid and rows_valid:
             kept, rows = [], []
             for index, item_form in enumerate(formset.forms):
                 if item_form.cleaned_data.get("DELETE") or item_form.is_blank():

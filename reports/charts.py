@@ -110,11 +110,12 @@ def fmt(value: Number) -> str:
 
 def axis(value: float, steps: int = 4) -> list[float]:
     """The ticks of a value axis from 0 to at least `value`: at most `steps` steps of a round
-    size (1, 2 or 5 × 10ⁿ; 2.5 × 10ⁿ from 25 up), so counts never get ticks like 1.25."""
+    size (1, 2 or 5 × 10ⁿ; 2.5 × 10ⁿ from 25 up, never below 1), so counts never get ticks
+    like 1.25 or 0.5 (a unit of one person)."""
     if value <= 0:
         return [0.0, 1.0]
     raw = value / steps
-    power = 10 ** math.floor(math.log10(raw))
+    power = max(10 ** math.floor(math.log10(raw)), 1)
     multiples = (1, 2, 2.5, 5, 10) if power >= 10 else (1, 2, 5, 10)
     step = next(m * power for m in multiples if m * power >= raw - 1e-9)
     count = math.ceil(value / step - 1e-9)

@@ -85,8 +85,10 @@ def certificate_pdf(title: str = "结业证书") -> bytes:
 class Site:
     """A browser page on the live server, with the few steps every journey repeats."""
 
-    def __init__(self, browser, base_url: str, viewport: dict):
-        self.context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+    def __init__(self, browser, base_url: str, viewport: dict, javascript: bool = True):
+        self.context = browser.new_context(
+            viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", java_script_enabled=javascript
+        )
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.base_url = base_url
@@ -141,8 +143,8 @@ class Site:
 def site(browser, live_server):
     sites = []
 
-    def open_site(viewport: dict | None = None) -> Site:
-        s = Site(browser, live_server.url, viewport or DESKTOP)
+    def open_site(viewport: dict | None = None, javascript: bool = True) -> Site:
+        s = Site(browser, live_server.url, viewport or DESKTOP, javascript)
         sites.append(s)
         return s
 

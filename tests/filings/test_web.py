@@ -379,3 +379,18 @@ def test_role_staff_factory_for_other_authority(world):
     plan = services.submit_plan(actor, plan.pk, now=in_time(2025))
     assert plan.state == FilingState.SUBMITTED and plan.opinion_authority is None
     assert dt.date(2025, 9, 1) == plan.declared_on
+
+
+def test_the_plan_form_shows_the_row_checks_beside_a_mistyped_number(world):
+    unit = login(world.sibling_unit_user)
+    row = {"project": "市政工程新技术研修班", "audience": "工程技术人员 30人", "starts_on": "2025-10-12",
+           "mode": "面授", "venue": "灵宝市", "category": "professional"}  # fmt: skip
+    data = {"year": "2025", "contact_name": "乔宇", "contact_phone": "0398-2850937", "filer_opinion": "同意",
+            "items-TOTAL_FORMS": "2", "items-INITIAL_FORMS": "0"}  # fmt: skip
+    data.update({f"items-0-{k}": v for k, v in {**row, "hours": "-5"}.items()})
+    data.update({f"items-1-{k}": v for k, v in {**row, "hours": "8", "venue": ""}.items()})
+    response = unit.post(reverse("filings:plan_create"), data)
+    forms = response.context["formset"].forms
+    assert forms[0].errors == {"hours": ["培训学时数：不能小于 0。"]}
+    assert forms[1].errors == {"venue": ["办班地点：必须填写。"]}
+    assert not TrainingPlan.objects.filter(filer=world.sibling_unit).exists()

@@ -206,7 +206,15 @@ def test_negative_or_mismatched_values_are_a_programming_error():
 
 @pytest.mark.parametrize(
     ("value", "ticks"),
-    [(4, [0, 1, 2, 3, 4]), (12, [0, 5, 10, 15]), (90, [0, 25, 50, 75, 100]), (0, [0, 1])],
+    [
+        (4, [0, 1, 2, 3, 4]),
+        (12, [0, 5, 10, 15]),
+        (90, [0, 25, 50, 75, 100]),
+        (0, [0, 1]),
+        (1, [0, 1]),
+        (2, [0, 1, 2]),
+        (0.4, [0, 1]),
+    ],
 )
 def test_axis_ticks_are_round(value, ticks):
     assert charts.axis(value) == ticks

@@ -1,6 +1,7 @@
-"""Every PDF of the platform embeds its Chinese font: the text extracts, the font programs are
-in the file, and a renderer without poppler-data (which a non-embedded CID font needs) draws
-the glyphs. The yearly record is PDF/A-2b; a long domain breaks at its dots."""
+"""Every PDF of the platform (the yearly record, the two filing forms, the 2025 notice it
+publishes) embeds its Chinese font: the text extracts, the font programs are in the file, and a
+renderer without poppler-data (which a non-embedded CID font needs) draws the glyphs. The
+yearly record is PDF/A-2b; a long domain breaks at its dots."""
 
 import io
 import os
@@ -14,9 +15,11 @@ from django.test import Client
 from PIL import Image
 from pypdf import PdfReader
 
+from bulletins import demo
+from core.actors import Role
 from filings import exports
 from filings.exports import DOMAIN_BREAKS, break_at
-from tests.factories import accepted_plan, accepted_platform, plan_item_data
+from tests.factories import accepted_plan, accepted_platform, actor, plan_item_data
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +45,17 @@ def platform_pdf(world) -> bytes:
     return exports.export_platform(filing, "pdf")[0]
 
 
+def notice_pdf(world) -> bytes:
+    """The 2025 notice as published with its files (bulletins.demo)."""
+    notice = demo.publish_notice_2025(actor(world.bureau_user, Role.BUREAU))
+    (pdf,) = [a for a in notice.attachments.all() if a.original_name.endswith(".pdf")]
+    with pdf.file.open("rb") as fh:
+        return fh.read()
+
+
 MAKERS = {"record": (record_pdf, "专业技术人员继续教育学时证明"), "plan": (plan_pdf, "培训计划申报表"),
-          "platform": (platform_pdf, "网络学习平台备案登记表")}  # fmt: skip
+          "platform": (platform_pdf, "网络学习平台备案登记表"),
+          "notice": (notice_pdf, demo.TITLE)}  # fmt: skip
 
 
 def fonts_of(content: bytes) -> list[dict]:
@@ -103,7 +115,7 @@ def test_a_renderer_without_poppler_data_draws_the_glyphs(world, hours, which):
     make, _title = MAKERS[which]
     page = render_without_poppler_data(make(world))
     width, height = page.size
-    title_band = (0, int(height * 0.03), width, int(height * 0.12))  # every form's title is up there
+    title_band = (0, int(height * 0.03), width, int(height * 0.16))  # every PDF's title is up there
     assert dark_pixels(page, title_band) > 400
     assert dark_pixels(page) > 5000
 

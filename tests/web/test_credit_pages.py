@@ -410,3 +410,22 @@ def test_the_api_queue_has_the_pages_filters(world, api_as):
     assert {r["id"] for r in api.get("reviews", q="讲座").json()} == {d.pk for d in lectures}
     assert [r["id"] for r in api.get("reviews", method="practice", q="桥梁").json()] == [practice.pk]
     assert api.get("reviews", category="public").json() == []
+
+
+def test_a_submit_without_a_file_names_it_beside_the_other_errors(world, today):
+    person = client_for(world.person.user)
+    response = person.post(
+        "/hours/me/declarations/new/", form_data(started_on="2026-11-05", ended_on="2026-11-03", hours="100")
+    )
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert "不能晚于结束日期" in errors["started_on"][0] and "每日不超过" in errors["hours"][0]
+    assert errors["file"] == ["证明材料：请至少上传一份证明材料（PDF、JPG 或 PNG）。"]
+    # Saving a draft needs no file; a file chosen (or kept) needs no such message.
+    draft = {k: v for k, v in form_data(hours="100").items() if k != "submit"}
+    assert (
+        "file"
+        not in person.post("/hours/me/declarations/new/", {**draft, "save": "1"}).context["form"].errors
+    )
+    chosen = person.post("/hours/me/declarations/new/", {**form_data(hours="100"), "file": pdf()})
+    assert "file" not in chosen.context["form"].errors and chosen.context["form"].pending
