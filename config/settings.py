@@ -97,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    "core.replica.PrimaryAfterWriteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.security.PermissionsPolicyMiddleware",
@@ -151,6 +152,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Statistics and exports may read on a PostgreSQL streaming replica (core.replica): explicit
+# `.using(reporting_alias())`, never a person's own figures, never a write.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # In tests the replica is the primary's test database: created on the primary, it reaches
+    # a real replica by streaming; Django must never try to create it there (read-only).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.PrimaryReplicaRouter"]
+# DATABASE_URL pointing at PgBouncer in transaction pooling mode: consecutive transactions of
+# one Django connection may run on different server sessions, so no server-side cursor may
+# outlive its transaction (Django would declare them WITH HOLD outside one). Prepared
+# statements are off in Django's psycopg backend already; the time zone Django sets is a
+# parameter PgBouncer carries between server sessions.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif DATABASE_POOLER:
+    raise ImproperlyConfigured("环境变量 DATABASE_POOLER 只能为空或 pgbouncer。")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -148,6 +148,12 @@ def private_digests(root: Path) -> dict[str, str]:
 
 
 def _pg_command(program: str) -> tuple[list[str], dict[str, str]]:
+    if settings.DATABASE_POOLER:
+        # pg_dump and pg_restore set their session first (search path, snapshot): behind a
+        # transaction pooler those settings land on another server session than their work.
+        raise BackupError(
+            "备份和恢复须直连 PostgreSQL：请将 DATABASE_URL 指向数据库本身（不经 PgBouncer）后重试。"
+        )
     if shutil.which(program) is None:
         raise BackupError(
             f"找不到 {program}：请安装与数据库同一主版本的 PostgreSQL 客户端（postgresql-client）。"

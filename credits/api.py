@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.media import PDF
 from core.openapi import binary_answer, enum_of
 from core.pagination import MAX_OFFSET, LimitOffsetPagination
+from core.replica import reporting_alias
 from core.schemas import Schema
 from credits import forecast, selectors, services
 from credits.models import Declaration, DeclarationState, HourRecord, Method, RecordState, Review, Source
@@ -601,7 +602,8 @@ def _compliance_row(m) -> ComplianceRow:
 @router.get("compliance", response=list[ComplianceRow], auth=auth, summary="人员学时达标情况（谁差多少）")
 @paginate(LimitOffsetPagination)
 def compliance(request, year: int | None = None, unit_id: int | None = None, short: bool = False, **kwargs):
-    return _Mapped(selectors.staff_compliance(request.auth, year, unit_id, short), _compliance_row)
+    rows = selectors.staff_compliance(request.auth, year, unit_id, short, using=reporting_alias())
+    return _Mapped(rows, _compliance_row)
 
 
 class UnitComplianceOut(Schema):
@@ -618,7 +620,7 @@ def compliance_units(request, year: int | None = None):
         UnitComplianceOut(
             unit_id=u.unit.pk, unit=u.unit.name, members=u.members, compliant=u.compliant, short=u.short
         )
-        for u in selectors.compliance_by_unit(request.auth, year)
+        for u in selectors.compliance_by_unit(request.auth, year, using=reporting_alias())
     ]
 
 

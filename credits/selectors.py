@@ -8,7 +8,8 @@ What the pages and the API read (all take an `Actor` first; outside the scope �
     evidence_for(actor, declaration_id, evidence_id)
     review_queue(actor, state="pending") · overdue_reviews(actor)
     title_readiness(actor, person_id, on_date, years)
-    staff_compliance(actor, year, unit_id=None, only_short=False) · compliance_by_unit(actor, year)
+    staff_compliance(actor, year, unit_id=None, only_short=False, using=None)
+    compliance_by_unit(actor, year, using=None)
     review_timeliness(actor, year)
 """
 
@@ -577,12 +578,18 @@ def _requirement_case(year: int, attr: str) -> Case:
 
 
 def staff_compliance(
-    actor: Actor, year: int | None = None, unit_id: int | None = None, only_short: bool = False
+    actor: Actor,
+    year: int | None = None,
+    unit_id: int | None = None,
+    only_short: bool = False,
+    using: str | None = None,
 ) -> QuerySet[Membership]:
     """Confirmed members of the units in the actor's scope (a unit: its own; an authority: its
     units; a bureau: its region), one row (a Membership, `.person`, `.unit`) each, annotated
     with public, professional, total, pending, req_public, req_professional, req_total and
-    compliant. `only_short` keeps those who miss any of the three figures."""
+    compliant. `only_short` keeps those who miss any of the three figures. `using`: the
+    database alias the rows are read from (listings and exports pass
+    `core.replica.reporting_alias()`); the scope checks read the primary."""
     if not actor.is_role(Role.UNIT, Role.AUTHORITY, Role.BUREAU):
         raise Forbidden(_("当前身份无权查看单位人员学时情况。"))
     year = year or _current_year()
@@ -598,7 +605,8 @@ def staff_compliance(
         return Coalesce(Subquery(summary.values(name)[:1]), Value(ZERO), output_field=out)
 
     qs = (
-        Membership.objects.filter(state=Membership.State.CONFIRMED, unit__in=units)
+        Membership.objects.using(using)
+        .filter(state=Membership.State.CONFIRMED, unit__in=units)
         .select_related("person", "person__profession", "unit")
         .annotate(
             public=summed("public_hours"),
@@ -638,10 +646,13 @@ class UnitCompliance:
         return self.members - self.compliant
 
 
-def compliance_by_unit(actor: Actor, year: int | None = None) -> list[UnitCompliance]:
-    """Per unit in scope: confirmed members and how many met the year's requirement."""
+def compliance_by_unit(
+    actor: Actor, year: int | None = None, using: str | None = None
+) -> list[UnitCompliance]:
+    """Per unit in scope: confirmed members and how many met the year's requirement (counted
+    on the `using` alias, as `staff_compliance`)."""
     rows = (
-        staff_compliance(actor, year)
+        staff_compliance(actor, year, using=using)
         .order_by()
         .values("unit_id")
         .annotate(members=Count("id"), met=Count("id", filter=Q(compliant=True)))

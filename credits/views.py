@@ -25,6 +25,7 @@ from core.actors import Role
 from core.errors import Conflict, DomainError, Forbidden
 from core.forms import apply_domain_error
 from core.hours import format_hours
+from core.replica import reporting_alias
 from credits import forecast as forecast_model
 from credits import intake_selectors, selectors, services
 from credits.forms import BatchApproveForm, DeclarationForm, ReadinessForm, ReviewForm, method_help
@@ -603,7 +604,8 @@ def batch_approve(request):
 
 
 def compliance_filters(request, actor):
-    """Year, unit, "only those short" and a name search, as the page and its export read them."""
+    """Year, unit, "only those short" and a name search, as the page and its export read them;
+    the rows are read on the reporting database (core.replica)."""
     year = _year(request)
     unit_id = None
     try:
@@ -612,7 +614,9 @@ def compliance_filters(request, actor):
         unit_id = None
     only_short = request.GET.get("short") == "1"
     q = request.GET.get("q", "").strip()
-    qs = selectors.staff_compliance(actor, year, unit_id=unit_id, only_short=only_short)
+    qs = selectors.staff_compliance(
+        actor, year, unit_id=unit_id, only_short=only_short, using=reporting_alias()
+    )
     if q:
         qs = qs.filter(Q(person__name__icontains=q) | Q(person__user__username=q))
     return {"year": year, "unit_id": unit_id, "only_short": only_short, "q": q}, qs
@@ -626,7 +630,7 @@ def compliance(request):
     by_unit = []
     if not actor.is_role(Role.UNIT):
         by_unit = sorted(
-            selectors.compliance_by_unit(actor, filters["year"]),
+            selectors.compliance_by_unit(actor, filters["year"], using=reporting_alias()),
             key=lambda u: (u.compliant / u.members if u.members else 1, u.unit.name),
         )
     totals = {
@@ -634,7 +638,7 @@ def compliance(request):
         "compliant": sum(u.compliant for u in by_unit) if by_unit else None,
     }
     if actor.is_role(Role.UNIT):
-        all_rows = selectors.staff_compliance(actor, filters["year"])
+        all_rows = selectors.staff_compliance(actor, filters["year"], using=reporting_alias())
         totals = {"members": all_rows.count(), "compliant": all_rows.filter(compliant=True).count()}
     return render(
         request,

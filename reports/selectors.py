@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from core.actors import Actor
 from core.errors import NotFound
+from core.replica import reporting_alias
 from credits import selectors as credit_selectors
 from credits.models import DeclarationState
 from organisations.models import Region
@@ -53,10 +54,12 @@ class Overview:
 
 
 def overview(actor: Actor, year: int) -> Overview:
-    """Compliance by region, declarations by state, review timeliness — for a bureau or authority."""
+    """Compliance by region, declarations by state, review timeliness — for a bureau or authority
+    (the counts on the reporting database, core.replica)."""
+    alias = reporting_alias()
     result = Overview(year=year)
     regions: dict[int, RegionFigures] = {}
-    rows = credit_selectors.compliance_by_unit(actor, year)
+    rows = credit_selectors.compliance_by_unit(actor, year, using=alias)
     names = Region.objects.in_bulk({row.unit.region_id for row in rows})
     for row in rows:
         figures = regions.setdefault(row.unit.region_id, RegionFigures(name=names[row.unit.region_id].name))
@@ -67,6 +70,7 @@ def overview(actor: Actor, year: int) -> Overview:
     result.compliant = sum(r.compliant for r in result.regions)
     counts = dict(
         credit_selectors.declarations(actor, year=year)
+        .using(alias)
         .order_by()
         .values_list("state")
         .annotate(n=Count("id"))
@@ -75,7 +79,7 @@ def overview(actor: Actor, year: int) -> Overview:
     result.states = [
         (value, label, counts.get(value, 0)) for value, label in DeclarationState.choices if value != "draft"
     ]
-    result.overdue_reviews = credit_selectors.overdue_reviews(actor).count()
+    result.overdue_reviews = credit_selectors.overdue_reviews(actor).using(alias).count()
     timeliness = credit_selectors.review_timeliness(actor, year)
     result.decided = sum(t.decided for t in timeliness)
     result.on_time = sum(t.on_time for t in timeliness)
@@ -101,7 +105,7 @@ def completion_by_category(actor: Actor, year: int) -> CategoryCompletion:
     # drops them from its inner query when only a FILTER names them (SQLite then compares the
     # column names as strings).
     rows = (
-        credit_selectors.staff_compliance(actor, year)
+        credit_selectors.staff_compliance(actor, year, using=reporting_alias())
         .order_by()
         .values("unit_id")
         .annotate(
@@ -124,14 +128,16 @@ def completion_by_category(actor: Actor, year: int) -> CategoryCompletion:
 # compliance export
 
 
-def compliance_rows(actor: Actor, params: dict) -> QuerySet:
+def compliance_rows(actor: Actor, params: dict, using: str | None = None) -> QuerySet:
     """The staff compliance rows of the export, filtered as on the page: year, unit, only those
-    short, a name (or exact account name) search. Outside the scope → NotFound."""
+    short, a name (or exact account name) search, read on the `using` alias. Outside the
+    scope → NotFound."""
     qs = credit_selectors.staff_compliance(
         actor,
         params["year"],
         unit_id=params.get("unit_id") or None,
         only_short=bool(params.get("only_short")),
+        using=using,
     )
     q = (params.get("q") or "").strip()
     if q:

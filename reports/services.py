@@ -34,6 +34,7 @@ from audit.services import record
 from core import jobs
 from core.actors import SYSTEM, Actor, Role
 from core.errors import DomainError, Forbidden
+from core.replica import reporting_alias
 from credits import selectors as credit_selectors
 from credits.models import RecordState
 from reports import selectors
@@ -311,7 +312,9 @@ def run_export(job_id: int, progress_every: int | None = None) -> str:
             record(
                 actor, "report.export_started", job, before={"state": previous}, after={"state": "running"}
             )
-            rows = selectors.compliance_rows(actor, job.params)
+            # On the replica when there is one (a worker has no request that wrote); the
+            # header's export time is the primary's, the rows those the replica had by then.
+            rows = selectors.compliance_rows(actor, job.params, using=reporting_alias())
             total = rows.count()
             jobs.beat(ExportJob, job.pk, total=total)
 

@@ -1,5 +1,7 @@
 import pytest
 import time_machine
+from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from core.reference import load_reference_data
@@ -14,6 +16,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     TODAY (policies 2025–2026): what exists does not depend on the day the suite runs."""
     with django_db_blocker.unblock(), time_machine.travel(TODAY, tick=False):
         load_reference_data()
+    yield
+    if settings.DATABASE_POOLER:
+        # Behind PgBouncer (README, "Read replica, PgBouncer and the sharding path") its idle
+        # server sessions still hold the test database that Django is about to drop.
+        name = connections["default"].settings_dict["NAME"]
+        connections.close_all()
+        with django_db_blocker.unblock(), connections["default"]._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+            )
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from accounts import selectors as account_selectors
 from accounts.models import Membership
 from core.actors import Actor, Role
 from core.errors import DomainError
+from core.replica import reporting_alias
 from credits import forecast
 from credits import selectors as credit_selectors
 from filings import selectors as filing_selectors
@@ -69,7 +70,9 @@ def unit(actor: Actor) -> dict:
         "pending_members": account_selectors.unit_members(actor, Membership.State.PENDING)[:5],
         "pending_count": account_selectors.unit_members(actor, Membership.State.PENDING).count(),
         "confirmed_count": account_selectors.unit_members(actor, Membership.State.CONFIRMED).count(),
-        "short_count": credit_selectors.staff_compliance(actor, year, only_short=True).count(),
+        "short_count": credit_selectors.staff_compliance(
+            actor, year, only_short=True, using=reporting_alias()
+        ).count(),
         "year_open": policy is not None and not policy_selectors.is_past(policy.declaration_deadline),
         "completion_chart": completion_chart(actor, year),
         "forecast": _unit_forecast(actor, year) if policy is not None else None,
@@ -141,7 +144,7 @@ def authority(actor: Actor) -> dict:
         "unit_count": len(timeliness),
         "units_overdue": sum(1 for t in timeliness if t.overdue),
         "compliance": sorted(
-            credit_selectors.compliance_by_unit(actor, year),
+            credit_selectors.compliance_by_unit(actor, year, using=reporting_alias()),
             key=lambda u: (u.compliant / u.members if u.members else 1, u.unit.name),
         )[:10],
     }

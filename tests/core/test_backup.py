@@ -7,6 +7,7 @@ import tarfile
 
 import pytest
 from cryptography.fernet import Fernet
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import ProgrammingError, connection
 
@@ -15,6 +16,11 @@ from audit.models import AuditEntry
 from core import backup
 from tests import factories
 from tests.credits.helpers import declare
+
+pytestmark = pytest.mark.skipif(
+    bool(django_settings.DATABASE_POOLER),
+    reason="backup and restore connect to PostgreSQL directly, never through PgBouncer (they refuse it)",
+)
 
 
 @pytest.fixture
@@ -123,3 +129,9 @@ def test_embedded_install_gets_its_key_file_back(platform_data, tmp_path, settin
     written = tmp_path / "var" / "local-secrets.json"
     assert json.loads(written.read_text()) == json.loads((tmp_path / "keys.json").read_text())
     assert written.stat().st_mode & 0o077 == 0
+
+
+def test_backup_and_restore_refuse_a_transaction_pooler(settings, tmp_path):
+    settings.DATABASE_POOLER = "pgbouncer"
+    with pytest.raises(backup.BackupError, match="不经 PgBouncer"):
+        backup._pg_command("pg_restore")
