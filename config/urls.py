@@ -15,6 +15,7 @@ urlpatterns = [
     path("hours/", include("credits.urls")),
     path("reports/", include("reports.urls")),
     path("sampling/", include("sampling.urls")),
+    path("statistics/", include("supervision.urls")),
     path("", include("bulletins.urls")),
     path("", include("web.urls")),
 ]

@@ -62,6 +62,7 @@ from filings.models import Category, FilingState, PlanItem, TrainingPlan
 from notifications.services import notify
 from policy import selectors as policy_selectors
 from policy.selectors import SHANGHAI
+from supervision import tally
 
 NOT_RECOGNISED_REASON = "培训未按规定备案，学时不予认可"
 DUPLICATE_REASON = gettext_noop("该培训的学时已由其他记录计入（如基地报送的出勤），本申报不重复计入。")
@@ -687,6 +688,7 @@ def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> D
     review.decision = decision
     review.comment = comment
     review.save(update_fields=["decided_at", "decided_by", "decision", "comment"])
+    tally.review_decided(review, declaration.year)
     hour_record = HourRecord.objects.select_for_update().get(declaration=declaration)
     level_name = review.get_level_display()
     if decision == Review.Decision.APPROVE and review.level == Review.Level.UNIT:

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def reporting_alias() -> str:
+    return "replica" if "replica" in settings.DATABASES else "default"
