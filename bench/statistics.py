@@ -207,6 +207,8 @@ def main() -> None:
         )
         push = progress.bench_pushes(base, token, state["people"], args.push_batches, 2, f"stat-{run}")
         uncompacted = table_sizes()
+        agree_before = tally.disagreements()
+        connection.close()
         progress.log("timing with uncompacted rows …")
         before = measure(base, args.repeat, args.year)
         progress.log("compacting …")
@@ -238,7 +240,9 @@ def main() -> None:
         f"(accepted {push['accepted']:,}) → rows {uncompacted}"
     )
     print(f"  compaction    {compact_s:.2f} s → rows {compacted}")
-    print(f"  agreement     {agree or 'summary rows = recomputed from the records'}")
+    for label, found in (("before", agree_before), ("after", agree)):
+        verdict = found or "summary rows = recomputed from the records"
+        print(f"  agreement     {label} compaction: {verdict}")
     print(
         f"  server        gunicorn {args.workers} workers × {args.threads} threads, "
         f"one request at a time, {args.repeat} each"
