@@ -16,6 +16,7 @@ from organisations.api import router as organisations_router
 from policy.api import router as policy_router
 from reports.api import router as reports_router
 from sampling.api import router as sampling_router
+from supervision.api import router as supervision_router
 
 # An ASCII title: client generators name their package after it.
 api = PlatformAPI(
@@ -57,3 +58,4 @@ api.add_router("", reports_router)
 api.add_router("", bulletins_router)
 api.add_router("", sampling_router)
 api.add_router("", certificates_router)
+api.add_router("", supervision_router)

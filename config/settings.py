@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "bulletins",
     "sampling",
     "certificates",
+    "supervision",
     "web",
 ]
 
@@ -332,6 +333,8 @@ CELERY_BEAT_SCHEDULE = {
     # Jobs whose worker died (no heartbeat for core.jobs.STALE_AFTER) end as failed, visibly.
     "stale-exports": {"task": "reports.tasks.end_stale_exports", "schedule": timedelta(minutes=5)},
     "stale-imports": {"task": "filings.tasks.end_stale_imports", "schedule": timedelta(minutes=5)},
+    # The statistics' insert-only summary rows are folded into one per key.
+    "tally-compaction": {"task": "supervision.tasks.compact_tallies", "schedule": timedelta(minutes=5)},
     # 00:00 Asia/Shanghai (CELERY_TIMEZONE): on 1 January this opens the new year's rules.
     "policy-year-rollover": {"task": "policy.tasks.open_policy_year", "schedule": crontab(minute=0, hour=0)},
 }

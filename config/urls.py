@@ -18,6 +18,7 @@ urlpatterns = [
     path("sampling/", include("sampling.urls")),
     path("certificates/", include("certificates.urls")),
     path("", include((well_known, "certificates_public"))),
+    path("statistics/", include("supervision.urls")),
     path("", include("bulletins.urls")),
     path("", include("web.urls")),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from core import bulk
 from credits.models import HourRecord, RecordState, YearSummary
 from filings.models import Category
+from supervision import tally
 
 ZERO = Decimal(0)
 
@@ -33,7 +34,34 @@ def _contribution(record: HourRecord, state: str) -> tuple[Decimal, Decimal, Dec
     return ZERO, ZERO, ZERO
 
 
-def _apply(deltas: dict[tuple[int, int], list[Decimal]]) -> None:
+def _apply(deltas: dict[tuple[int, int], list[Decimal]], hours: dict | None = None) -> None:
+    """Apply the summary deltas, then tell the statistics (supervision.tally) in the same
+    transaction what changed: the summaries and the credited records (`hours`)."""
+    _apply_summaries(deltas)
+    tally.ledger_changed(deltas, hours or {})
+
+
+def _hours_key(record: HourRecord) -> tuple:
+    return (
+        record.person_id,
+        record.year,
+        record.source,
+        record.method,
+        record.category,
+        record.completed_on.month,
+        record.plan_item_id,
+    )
+
+
+def _count_credit(hours: dict, record: HourRecord, state: str, sign: int) -> None:
+    """The credited records and hours the statistics count, by source, method and month."""
+    if state == RecordState.CREDITED:
+        row = hours.setdefault(_hours_key(record), [0, ZERO])
+        row[0] += sign
+        row[1] += sign * record.hours
+
+
+def _apply_summaries(deltas: dict[tuple[int, int], list[Decimal]]) -> None:
     """Add the deltas to the summaries with INSERT … ON CONFLICT DO UPDATE, rows in
     (person_id, year) order (PostgreSQL: one statement over UNNEST arrays; SQLite: 500 rows each).
 
@@ -105,9 +133,11 @@ def add_records(records: Iterable[HourRecord]) -> list[HourRecord]:
     records = list(records)
     created = bulk.create_many(HourRecord, records)
     deltas: dict = {}
+    hours: dict = {}
     for record in created:
         _add(deltas, (record.person_id, record.year), _contribution(record, record.state), +1)
-    _apply(deltas)
+        _count_credit(hours, record, record.state, +1)
+    _apply(deltas, hours)
     return created
 
 
@@ -142,15 +172,18 @@ def move_records(records: Iterable[HourRecord], new_state: str, reason: str, **c
     """Change the state (and optionally hours, category, year, …) of existing records."""
     _require_transaction()
     deltas: dict = {}
+    hours: dict = {}
     for record in records:
         _add(deltas, (record.person_id, record.year), _contribution(record, record.state), -1)
+        _count_credit(hours, record, record.state, -1)
         for field, value in changes.items():
             setattr(record, field, value)
         record.state = new_state
         record.reason = reason[:300]
         _add(deltas, (record.person_id, record.year), _contribution(record, new_state), +1)
+        _count_credit(hours, record, new_state, +1)
         record.save(update_fields=["state", "reason", "updated_at", *changes.keys()])
-    _apply(deltas)
+    _apply(deltas, hours)
 
 
 def recompute_summary(person_id: int, year: int) -> YearSummary:

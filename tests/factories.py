@@ -66,7 +66,10 @@ def person(
         )
     )
     if confirmed:
-        Membership.objects.filter(person=p).update(state=Membership.State.CONFIRMED)
+        # Saved one by one (not .update()), as the services do, so receivers see the change.
+        for membership in Membership.objects.filter(person=p):
+            membership.state = Membership.State.CONFIRMED
+            membership.save(update_fields=["state"])
     return p
 
 

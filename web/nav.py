@@ -34,6 +34,7 @@ _ROLE_NAV: dict[str, list[tuple[str, str]]] = {
         ("web:unit_members", _("本单位人员")),
         ("credits:compliance", _("达标情况")),
         ("credits:forecast", _("学时预测")),
+        ("supervision:index", _("统计分析")),
         ("filings:plan_list", _("培训计划")),
     ],
     Role.AUTHORITY: [
@@ -42,6 +43,7 @@ _ROLE_NAV: dict[str, list[tuple[str, str]]] = {
         ("credits:timeliness", _("单位审核时效")),
         ("credits:compliance", _("达标情况")),
         ("credits:forecast", _("学时预测")),
+        ("supervision:index", _("统计分析")),
         ("filings:plan_list", _("培训计划")),
         ("filings:platform_list", _("平台备案")),
         ("sampling:list", _("学时抽查")),
@@ -57,6 +59,7 @@ _ROLE_NAV: dict[str, list[tuple[str, str]]] = {
         ("filings:inbox", _("备案受理")),
         ("credits:compliance", _("达标统计")),
         ("credits:forecast", _("学时预测")),
+        ("supervision:index", _("统计分析")),
         ("credits:platform_intake", _("平台推送")),
         ("credits:integrity", _("诚信核查")),
         ("sampling:list", _("学时抽查")),
