@@ -170,9 +170,9 @@ class DeclarationForm(Form):
         self.initial["activity_type"] = kind.code
         levels = list(kind.levels.all())
         self.fields["item_level"].choices = [("", _("（请选择）"))] + [(lv.code, lv.name) for lv in levels]
-        if kind.hour_rule == "per_item":
+        if kind.hour_rule == "per_item" and any(lv.hours is not None for lv in levels):
             self.fields["hours"].required = False
-            self.fields["hours"].help_text = _("每项学时固定的，可不填，按级别和数量计算。")
+            self.fields["hours"].help_text = _("所选级别每项学时固定的，可不填，按级别和数量计算。")
         for slot in kind.slots.all():
             name = f"{self.SLOT_PREFIX}{slot.code}"
             self.fields[name] = MultipleFileField(
