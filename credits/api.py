@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Status, UploadedFile
+from ninja import Field, File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from core.actors import Role
@@ -409,8 +409,10 @@ def upload_evidence(
     request,
     declaration_id: int,
     file: File[UploadedFile],
-    slot: str = Form(
-        "", description="证明材料项目代码（目录中该方式的材料项目，如 journal_cover）；空 = 其他材料"
+    slot: str = Query(
+        "",
+        max_length=30,
+        description="证明材料项目代码（目录中该方式的材料项目，如 journal_cover；查询参数）；空 = 其他材料",
     ),
 ):
     require_role(request.auth, Role.PERSON)

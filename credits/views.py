@@ -267,7 +267,8 @@ def _chosen_kind(request, kinds, current=None):
     code = request.POST.get("activity_type") if request.method == "POST" else request.GET.get("type")
     if code is None:
         return current
-    return next((k for k in kinds if k.code == code), None)
+    pool = kinds if current is None or current in kinds else [*kinds, current]
+    return next((k for k in pool if k.code == code), None)
 
 
 @login_required
@@ -327,6 +328,12 @@ def declaration_edit(request, declaration_id: int):
         items.insert(0, declaration.plan_item)
     kinds = _catalogue(actor, declaration.year)
     current = next((k for k in kinds if k.pk == declaration.activity_type_id), None)
+    if current is None and declaration.activity_type_id:
+        # Withdrawn from the catalogue since: still shown as the draft's kind (submit says why not).
+        current = declaration.activity_type
+        terms = catalogue_display.current_terms(current)
+        current.standard = catalogue_display.standard_text(terms)
+        current.cap = catalogue_display.cap_text(terms)
     kind = _chosen_kind(request, kinds, current)
     form = DeclarationForm(
         request.POST or None,

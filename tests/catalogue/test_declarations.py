@@ -329,18 +329,16 @@ def test_the_api_declares_a_kind_of_the_catalogue_slot_by_slot(api_as, api, worl
     draft = person.post("declarations", payload).json()
     assert draft["method"] == "self_study" and draft["category"] == "professional"
     for slot in ("journal_cover", "contents"):
-        response = person.upload(
-            f"declarations/{draft['id']}/evidence", {"file": file_for(slot), "slot": slot}
-        )
+        response = person.upload(f"declarations/{draft['id']}/evidence?slot={slot}", {"file": file_for(slot)})
         assert response.status_code == 201 and response.json()["slot"] == slot
     refused = person.post(f"declarations/{draft['id']}/submit")
     assert refused.status_code == 422
     assert refused.json()["errors"] == [
         {"field": "evidence.article", "message": "证明材料“文章”：“发表论文”（第 6 类）须上传此项。"}
     ]
-    bad_slot = person.upload(f"declarations/{draft['id']}/evidence", {"file": file_for("x"), "slot": "cover"})
+    bad_slot = person.upload(f"declarations/{draft['id']}/evidence?slot=cover", {"file": file_for("x")})
     assert bad_slot.status_code == 422 and bad_slot.json()["errors"][0]["field"] == "slot"
-    person.upload(f"declarations/{draft['id']}/evidence", {"file": file_for("article"), "slot": "article"})
+    person.upload(f"declarations/{draft['id']}/evidence?slot=article", {"file": file_for("article")})
     submitted = person.post(f"declarations/{draft['id']}/submit").json()
     assert submitted["state"] == "pending_unit" and submitted["terms"]["code"] == "paper"
     queue = api_as(world.unit_user).get("reviews").json()

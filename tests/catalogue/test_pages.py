@@ -209,3 +209,26 @@ def test_the_reviewer_sees_the_slots_the_standard_and_the_cap(world):
     assert "第 6 类 · 发表论文" in queue
     # Outside the reviewer's scope: 404 as for every declaration.
     assert client_for(world.other_unit_user).get(f"/hours/reviews/{declaration.pk}/").status_code == 404
+
+
+def test_the_admin_lists_the_catalogue_city_bureaus_edit_county_bureaus_read(world):
+    from tests.core.test_admin_scoping import _client
+
+    paper = kind("paper")
+    city = _client(world.bureau_user)
+    assert "发表论文" in city.get("/admin/catalogue/activitytype/").content.decode()
+    assert "杂志封面" in city.get(f"/admin/catalogue/activitytype/{paper.pk}/change/").content.decode()
+    county = _client(world.county_bureau_user)
+    assert county.get(f"/admin/catalogue/activitytype/{paper.pk}/change/").status_code == 200
+    assert county.post(f"/admin/catalogue/activitytype/{paper.pk}/change/", {"name": "x"}).status_code == 403
+
+
+def test_a_draft_of_a_withdrawn_kind_keeps_its_kind_and_is_told_why_it_cannot_go(world):
+    draft = declare_kind(world.person, "paper", world, hours=Decimal("8"), submit=False)
+    edit_kind(world, "paper", active=False)
+    person = client_for(world.person.user)
+    html = person.get(f"/hours/me/declarations/{draft.pk}/edit/").content.decode()
+    assert "第 6 类 · 发表论文" in html and 'name="file_article"' in html
+    response = person.post(f"/hours/me/declarations/{draft.pk}/edit/", _paper_form(), follow=True)
+    assert "2026 年度继续教育方式目录中没有“paper”" in response.content.decode()
+    assert Declaration.objects.get(pk=draft.pk).state == "draft"
