@@ -66,3 +66,31 @@ def test_a_paper_is_declared_slot_by_slot_and_reviewed_with_its_slots(site, worl
     assert "不设年度上限" in unit.page.get_by_test_id("type-cap").inner_text()
     assert unit.page.get_by_title("证明材料预览：论文.pdf").is_visible()
     unit.screenshot("catalogue-paper-review")
+
+
+def test_the_catalogue_pages_pass_axe_and_the_nu_checker(site, world, running_today):
+    from tests.browser.test_accessibility import AXE, axe_violations, nu_errors
+
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: npm install --prefix tests/browser/tooling")
+    visits = {}
+    for user, pages in (
+        (world.person.user, ("/hours/me/declarations/new/", "/hours/me/declarations/new/?type=paper")),
+        (world.bureau_user, ("/catalogue/", "/catalogue/2026/paper/")),
+    ):
+        s = site()
+        s.login(user.username, factories.PASSWORD)
+        for path in pages:
+            response = s.go(path)
+            assert response.status == 200, path
+            visits[path] = (response.text(), axe_violations(s.page))
+        s.close()
+    serious = {
+        path: [v for v in axe if v["impact"] in ("serious", "critical") or v["id"] == "region"]
+        for path, (_html, axe) in visits.items()
+    }
+    assert {k: v for k, v in serious.items() if v} == {}
+    errors = nu_errors(
+        {path.strip("/").replace("/", "-").replace("?", "-"): html for path, (html, _a) in visits.items()}
+    )
+    assert {k: v for k, v in errors.items() if v} == {}
