@@ -6,6 +6,7 @@ from ninja import Status, Swagger
 from accounts.api import router as accounts_router
 from bulletins.api import router as bulletins_router
 from certificates.api import router as certificates_router
+from catalogue.api import router as catalogue_router
 from core.api import install_error_handlers
 from core.openapi import PlatformAPI
 from core.schemas import Schema
@@ -51,6 +52,7 @@ def health(request):
 api.add_router("", accounts_router)
 api.add_router("", organisations_router)
 api.add_router("", policy_router)
+api.add_router("", catalogue_router)
 api.add_router("", filings_router)
 api.add_router("", credits_router)
 api.add_router("", intake_router)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "policy",
     "filings",
     "credits",
+    "catalogue",
     "reports",
     "notifications",
     "bulletins",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("filings/", include("filings.urls")),
     path("messages/", include("notifications.urls")),
     path("hours/", include("credits.urls")),
+    path("catalogue/", include("catalogue.urls")),
     path("reports/", include("reports.urls")),
     path("sampling/", include("sampling.urls")),
     path("certificates/", include("certificates.urls")),

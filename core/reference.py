@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 
 from bulletins.services import load_faq
+from catalogue.services import ensure_catalogue
 from core.actors import SYSTEM
 from organisations.services import load_base_registry, load_province, load_regions
 from policy.selectors import today
@@ -28,6 +29,7 @@ def load_reference_data(province: str | None = None) -> dict:
     load_notice_2025(SYSTEM)
     for year in range(2026, today().year + 1):
         ensure_policy_year(SYSTEM, year)
+    counts["catalogue_years"] = sum(ensure_catalogue(y) for y in range(2025, today().year + 1))
     counts["calendar_years"] = seed_calendar_from_package(SYSTEM)
     counts["faq"] = load_faq(SYSTEM)
     return counts

@@ -142,26 +142,44 @@ def person_hours(request, person_id: int, year: int | None = None):
 # declarations
 
 
+ACTIVITY_TYPE_HELP = (
+    "继续教育方式目录中的代码（GET catalogue/{year}；如 paper 发表论文、patent 获得专利）；"
+    "给出后 method 与 category 可不填（取该方式的学习方式和默认科目类别）。不填 = 按《通知》的学习方式申报。"
+)
+
+
 class DeclarationIn(Schema):
-    category: str = Field(
-        ..., description="public 公需科目 | professional 专业科目", json_schema_extra=enum_of(Category)
+    category: str | None = Field(
+        None,
+        description="public 公需科目 | professional 专业科目（选择继续教育方式时默认取其默认科目类别）",
+        json_schema_extra=enum_of(Category),
     )
-    method: str = Field(
-        ...,
-        description="training | practice | grassroots | online | self_study",
+    method: str | None = Field(
+        None,
+        description="training | practice | grassroots | online | self_study（不选继续教育方式时必填）",
         json_schema_extra=enum_of(Method),
     )
+    activity_type: str | None = Field(None, description=ACTIVITY_TYPE_HELP)
+    item_level: str | None = Field(None, description="按项计算学时的方式：项目级别代码（如 core_journal）")
+    item_count: int | None = Field(None, description="按项计算学时的方式：项目数量")
     title: str
     organizer: str
-    hours: float
+    hours: float | None = Field(
+        None, description="申报学时；目录规定每项固定学时的可不填（按级别 × 数量计算）"
+    )
     started_on: dt.date
     ended_on: dt.date
-    plan_item_id: int | None = Field(None, description="研修培训须选择已备案培训计划中的项目")
+    plan_item_id: int | None = Field(
+        None, description="研修培训（及目录中须备案培训计划的方式）须选择已备案培训计划中的项目"
+    )
 
 
 class DeclarationPatch(Schema):
     category: str | None = Field(None, json_schema_extra=enum_of(Category))
     method: str | None = Field(None, json_schema_extra=enum_of(Method))
+    activity_type: str | None = Field(None, description=ACTIVITY_TYPE_HELP)
+    item_level: str | None = None
+    item_count: int | None = None
     title: str | None = None
     organizer: str | None = None
     hours: float | None = None
@@ -172,6 +190,8 @@ class DeclarationPatch(Schema):
 
 class EvidenceOut(Schema):
     id: int
+    slot: str = Field("", description="证明材料项目代码（目录中该方式的材料项目；空 = 其他材料）")
+    slot_name: str = ""
     name: str
     content_type: str
     size: int
@@ -204,6 +224,14 @@ class DeclarationOut(Schema):
     started_on: dt.date
     ended_on: dt.date
     plan_item_id: int | None
+    activity_type: str | None = Field(None, description="继续教育方式目录代码（空 = 按学习方式申报）")
+    activity_type_name: str = ""
+    item_level: str = ""
+    item_count: int | None = None
+    terms: dict = Field(
+        default_factory=dict,
+        description="提交时适用的目录标准（学时计算、每天学时、每项学时、年度上限、材料项目）；草稿为空",
+    )
     person: str = Field(..., description="姓名（脱敏身份证号码）")
     unit: str | None
     authority: str | None
@@ -236,6 +264,11 @@ def _declaration_out(d: Declaration, with_record: bool = True) -> DeclarationOut
         started_on=d.started_on,
         ended_on=d.ended_on,
         plan_item_id=d.plan_item_id,
+        activity_type=d.activity_type.code if d.activity_type_id else None,
+        activity_type_name=d.activity_type.name if d.activity_type_id else "",
+        item_level=d.item_level,
+        item_count=d.item_count,
+        terms=d.terms or {},
         person=_person_label(d.person),
         unit=d.unit.name if d.unit_id else None,
         authority=d.authority.name if d.authority_id else None,
@@ -244,17 +277,7 @@ def _declaration_out(d: Declaration, with_record: bool = True) -> DeclarationOut
         due_provisional=current.due_provisional if current else False,
         editable=d.editable,
         reason=hour_record.explanation if hour_record else "",
-        evidence=[
-            EvidenceOut(
-                id=e.pk,
-                name=e.original_name,
-                content_type=e.content_type,
-                size=e.size,
-                uploaded_at=e.uploaded_at,
-                url=f"/api/v1/declarations/{d.pk}/evidence/{e.pk}",
-            )
-            for e in d.evidence.all()
-        ],
+        evidence=[_evidence_out(d, e, names) for names in [_slot_names(d)] for e in d.evidence.all()],
         reviews=[
             ReviewOut(
                 level=r.level,
@@ -269,6 +292,28 @@ def _declaration_out(d: Declaration, with_record: bool = True) -> DeclarationOut
             )
             for r in sorted(d.reviews.all(), key=lambda r: (r.arrived_at, r.pk))
         ],
+    )
+
+
+def _slot_names(d: Declaration) -> dict:
+    """Slot code → name: as submitted (`terms`), else as the catalogue has them now."""
+    if d.terms.get("slots"):
+        return {s["code"]: s["name"] for s in d.terms["slots"]}
+    if d.activity_type_id:
+        return {s.code: s.name for s in d.activity_type.slots.all()}
+    return {}
+
+
+def _evidence_out(d: Declaration, e, names: dict) -> EvidenceOut:
+    return EvidenceOut(
+        id=e.pk,
+        slot=e.slot,
+        slot_name=names.get(e.slot, _("其他材料") if names else ""),
+        name=e.original_name,
+        content_type=e.content_type,
+        size=e.size,
+        uploaded_at=e.uploaded_at,
+        url=f"/api/v1/declarations/{d.pk}/evidence/{e.pk}",
     )
 
 
@@ -361,20 +406,20 @@ def delete_declaration(request, declaration_id: int):
     auth=auth,
     summary="上传证明材料（PDF/JPG/PNG）",
 )
-def upload_evidence(request, declaration_id: int, file: File[UploadedFile]):
+def upload_evidence(
+    request,
+    declaration_id: int,
+    file: File[UploadedFile],
+    slot: str = Query(
+        "",
+        max_length=30,
+        description="证明材料项目代码（目录中该方式的材料项目，如 journal_cover；查询参数）；空 = 其他材料",
+    ),
+):
     require_role(request.auth, Role.PERSON)
-    e = services.attach_evidence(request.auth, declaration_id, file)
-    return Status(
-        201,
-        EvidenceOut(
-            id=e.pk,
-            name=e.original_name,
-            content_type=e.content_type,
-            size=e.size,
-            uploaded_at=e.uploaded_at,
-            url=f"/api/v1/declarations/{declaration_id}/evidence/{e.pk}",
-        ),
-    )
+    e = services.attach_evidence(request.auth, declaration_id, file, slot)
+    d = e.declaration
+    return Status(201, _evidence_out(d, e, _slot_names(d)))
 
 
 @router.get(
@@ -439,6 +484,8 @@ class QueueItem(Schema):
     title: str
     category: str = Field(json_schema_extra=enum_of(Category))
     method: str = Field(json_schema_extra=enum_of(Method))
+    activity_type: str | None = Field(None, description="继续教育方式目录代码（空 = 按学习方式申报）")
+    activity_type_name: str = ""
     hours: float
     year: int
     state: str = Field(json_schema_extra=enum_of(DeclarationState))
@@ -463,6 +510,8 @@ def _queue_item(r: Review) -> QueueItem:
         title=d.title,
         category=d.category,
         method=d.method,
+        activity_type=d.terms.get("code") or (d.activity_type.code if d.activity_type_id else None),
+        activity_type_name=d.terms.get("name") or (d.activity_type.name if d.activity_type_id else ""),
         hours=_hours(d.hours),
         year=d.year,
         state=d.state,

@@ -124,10 +124,29 @@ class DeclarationForm(Form):
     # Files kept from a refused submit of this form (PendingEvidence ids; ticked = attach them).
     pending_evidence = forms.TypedMultipleChoiceField(label=_("已选择的证明材料"), coerce=int, required=False)
 
-    SERVICE_FIELDS = ("category", "method", "title", "organizer", "hours", "started_on", "ended_on")
+    # The catalogue's kind (继续教育方式目录): chosen before the form, sent back hidden.
+    activity_type = forms.CharField(required=False, widget=forms.HiddenInput)
+    item_level = forms.ChoiceField(
+        label=_("项目级别"),
+        required=False,
+        error_messages={"invalid_choice": _("项目级别：请从列表中选择。")},
+    )
+    item_count = forms.CharField(
+        label=_("项目数量"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "1"}),
+        help_text=_("如发表论文的篇数、获得专利的件数。"),
+    )
 
-    def __init__(self, *args, plan_items=(), **kwargs):
+    SERVICE_FIELDS = ("category", "method", "title", "organizer", "hours", "started_on", "ended_on")
+    SLOT_PREFIX = "file_"
+
+    def __init__(self, *args, plan_items=(), activity_type=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind = activity_type
+        self.slot_names = []
+        if activity_type is not None:
+            self._follow_catalogue(activity_type)
         choices = [("", _("（不选择：非研修培训）"))]
         choices += [
             (
@@ -143,9 +162,51 @@ class DeclarationForm(Form):
         self.fields["pending_evidence"].valid_value = lambda value: True
         self.pending = []  # PendingEvidence the page lists (filled when a submit is refused)
 
+    def _follow_catalogue(self, kind) -> None:
+        """The kind decides the method, the default category, the levels, and one file field
+        per evidence item it asks for."""
+        self.fields["method"].required = False
+        self.initial.setdefault("category", kind.category)
+        self.initial["activity_type"] = kind.code
+        levels = list(kind.levels.all())
+        self.fields["item_level"].choices = [("", _("（请选择）"))] + [(lv.code, lv.name) for lv in levels]
+        if kind.hour_rule == "per_item" and any(lv.hours is not None for lv in levels):
+            self.fields["hours"].required = False
+            self.fields["hours"].help_text = _("所选级别每项学时固定的，可不填，按级别和数量计算。")
+        for slot in kind.slots.all():
+            name = f"{self.SLOT_PREFIX}{slot.code}"
+            self.fields[name] = MultipleFileField(
+                label=slot.name,
+                required=False,
+                help_text=" ".join(
+                    str(t) for t in (_("必须上传。") if slot.required else _("可选。"), slot.help) if t
+                ),
+            )
+            self.fields[name].slot = slot
+            self.slot_names.append(name)
+        self.fields["file"].label = _("其他材料（可选）")
+        self.fields["file"].help_text = _("PDF、JPG 或 PNG，每个不超过 10 MB。")
+
+    @property
+    def slot_fields(self):
+        return [self[name] for name in self.slot_names]
+
+    def uploads(self) -> list[tuple[str, list]]:
+        """(slot code, files) for every file field, the unslotted one (other material) last."""
+        rows = [(self.fields[n].slot.code, self.cleaned_data.get(n) or []) for n in self.slot_names]
+        return [*rows, ("", self.cleaned_data.get("file") or [])]
+
     def service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
         data["plan_item_id"] = self.cleaned_data.get("plan_item_id")
+        if self.kind is not None:
+            data["activity_type"] = self.kind.code
+            data["method"] = None
+            data["item_level"] = self.cleaned_data.get("item_level") or ""
+            data["item_count"] = self.cleaned_data.get("item_count") or None
+            data["hours"] = self.cleaned_data.get("hours") or None
+        else:
+            data["activity_type"] = None
         return data
 
 

@@ -154,6 +154,23 @@ class Declaration(models.Model):
         on_delete=models.PROTECT,
         related_name="declarations",
     )
+    activity_type = models.ForeignKey(
+        "catalogue.ActivityType",
+        verbose_name=_("继续教育方式"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        help_text=_("空 = 按《通知》的学习方式申报（不按目录）"),
+    )
+    item_level = models.CharField(_("项目级别"), max_length=30, blank=True)
+    item_count = models.PositiveSmallIntegerField(_("项目数量"), null=True, blank=True)
+    terms = models.JSONField(
+        _("提交时适用的目录标准"),
+        default=dict,
+        blank=True,
+        help_text=_("提交时的学时标准、上限和证明材料项目；目录之后的修改只适用于之后提交的申报"),
+    )
     state = models.CharField(
         _("状态"), max_length=20, choices=DeclarationState.choices, default=DeclarationState.DRAFT
     )
@@ -273,6 +290,9 @@ class EvidenceFile(models.Model):
 
 class Evidence(EvidenceFile):
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="evidence")
+    slot = models.CharField(
+        _("证明材料项目"), max_length=30, blank=True, help_text=_("目录中该方式的材料项目代码；空 = 其他材料")
+    )
     file = models.FileField(_("文件"), upload_to=evidence_path)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
@@ -291,6 +311,7 @@ class PendingEvidence(EvidenceFile):
     it again."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    slot = models.CharField(_("证明材料项目"), max_length=30, blank=True)
     file = models.FileField(_("文件"), upload_to=pending_evidence_path)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 

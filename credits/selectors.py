@@ -342,8 +342,10 @@ def declaration_for(actor: Actor, declaration_id: int) -> Declaration:
     """One declaration with its evidence and reviews, or NotFound outside the actor's scope."""
     declaration = (
         declarations_in_scope(actor)
-        .select_related("person", "unit", "authority", "plan_item", "plan_item__plan")
-        .prefetch_related("evidence", "reviews__organisation")
+        .select_related("person", "unit", "authority", "plan_item", "plan_item__plan", "activity_type")
+        .prefetch_related(
+            "evidence", "reviews__organisation", "activity_type__slots", "activity_type__levels"
+        )
         .filter(pk=declaration_id)
         .first()
     )

@@ -25,7 +25,7 @@ import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,8 @@ from django.utils.translation import gettext_noop
 from accounts import selectors as account_selectors
 from accounts.models import Membership, Person, RoleAssignment
 from audit.services import record, record_many
+from catalogue import selectors as catalogue_selectors
+from catalogue.models import ActivityType, HourRule
 from core.actors import SYSTEM, Actor, Role
 from core.errors import Conflict, DomainError, Forbidden, NotFound
 from core.hours import format_hours
@@ -73,7 +75,11 @@ MAX_EVIDENCE_FILES = 10
 PENDING_EVIDENCE_HOURS = 24
 MAX_BATCH_APPROVE = 200
 DECLARATION_FIELDS = ("category", "method", "title", "organizer", "hours", "started_on", "ended_on")
-_AUDIT_FIELDS = [*DECLARATION_FIELDS, "plan_item_id", "state"]
+# The catalogue's part of a declaration (继续教育方式目录): the kind, and for hours counted per
+# item the item's level and how many.
+TYPE_FIELDS = ("activity_type", "item_level", "item_count")
+MAX_ITEM_COUNT = 99
+_AUDIT_FIELDS = [*DECLARATION_FIELDS, "plan_item_id", "activity_type_id", "item_level", "item_count", "state"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,18 +171,34 @@ def _open_review(declaration: Declaration, level: str, organisation_id: int, now
 def _clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None = None) -> dict:
     """Validate a whole declaration (base values overlaid with `data`); every bad field is named."""
     values = dict(base or {})
-    values.update({k: v for k, v in data.items() if k in (*DECLARATION_FIELDS, "plan_item_id")})
+    values.update({k: v for k, v in data.items() if k in (*DECLARATION_FIELDS, *TYPE_FIELDS, "plan_item_id")})
     errors: list[dict] = []
 
     def bad(name: str, message: str) -> None:
         if not any(e["field"] == name for e in errors):
             errors.append({"field": name, "message": message})
 
+    today = rules.local_day(now or _now())
+    ended = rules.parse_date(values.get("ended_on"))
+    kind = _activity_type(values.get("activity_type"), ended.year if ended else today.year, bad)
     category = values.get("category")
+    if kind is not None and not category:
+        category = kind.category
     if category not in Category.values:
         bad("category", _("科目类别：应为 public（公需科目）或 professional（专业科目）。"))
     method = values.get("method")
-    if method not in Method.values:
+    if kind is not None and not method:
+        method = kind.method
+    if kind is not None and method != kind.method:
+        bad(
+            "method",
+            _(
+                "学习方式：“%(type)s”属于“%(label)s”（%(method)s），与填写的“%(given)s”不一致；"
+                "选择继续教育方式后可不填学习方式。"
+            )
+            % {"type": kind.name, "label": kind.get_method_display(), "method": kind.method, "given": method},
+        )
+    elif method not in Method.values:
         bad("method", _("学习方式：应为 training、practice、grassroots、online 或 self_study 之一。"))
     for name, label, limit in (("title", _("学习内容"), 200), ("organizer", _("举办单位"), 120)):
         text = values.get(name)
@@ -193,7 +215,6 @@ def _clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None =
     if ended_on is None:
         bad("ended_on", _("结束日期：格式应为 YYYY-MM-DD。"))
     policy = None
-    today = rules.local_day(now or _now())
     if started_on and ended_on:
         if started_on > ended_on:
             bad("started_on", _("开始日期：不能晚于结束日期。"))
@@ -210,8 +231,17 @@ def _clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None =
     plan_item_id = values.get("plan_item_id")
     if plan_item_id in ("", 0):
         plan_item_id = None
+    needs_plan = kind.needs_plan_item if kind is not None else method == Method.TRAINING
+    if plan_item_id is not None and not needs_plan and "plan_item_id" not in data:
+        plan_item_id = None  # kept from before a change of method or kind: it no longer applies
     if plan_item_id is not None:
-        if method != Method.TRAINING:
+        if not needs_plan and kind is not None:
+            bad(
+                "plan_item_id",
+                _("培训计划项目：“%(type)s”不需要选择培训计划项目（只有须备案培训计划的方式需要）。")
+                % {"type": kind.name},
+            )
+        elif not needs_plan:
             bad("plan_item_id", _("培训计划项目：只有“研修培训”需要选择培训计划项目。"))
         else:
             plan_item = PlanItem.objects.select_related("plan").filter(pk=plan_item_id).first()
@@ -221,6 +251,9 @@ def _clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None =
                 for name, message in _plan_item_problems(plan_item, category, started_on, ended_on):
                     bad(name, message)
     days = (ended_on - started_on).days + 1 if started_on and ended_on and started_on <= ended_on else 1
+    level, count = "", None
+    if kind is not None:
+        level, count = _hour_standard(kind, values, days, bad)
     problem = rules.hours_problem(
         values.get("hours"), days, policy, ceiling=plan_item.hours if plan_item else None
     )
@@ -238,7 +271,98 @@ def _clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None =
         "ended_on": ended_on,
         "year": ended_on.year,
         "plan_item": plan_item,
+        "activity_type": kind,
+        "item_level": level,
+        "item_count": count,
     }
+
+
+def _activity_type(code, year: int, bad) -> ActivityType | None:
+    """The kind `code` of the catalogue of `year` (the declaration's year), or None: none
+    given (a declaration by the notice's method), or unknown (then `bad` names the field)."""
+    if isinstance(code, ActivityType):
+        code = code.code
+    if code in (None, ""):
+        return None
+    kind = catalogue_selectors.activity_type(year, str(code)) if isinstance(code, str) else None
+    if kind is None:
+        bad(
+            "activity_type",
+            _("继续教育方式：%(year)s 年度继续教育方式目录中没有“%(code)s”。可选：%(codes)s。")
+            % {
+                "year": year,
+                "code": code,
+                "codes": "、".join(catalogue_selectors.codes_of_year(year)) or "—",
+            },
+        )
+    return kind
+
+
+def _hour_standard(kind: ActivityType, values: dict, days: int, bad) -> tuple[str, int | None]:
+    """The catalogue's hour standard of `kind` applied to the declared hours (in `values`,
+    filled in when the standard fixes them). Returns the item level and count kept with it."""
+    if kind.hour_rule == HourRule.PER_DAY:
+        hours = rules.parse_hours(values.get("hours"))
+        if kind.hours_per_day is not None and hours is not None and hours > kind.hours_per_day * days:
+            bad(
+                "hours",
+                _(
+                    "学时：“%(type)s”每天最多计 %(daily)s 学时（%(year)s 年度继续教育方式目录），"
+                    "%(days)s 天最多 %(limit)s 学时。"
+                )
+                % {
+                    "type": kind.name,
+                    "daily": format_hours(kind.hours_per_day),
+                    "year": kind.policy_year_id,
+                    "days": days,
+                    "limit": format_hours(kind.hours_per_day * days),
+                },
+            )
+        return "", None
+    if kind.hour_rule != HourRule.PER_ITEM:
+        return "", None
+    levels = list(kind.levels.all())
+    code = values.get("item_level") or ""
+    level = kind.level(code) if isinstance(code, str) and code else None
+    if level is None:
+        bad(
+            "item_level",
+            _("项目级别：“%(type)s”按项计算学时，请选择级别：%(levels)s。")
+            % {"type": kind.name, "levels": "、".join(f"{lv.name}（{lv.code}）" for lv in levels)},
+        )
+    count = values.get("item_count")
+    try:
+        count = int(count) if count not in (None, "") and not isinstance(count, bool) else None
+    except (TypeError, ValueError):
+        count = None
+    if count is None or not 1 <= count <= MAX_ITEM_COUNT:
+        bad(
+            "item_count",
+            _("项目数量：“%(type)s”按项计算学时，请填写数量（1–%(max)s 的整数）。")
+            % {"type": kind.name, "max": MAX_ITEM_COUNT},
+        )
+        return (level.code if level else ""), None
+    if level is not None and level.hours is not None:
+        expected = level.hours * count
+        if values.get("hours") in (None, ""):
+            values["hours"] = expected
+        elif rules.parse_hours(values.get("hours")) != expected:
+            bad(
+                "hours",
+                _(
+                    "学时：“%(type)s·%(level)s”每项计 %(each)s 学时（%(year)s 年度继续教育方式目录），"
+                    "%(n)s 项应为 %(hours)s 学时。"
+                )
+                % {
+                    "type": kind.name,
+                    "level": level.name,
+                    "each": format_hours(level.hours),
+                    "year": kind.policy_year_id,
+                    "n": count,
+                    "hours": format_hours(expected),
+                },
+            )
+    return (level.code if level else ""), count
 
 
 def _plan_item_problems(
@@ -290,6 +414,9 @@ def _plan_item_problems(
 def _declaration_values(declaration: Declaration) -> dict:
     values = {f: getattr(declaration, f) for f in DECLARATION_FIELDS}
     values["plan_item_id"] = declaration.plan_item_id
+    values["activity_type"] = declaration.activity_type.code if declaration.activity_type_id else None
+    values["item_level"] = declaration.item_level
+    values["item_count"] = declaration.item_count
     return values
 
 
@@ -321,8 +448,8 @@ def update_declaration(actor: Actor, declaration_id: int, data: Mapping) -> Decl
         )
     before = _snapshot(declaration)
     data = dict(data)
-    if data.get("method", Method.TRAINING) != Method.TRAINING and "plan_item_id" not in data:
-        data["plan_item_id"] = None  # a plan item belongs to training only
+    if data.get("activity_type") and "method" not in data:
+        data["method"] = None  # the new kind's method
     cleaned = _clean(data, base=_declaration_values(declaration))
     for name, value in cleaned.items():
         setattr(declaration, name, value)
@@ -371,7 +498,39 @@ def _read_evidence(uploaded) -> tuple[bytes, str, str]:
     return data, mime, name or f"证明材料.{EVIDENCE_TYPES[mime].lower()}"
 
 
-def _store_evidence(actor: Actor, declaration: Declaration, data: bytes, mime: str, name: str) -> Evidence:
+def _slots_of(declaration: Declaration) -> dict:
+    """The evidence slots of the declaration's kind as the catalogue has them now (a draft
+    follows the catalogue; a submitted declaration keeps its slots in `terms`)."""
+    if declaration.activity_type_id is None:
+        return {}
+    return {s.code: s for s in declaration.activity_type.slots.all()}
+
+
+def _check_slot(declaration: Declaration, slot: str) -> str:
+    slot = (slot or "").strip()
+    if not slot:
+        return ""
+    slots = _slots_of(declaration)
+    if declaration.activity_type_id is None:
+        raise DomainError.field(
+            "slot", _("证明材料项目：按学习方式申报的申报不分材料项目，请不填 slot（或先选择继续教育方式）。")
+        )
+    if slot not in slots:
+        raise DomainError.field(
+            "slot",
+            _("证明材料项目：“%(type)s”的材料项目为 %(slots)s，没有“%(slot)s”。")
+            % {
+                "type": declaration.activity_type.name,
+                "slots": "、".join(f"{s.code}（{s.name}）" for s in slots.values()) or "—",
+                "slot": slot,
+            },
+        )
+    return slot
+
+
+def _store_evidence(
+    actor: Actor, declaration: Declaration, data: bytes, mime: str, name: str, slot: str = ""
+) -> Evidence:
     if not declaration.editable:
         raise Conflict(
             _("已提交的申报不能再添加证明材料。"), [{"field": "file", "message": _("申报已提交。")}]
@@ -384,7 +543,12 @@ def _store_evidence(actor: Actor, declaration: Declaration, data: bytes, mime: s
     if declaration.evidence.filter(sha256=digest).exists():
         raise DomainError.field("file", _("文件：该文件已经上传过。"))
     evidence = Evidence(
-        declaration=declaration, original_name=name, content_type=mime, size=len(data), sha256=digest
+        declaration=declaration,
+        original_name=name,
+        content_type=mime,
+        size=len(data),
+        sha256=digest,
+        slot=slot,
     )
     evidence.file.save(digest[:16], ContentFile(data), save=False)
     evidence.save()
@@ -392,27 +556,36 @@ def _store_evidence(actor: Actor, declaration: Declaration, data: bytes, mime: s
         actor,
         "evidence.attached",
         evidence,
-        after={"declaration": declaration.pk, "name": evidence.original_name, "sha256": digest},
+        after={
+            "declaration": declaration.pk,
+            "name": evidence.original_name,
+            "sha256": digest,
+            "slot": slot,
+        },
     )
     return evidence
 
 
 @transaction.atomic
-def attach_evidence(actor: Actor, declaration_id: int, uploaded) -> Evidence:
+def attach_evidence(actor: Actor, declaration_id: int, uploaded, slot: str = "") -> Evidence:
     """Attach a PDF/JPG/PNG (checked by its content, not its name; at most EVIDENCE_MAX_BYTES).
-    Stored by the default storage under PRIVATE_STORAGE_ROOT, outside the web root."""
+    Stored by the default storage under PRIVATE_STORAGE_ROOT, outside the web root. `slot`:
+    which evidence item of the declaration's kind it is (a slot code of the catalogue; empty =
+    other material)."""
     declaration = _own_declaration(actor, declaration_id)
     if not declaration.editable:
         raise Conflict(
             _("已提交的申报不能再添加证明材料。"), [{"field": "file", "message": _("申报已提交。")}]
         )
+    slot = _check_slot(declaration, slot)
     data, mime, name = _read_evidence(uploaded)
-    return _store_evidence(actor, declaration, data, mime, name)
+    return _store_evidence(actor, declaration, data, mime, name, slot)
 
 
-def hold_evidence(actor: Actor, uploads) -> tuple[list[PendingEvidence], list[str]]:
+def hold_evidence(actor: Actor, uploads, slot: str = "") -> tuple[list[PendingEvidence], list[str]]:
     """Keep the files of a refused declaration form for the person (the form lists them and
-    sends them again); a file that is itself unacceptable is not kept: its reason comes back."""
+    sends them again, each in its evidence slot); a file that is itself unacceptable is not
+    kept: its reason comes back."""
     person = _person_of(actor)
     held, problems = [], []
     for uploaded in uploads:
@@ -427,6 +600,7 @@ def hold_evidence(actor: Actor, uploads) -> tuple[list[PendingEvidence], list[st
             content_type=mime,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
+            slot=slot,
         )
         pending.file.save(pending.sha256[:16], ContentFile(data), save=False)
         pending.save()
@@ -441,14 +615,18 @@ def pending_evidence(actor: Actor, ids) -> list[PendingEvidence]:
 
 @transaction.atomic
 def attach_pending_evidence(actor: Actor, declaration_id: int, ids) -> list[Evidence]:
-    """Attach held files to the declaration; each is removed from the holding once attached."""
+    """Attach held files to the declaration, each in the slot it was chosen for (other
+    material when the declaration's kind has no such slot); each is removed from the holding
+    once attached."""
     declaration = _own_declaration(actor, declaration_id)
+    slots = _slots_of(declaration)
     attached = []
     for pending in pending_evidence(actor, ids):
         with pending.file.open("rb") as f:
             data = f.read()
+        slot = pending.slot if pending.slot in slots else ""
         attached.append(
-            _store_evidence(actor, declaration, data, pending.content_type, pending.original_name)
+            _store_evidence(actor, declaration, data, pending.content_type, pending.original_name, slot)
         )
         name = pending.file.name
         pending.delete()
@@ -544,7 +722,10 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
         )
     now = _now()
     cleaned = _clean({}, base=_declaration_values(declaration), now=now)
-    if not declaration.evidence.exists():
+    kind = cleaned["activity_type"]
+    if kind is not None:
+        _require_slots(declaration, kind)
+    elif not declaration.evidence.exists():
         raise DomainError.field("evidence", _(NO_EVIDENCE))
     unit = _submission_unit(declaration.person)
     if _already_credited(declaration.person_id, declaration.plan_item_id, declaration.pk):
@@ -552,12 +733,21 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
             "plan_item_id", _("培训计划项目：该培训的学时已计入您的学时档案，无需重复申报。")
         )
     _require_plausible(declaration)
+    if kind is not None and kind.yearly_cap is not None:
+        _require_within_cap(declaration, kind)
     before = _snapshot(declaration)
     declaration.unit = unit
     declaration.authority_id = unit.supervisor_id
     declaration.submitted_at = now
+    # The figures it is submitted under: a later change of the catalogue does not touch it.
+    declaration.terms = (
+        {**kind.terms(cleaned["item_level"], cleaned["item_count"]), "taken_at": now.isoformat()}
+        if kind is not None
+        else {}
+    )
     recognised = True
-    if declaration.method == Method.TRAINING:
+    needs_plan = kind.needs_plan_item if kind is not None else declaration.method == Method.TRAINING
+    if needs_plan:
         recognised = filing_selectors.recognised_plan_item(declaration.plan_item_id) is not None
     declaration.state = DeclarationState.PENDING_UNIT if recognised else DeclarationState.NOT_RECOGNISED
     declaration.save()
@@ -602,6 +792,61 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
         )
     record(actor, "declaration.submitted", declaration, before=before, after=_snapshot(declaration))
     return declaration
+
+
+def _require_slots(declaration: Declaration, kind: ActivityType) -> None:
+    """Every required evidence item of the kind has a file in its slot; otherwise a 422 naming
+    each missing slot (`evidence.<slot>`)."""
+    present = set(declaration.evidence.values_list("slot", flat=True))
+    errors = [
+        {
+            "field": f"evidence.{slot.code}",
+            "message": _("证明材料“%(slot)s”：“%(type)s”（第 %(n)s 类）须上传此项。")
+            % {"slot": slot.name, "type": kind.name, "n": kind.number},
+        }
+        for slot in kind.slots.all()
+        if slot.required and slot.code not in present
+    ]
+    if errors:
+        raise DomainError(errors[0]["message"], errors)
+
+
+def type_hours_used(person_id: int, year: int, kind: ActivityType, exclude_declaration: int | None = None):
+    """The person's credited and pending hours of the kind in the year (what its yearly cap
+    counts): their declarations of it, and for a kind bases report, the bases' attendance."""
+    of_kind = Q(declaration__activity_type__code=kind.code)
+    if kind.base_reported:
+        of_kind |= Q(source=Source.ATTENDANCE, plan_item__plan__filer__kind="base")
+    qs = HourRecord.objects.filter(person_id=person_id, year=year, state__in=COUNTING_STATES).filter(of_kind)
+    if exclude_declaration is not None:
+        qs = qs.exclude(declaration_id=exclude_declaration)
+    return qs.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+
+
+def _require_within_cap(declaration: Declaration, kind: ActivityType) -> None:
+    """The kind's yearly cap holds with this declaration's hours added to the person's credited
+    and pending hours of the kind; otherwise a 422 on `hours` saying how much is left. The
+    person's row is locked (not against the key-share locks of concurrent inserts) so that two
+    submits at once cannot both pass."""
+    Person.objects.select_for_update(no_key=connection.vendor == "postgresql").filter(
+        pk=declaration.person_id
+    ).first()
+    used = type_hours_used(declaration.person_id, declaration.year, kind, declaration.pk)
+    if used + declaration.hours > kind.yearly_cap:
+        raise DomainError.field(
+            "hours",
+            _(
+                "学时：“%(type)s”每年最多计入 %(cap)s 学时（%(year)s 年度继续教育方式目录）；本年度该方式"
+                "已计入及审核中 %(used)s 学时，本次最多还可申报 %(left)s 学时。"
+            )
+            % {
+                "type": kind.name,
+                "cap": format_hours(kind.yearly_cap),
+                "year": kind.policy_year_id,
+                "used": format_hours(used),
+                "left": format_hours(max(kind.yearly_cap - used, Decimal(0))),
+            },
+        )
 
 
 def _require_plausible(declaration: Declaration) -> None:

@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalogue import display as catalogue_display
+from catalogue import selectors as catalogue_selectors
 from core.actors import Role
 from core.errors import Conflict, DomainError, Forbidden
 from core.forms import apply_domain_error
@@ -39,7 +41,7 @@ from web.selectors import state_badge
 
 PAGE_SIZE = 20
 # Service field names that are not form fields land on the nearest form field.
-_FIELD_ALIASES = {"evidence": "file", "year": "ended_on"}
+_FIELD_ALIASES = {"evidence": "file", "year": "ended_on", "slot": "file", "activity_type": None}
 
 
 def _page(request, items, size: int = PAGE_SIZE):
@@ -63,9 +65,17 @@ def _years() -> list[int]:
 
 def _place_errors(form, exc: DomainError) -> None:
     for error in exc.errors:
-        field = error.get("field")
-        error["field"] = _FIELD_ALIASES.get(field, field)
-    apply_domain_error(form, exc)
+        field = error.get("field") or ""
+        if field.startswith("evidence.") and f"{DeclarationForm.SLOT_PREFIX}{field[9:]}" in form.fields:
+            field = f"{DeclarationForm.SLOT_PREFIX}{field[9:]}"  # a missing evidence item: its slot
+        field = _FIELD_ALIASES.get(field, field)
+        if field not in form.fields:  # no field of its own on the page: said above the form
+            form.add_error(None, error["message"])
+            continue
+        error["field"] = field
+        apply_domain_error(form, DomainError(error["message"], [error]))
+    if not exc.errors:
+        apply_domain_error(form, exc)
 
 
 def _person_actor(request):
@@ -153,7 +163,7 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
     save keeps the chosen files for the next try (PendingEvidence); a refused submit keeps the
     saved draft and its files and says why it could not go to review."""
     submit = "submit" in request.POST
-    uploads = form.cleaned_data["file"]
+    uploads = form.uploads()
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -163,8 +173,9 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
                 declaration = services.update_declaration(actor, declaration_id, form.service_data())
             kept = form.cleaned_data.get("pending_evidence") or []
             stored += [e.file.name for e in services.attach_pending_evidence(actor, declaration.pk, kept)]
-            for upload in uploads:
-                stored.append(services.attach_evidence(actor, declaration.pk, upload).file.name)
+            for slot, files in uploads:
+                for upload in files:
+                    stored.append(services.attach_evidence(actor, declaration.pk, upload, slot).file.name)
     except DomainError as exc:
         for name in stored:  # the rows were rolled back; their files go too
             Evidence.file.field.storage.delete(name)
@@ -198,7 +209,7 @@ def _post_declaration(request, actor, form, declaration_id: int | None):
     """Every error of the form at once; whatever is refused, the chosen files are kept."""
     if form.is_valid():
         return _save_declaration(request, actor, form, declaration_id)
-    _keep_files(actor, form, form.cleaned_data.get("file") or [])
+    _keep_files(actor, form, form.uploads())
     _name_missing_files(request, form, declaration_id)
     return None
 
@@ -213,12 +224,20 @@ def _name_missing_files(request, form, declaration_id: int | None) -> None:
 
 
 def _keep_files(actor, form, uploads) -> None:
-    """The files chosen this time (and those kept from before) wait for the corrected form."""
-    held, problems = services.hold_evidence(actor, uploads)
+    """The files chosen this time (and those kept from before) wait for the corrected form,
+    each in the slot it was chosen for."""
+    held = []
+    for slot, files in uploads:
+        kept, problems = services.hold_evidence(actor, files, slot)
+        held += kept
+        field = f"{DeclarationForm.SLOT_PREFIX}{slot}" if slot else "file"
+        for problem in problems:
+            form.add_error(field, problem)
     before = services.pending_evidence(actor, form.cleaned_data.get("pending_evidence") or [])
     form.pending = before + held
-    for problem in problems:
-        form.add_error("file", problem)
+    names = {f.slot.code: f.slot.name for f in (form.fields[n] for n in form.slot_names)}
+    for p in form.pending:
+        p.slot_name = names.get(p.slot, "")
 
 
 def _submitted_message(request, declaration):
@@ -240,10 +259,39 @@ def _submitted_message(request, declaration):
     )
 
 
+def _catalogue(actor, year: int) -> list:
+    """The year's kinds as the declare page lists them: what to upload, the hour standard, the
+    cap and what the person has of it this year (credited + pending)."""
+    kinds = list(catalogue_selectors.types_of_year(year))
+    for kind in kinds:
+        terms = catalogue_display.current_terms(kind)
+        kind.standard = catalogue_display.standard_text(terms)
+        kind.cap = catalogue_display.cap_text(terms)
+        if kind.yearly_cap is not None:
+            kind.used = services.type_hours_used(actor.person.pk, year, kind)
+            kind.left = max(kind.yearly_cap - kind.used, 0)
+    return kinds
+
+
+def _chosen_kind(request, kinds, current=None):
+    """The kind picked on the page (`?type=` or the form's hidden field), else `current`;
+    `other` = by the notice's method, without the catalogue."""
+    code = request.POST.get("activity_type") if request.method == "POST" else request.GET.get("type")
+    if code is None:
+        return current
+    pool = kinds if current is None or current in kinds else [*kinds, current]
+    return next((k for k in pool if k.code == code), None)
+
+
 @login_required
 def declare(request):
     actor = _person_actor(request)
-    form = DeclarationForm(request.POST or None, request.FILES or None, plan_items=_plan_items())
+    year = policy_selectors.today().year
+    kinds = _catalogue(actor, year)
+    kind = _chosen_kind(request, kinds)
+    form = DeclarationForm(
+        request.POST or None, request.FILES or None, plan_items=_plan_items(), activity_type=kind
+    )
     if request.method == "POST":
         declaration = _post_declaration(request, actor, form, None)
         if declaration is not None:
@@ -255,6 +303,10 @@ def declare(request):
             "form": form,
             "methods": method_help(),
             "declaration": None,
+            "kinds": kinds,
+            "kind": kind,
+            "catalogue_year": year,
+            "choosing": request.method == "GET" and "type" not in request.GET,
             "cannot_submit": services.why_cannot_submit(actor),
         },
         status=422 if request.method == "POST" else 200,
@@ -274,6 +326,8 @@ def declaration_edit(request, declaration_id: int):
     initial = {
         "category": declaration.category,
         "method": declaration.method,
+        "item_level": declaration.item_level,
+        "item_count": declaration.item_count or "",
         "plan_item_id": declaration.plan_item_id,
         "title": declaration.title,
         "organizer": declaration.organizer,
@@ -284,7 +338,22 @@ def declaration_edit(request, declaration_id: int):
     items = _plan_items()
     if declaration.plan_item_id and all(i.pk != declaration.plan_item_id for i in items):
         items.insert(0, declaration.plan_item)
-    form = DeclarationForm(request.POST or None, request.FILES or None, initial=initial, plan_items=items)
+    kinds = _catalogue(actor, declaration.year)
+    current = next((k for k in kinds if k.pk == declaration.activity_type_id), None)
+    if current is None and declaration.activity_type_id:
+        # Withdrawn from the catalogue since: still shown as the draft's kind (submit says why not).
+        current = declaration.activity_type
+        terms = catalogue_display.current_terms(current)
+        current.standard = catalogue_display.standard_text(terms)
+        current.cap = catalogue_display.cap_text(terms)
+    kind = _chosen_kind(request, kinds, current)
+    form = DeclarationForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        plan_items=items,
+        activity_type=kind,
+    )
     if request.method == "POST":
         saved = _post_declaration(request, actor, form, declaration.pk)
         if saved is not None:
@@ -296,6 +365,10 @@ def declaration_edit(request, declaration_id: int):
             "form": form,
             "methods": method_help(),
             "declaration": declaration,
+            "kinds": kinds,
+            "kind": kind,
+            "catalogue_year": declaration.year,
+            "choosing": False,
             "returned_by": _last_decision(declaration),
             "cannot_submit": services.why_cannot_submit(actor),
         },
@@ -329,6 +402,7 @@ def declaration_detail(request, declaration_id: int):
             "reviews": _timeline(declaration),
             "current": selectors.open_review(declaration),
             "record": selectors.declaration_record(declaration),
+            **_catalogue_facts(declaration),
             "can_delete": declaration.state == DeclarationState.DRAFT and not declaration.reviews.exists(),
         },
     )
@@ -490,6 +564,7 @@ def _review_context(actor, declaration, form):
         progress = selectors.progress_of(declaration.person, declaration.year)
     hour_record = selectors.declaration_record(declaration)
     return {
+        **_catalogue_facts(declaration),
         "d": declaration,
         "flags": intake_selectors.flags_of_records([hour_record.pk]) if hour_record else [],
         "reviews": _timeline(declaration),
@@ -497,6 +572,29 @@ def _review_context(actor, declaration, form):
         "may_decide": may_decide,
         "form": form,
         "progress": progress,
+    }
+
+
+def _catalogue_facts(declaration) -> dict:
+    """What the reviewer (and the person) see of the catalogue: the kind with the standard and
+    cap it was submitted under (`terms`; a draft: the catalogue now), the evidence by slot, and
+    the person's other credited and pending hours of the kind this year."""
+    if declaration.activity_type_id is None:
+        return {"terms": None}
+    kind = declaration.activity_type
+    terms = declaration.terms or catalogue_display.current_terms(kind)
+    evidence = list(declaration.evidence.all())
+    slots = [
+        {**slot, "files": [e for e in evidence if e.slot == slot["code"]]} for slot in terms.get("slots", [])
+    ]
+    known = {slot["code"] for slot in slots}
+    return {
+        "terms": terms,
+        "standard": catalogue_display.standard_text(terms),
+        "cap": catalogue_display.cap_text(terms),
+        "slot_rows": slots,
+        "other_files": [e for e in evidence if e.slot not in known],
+        "type_used": services.type_hours_used(declaration.person_id, declaration.year, kind, declaration.pk),
     }
 
 

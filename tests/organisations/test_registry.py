@@ -55,7 +55,14 @@ def test_reloading_reference_data_neither_fails_nor_duplicates():
 
     before = Organisation.objects.count(), Region.objects.count()
     counts = load_reference_data()
-    assert counts == {"regions_and_bureaus": 0, "bases": 0, "professions": 0, "calendar_years": 0, "faq": 0}
+    assert counts == {
+        "regions_and_bureaus": 0,
+        "bases": 0,
+        "professions": 0,
+        "catalogue_years": 0,
+        "calendar_years": 0,
+        "faq": 0,
+    }
     assert (Organisation.objects.count(), Region.objects.count()) == before
 
 
