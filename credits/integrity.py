@@ -34,7 +34,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from math import ceil
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -86,11 +86,15 @@ def raise_flag(hour_record: HourRecord, kind: str, verdict: Verdict) -> Integrit
     flag = IntegrityFlag.objects.create(
         person_id=hour_record.person_id, year=hour_record.year, kind=kind, message=verdict.message[:300]
     )
-    records = [hour_record.pk, *verdict.involved]
+    involved = _linkable(HourRecord, verdict.involved)
+    records = [hour_record.pk, *sorted(involved)]
     flag.records.set(records)
-    declarations = list(
-        HourRecord.objects.filter(pk__in=records, declaration__isnull=False).values_list(
-            "declaration_id", flat=True
+    declarations = sorted(
+        _linkable(
+            Declaration,
+            HourRecord.objects.filter(pk__in=records, declaration__isnull=False).values_list(
+                "declaration_id", flat=True
+            ),
         )
     )
     flag.declarations.set(declarations)
@@ -101,6 +105,24 @@ def raise_flag(hour_record: HourRecord, kind: str, verdict: Verdict) -> Integrit
         after={"kind": kind, "records": records, "declarations": declarations},
     )
     return flag
+
+
+def _linkable(model, ids) -> set[int]:
+    """The rows of `ids` a flag may link now, locked FOR KEY SHARE. Links are foreign keys whose
+    check PostgreSQL defers to the commit, where it would wait for a transaction holding the
+    row FOR UPDATE — a review deciding that declaration, itself waiting for this transaction's
+    new record (the one-credit-per-class index): a deadlock. So the lock is taken now, skipping
+    rows held that way; the flag links what it could (always the arriving item's own record),
+    and the bureau's list shows it all the same."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    if connection.vendor != "postgresql":  # SQLite: one writer at a time, nothing to skip
+        return set(model.objects.filter(pk__any_of=ids).values_list("pk", flat=True))
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:  # Django's select_for_update has no FOR KEY SHARE
+        cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE SKIP LOCKED", [ids])
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 @dataclass
@@ -135,6 +157,8 @@ def _raise(cases: list[Case]) -> list[IntegrityFlag]:
         ignore_conflicts=True,  # a concurrent transaction raised the same case: it keeps it
     )
     wanted = {(c.kind, c.key): c for c in fresh}
+    records = _linkable(HourRecord, {r for c in fresh for r in c.records})
+    declarations = _linkable(Declaration, {d for c in fresh for d in c.declarations})
     flags = [
         f
         for f in IntegrityFlag.objects.filter(
@@ -152,6 +176,7 @@ def _raise(cases: list[Case]) -> list[IntegrityFlag]:
             record_links(integrityflag_id=f.pk, hourrecord_id=r)
             for f in flags
             for r in wanted[(f.kind, f.key)].records
+            if r in records
         ],
         ignore_conflicts=True,
     )
@@ -160,6 +185,7 @@ def _raise(cases: list[Case]) -> list[IntegrityFlag]:
             declaration_links(integrityflag_id=f.pk, declaration_id=d)
             for f in flags
             for d in wanted[(f.kind, f.key)].declarations
+            if d in declarations
         ],
         ignore_conflicts=True,
     )

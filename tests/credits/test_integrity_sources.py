@@ -4,10 +4,11 @@ person decides — never refused, never silently passed."""
 
 import datetime as dt
 import hashlib
+import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -481,8 +482,6 @@ def test_checking_a_thousand_credited_items_takes_a_constant_number_of_queries(w
             ended_on=dt.date(2026, 11, 10),
             state=DeclarationState.PENDING_UNIT,
         )
-    from django.db import transaction
-
     with transaction.atomic():
         records = ledger.add_records(
             HourRecord(
@@ -507,3 +506,83 @@ def test_checking_a_thousand_credited_items_takes_a_constant_number_of_queries(w
     assert len(flags) == len(people)
     assert len(queries) <= 10, [q["sql"][:120] for q in queries]
     assert IntegrityFlag.objects.filter(kind=Kind.SAME_COURSE).count() == len(people)
+
+
+def test_a_push_of_a_thousand_items_checks_them_in_a_few_queries(world):
+    """The real path: the push's integrity check reads the candidate declarations once and
+    writes flags, links and audit entries in bulk, however many items match."""
+    submit(
+        world.person,
+        method=Method.ONLINE,
+        category="public",
+        title="数字技术与网络安全",
+        hours=Decimal("1"),
+        started_on=dt.date(2026, 11, 9),
+        ended_on=dt.date(2026, 11, 10),
+    )
+    items = [
+        course(
+            world.person,
+            f"bulk-{i}",
+            hours=0.1,
+            course="数字技术与网络安全" if i < 50 else f"课程{i}",
+            started_on=None,
+            completed_on=(
+                dt.date(2026, 11, 10) if i < 50 else dt.date(2026, 1, 2) + dt.timedelta(days=i % 300)
+            ).isoformat(),
+        )
+        for i in range(1000)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        result = push(platform_token(world), items)
+    assert len(result.accepted) == 1000
+    touching = [q["sql"] for q in queries if "integrityflag" in q["sql"] or "credits_declaration" in q["sql"]]
+    assert IntegrityFlag.objects.filter(kind=Kind.SAME_COURSE).count() == 50
+    assert len(touching) <= 8, touching
+    assert len(queries) < 60  # the whole push, not one query per item
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.usefixtures("transactional_db")
+def test_a_report_while_a_review_holds_the_declaration_neither_waits_nor_deadlocks(world):
+    """A review holds the declaration and its record FOR UPDATE (deciding it): the base's
+    report raises its flag without linking them (FOR KEY SHARE SKIP LOCKED), so it commits
+    at once instead of waiting for — or deadlocking with — the review."""
+    item = plan_item(world.base, hours="24")
+    declaration = submit(
+        world.person,
+        method="training",
+        plan_item_id=item.pk,
+        title="装配式建筑研修",
+        hours=Decimal("24"),
+        started_on=dt.date(2026, 6, 1),
+        ended_on=dt.date(2026, 6, 3),
+    )
+    holding, release = threading.Event(), threading.Event()
+
+    def review():
+        try:
+            with transaction.atomic():
+                Declaration.objects.select_for_update().get(pk=declaration.pk)
+                HourRecord.objects.select_for_update().get(declaration=declaration)
+                holding.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=review)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '5s'")  # a wait fails the test, not hangs it
+            result = services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+    finally:
+        release.set()
+        thread.join(30)
+    flag = IntegrityFlag.objects.get(kind=Kind.SAME_CLASS)
+    assert set(flag.records.all()) == {result.records[0]}
+    assert not flag.declarations.exists()
+    assert flag.key == f"r{result.records[0].pk}:d{declaration.pk}"
