@@ -40,7 +40,7 @@ from core.actors import SYSTEM, Actor
 from core.errors import DomainError
 from core.text import has_forbidden_characters
 from credits import ledger, plausibility, rules
-from credits.integrity import raise_flag
+from credits.integrity import check_credited, raise_flag
 from credits.models import (
     COUNTING_STATES,
     CompletionState,
@@ -529,6 +529,7 @@ def _credit(platform: Organisation, items: list[Item]) -> None:
     for item, hour_record in zip(items, records, strict=True):
         if item.flag is not None:
             raise_flag(hour_record, IntegrityFlag.Kind.PACE, item.flag)
+    check_credited(records)
 
 
 def _count_day(platform_id: int, now, received: int = 0, result: PushResult | None = None, **counts) -> None:

@@ -17,7 +17,6 @@ from core.pagination import LimitOffsetPagination
 from core.schemas import Schema
 from core.security import PlatformRateThrottle
 from credits import intake, intake_selectors, integrity
-from credits.api import _Mapped
 from filings import selectors as filing_selectors
 from filings.models import Category
 
@@ -188,36 +187,75 @@ def my_held_completions(request):
     ]
 
 
+class FlagItemOut(Schema):
+    kind: str = Field(
+        ..., description="declaration 学时申报 | record 学时记录 | other 另一条记录（其他单位，不可查看）"
+    )
+    id: int | None = Field(None, description="申报或记录编号；不可查看时为空")
+    label: str
+
+
 class FlagOut(Schema):
     id: int
-    person: str = Field(..., description="姓名（身份证号码脱敏）")
+    person: str = Field(..., description="姓名（身份证号码脱敏）；不在查看者范围内时为“其他单位人员”")
     year: int
-    kind: str = Field(..., description="pace 学习强度异常 | over_daily_limit 超过每日学时上限")
+    kind: str = Field(
+        ...,
+        description="pace 学习强度异常 | over_daily_limit 超过每日学时上限"
+        " | same_class 基地报送与个人申报为同一培训 | same_course 平台推送与个人申报为同一课程"
+        " | same_evidence 证明材料重复使用",
+    )
     message: str
-    records: list[int]
+    records: list[int] = Field(..., description="涉及的本人学时记录（可查看的）")
+    items: list[FlagItemOut] = Field(..., description="涉及的申报和记录，按查看者的权限显示")
     state: str = Field(..., description="open | dismissed | upheld")
     note: str
     created_at: dt.datetime
 
 
-def _flag_out(flag) -> FlagOut:
+def _item_out(item) -> FlagItemOut:
+    if item.hidden:
+        return FlagItemOut(kind="other", label=item.label)
+    if item.declaration is not None:
+        return FlagItemOut(kind="declaration", id=item.declaration.pk, label=item.label)
+    return FlagItemOut(kind="record", id=item.record.pk, label=item.label)
+
+
+def _flag_out(shown) -> FlagOut:
+    flag = shown.flag
     return FlagOut(
         id=flag.pk,
-        person=f"{flag.person.name}（{flag.person.id_number_masked}）",
+        person=f"{flag.person.name}（{flag.person.id_number_masked}）"
+        if shown.person_visible
+        else integrity.OTHER_PERSON,
         year=flag.year,
         kind=flag.kind,
         message=flag.message,
-        records=sorted(r.pk for r in flag.records.all()),
+        records=sorted(r.pk for r in flag.records.all() if r.person_id == flag.person_id),
+        items=[_item_out(i) for i in shown.items],
         state=flag.state,
         note=flag.note,
         created_at=flag.created_at,
     )
 
 
+class _ShownFlags:
+    """The flags the paginator counts and slices, shown in the actor's scope after slicing."""
+
+    def __init__(self, actor, qs):
+        self.actor, self.qs = actor, qs
+
+    def __len__(self):
+        return self.qs.count()
+
+    def __getitem__(self, item):
+        return [_flag_out(s) for s in integrity.show(self.actor, self.qs[item])]
+
+
 @router.get("integrity-flags", response=list[FlagOut], auth=auth, summary="诚信核查清单（按身份范围）")
 @paginate(LimitOffsetPagination)
-def integrity_flags(request, year: int | None = None, state: str = "open", **kwargs):
-    return _Mapped(intake_selectors.integrity_flags(request.auth, year, state), _flag_out)
+def integrity_flags(request, year: int | None = None, state: str = "open", kind: str | None = None, **kwargs):
+    return _ShownFlags(request.auth, intake_selectors.integrity_flags(request.auth, year, state, kind))
 
 
 class FlagDecisionIn(Schema):
@@ -228,4 +266,5 @@ class FlagDecisionIn(Schema):
 @router.post("integrity-flags/{flag_id}/decide", response=FlagOut, auth=auth, summary="核查诚信核查事项")
 def decide_integrity_flag(request, flag_id: int, payload: FlagDecisionIn):
     flag = integrity.decide_flag(request.auth, flag_id, payload.decision, payload.note)
-    return _flag_out(intake_selectors.integrity_flag_for(request.auth, flag.pk))
+    flags = intake_selectors.integrity_flags(request.auth, state="all").filter(pk=flag.pk)
+    return _flag_out(integrity.show(request.auth, flags)[0])

@@ -3,7 +3,7 @@
 receipt(platform, external_id) · receipts(platform, state, since)  — the platform's own items
 held_of_person(actor)                                              — the person's held items
 intake_platforms(actor) · intake_days(actor, platform_id, days) · held_items(actor, platform_id)
-integrity_flags(actor, year, state) · integrity_flag_for(actor, id)  — bureaus
+integrity_flags(actor, year, state, kind) · integrity_flag_for(actor, id)  — bureaus, reviewers
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.selectors import persons_in_scope
@@ -162,19 +162,34 @@ def held_items(actor: Actor, platform_id: int, state: str = CompletionState.HELD
 # integrity list (诚信核查)
 
 
-def integrity_flags(actor: Actor, year: int | None = None, state: str | None = "open") -> QuerySet:
+def integrity_flags(
+    actor: Actor, year: int | None = None, state: str | None = "open", kind: str | None = None
+) -> QuerySet:
     """Flags of the people in the actor's scope (a bureau its region's, a unit or authority its
-    staff's); `state` open / dismissed / upheld / all."""
+    staff's), and flags linking a declaration of such a person (a file shared with someone
+    elsewhere); `state` open / dismissed / upheld / all, `kind` one of IntegrityFlag.Kind."""
     if not actor.is_role(Role.BUREAU, Role.UNIT, Role.AUTHORITY):
         raise Forbidden(_("只有人社局和审核单位可以查看诚信核查清单。"))
-    qs = IntegrityFlag.objects.filter(person__in=persons_in_scope(actor).values("pk"))
+    people = persons_in_scope(actor).values("pk")
+    linked = IntegrityFlag.declarations.through.objects.filter(
+        integrityflag_id=OuterRef("pk"), declaration__person__in=people
+    )
+    qs = IntegrityFlag.objects.filter(Q(person__in=people) | Exists(linked))
     if year:
         qs = qs.filter(year=year)
     if state and state != "all":
         if state not in IntegrityFlag.State.values:
             raise DomainError.field("state", _("状态：应为 open、dismissed、upheld 或 all。"))
         qs = qs.filter(state=state)
-    return qs.select_related("person").prefetch_related("records").order_by("-created_at", "-pk")
+    if kind:
+        if kind not in IntegrityFlag.Kind.values:
+            raise DomainError.field(
+                "kind", _("类型：应为 %(kinds)s 之一。") % {"kinds": "、".join(IntegrityFlag.Kind.values)}
+            )
+        qs = qs.filter(kind=kind)
+    return (
+        qs.select_related("person").prefetch_related("records", "declarations").order_by("-created_at", "-pk")
+    )
 
 
 def integrity_flag_for(actor: Actor, flag_id: int) -> IntegrityFlag:
@@ -182,8 +197,3 @@ def integrity_flag_for(actor: Actor, flag_id: int) -> IntegrityFlag:
     if flag is None:
         raise NotFound()
     return flag
-
-
-def flags_of_records(record_ids: list[int]) -> QuerySet[IntegrityFlag]:
-    """Open flags naming any of these records (a reviewer sees them beside the declaration)."""
-    return IntegrityFlag.objects.filter(records__in=record_ids, state=IntegrityFlag.State.OPEN).distinct()

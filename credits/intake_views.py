@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -77,19 +78,27 @@ class FlagDecisionForm(Form):
 
 @login_required
 def integrity_list(request):
+    """The flags in the actor's scope, by state and kind; each linked item shown only as far as
+    the actor may see it (credits.integrity.show)."""
     actor = _actor(request, Role.BUREAU, Role.UNIT, Role.AUTHORITY)
     state = request.GET.get("state") or IntegrityFlag.State.OPEN
     if state not in (*IntegrityFlag.State.values, "all"):
         state = IntegrityFlag.State.OPEN
-    flags = intake_selectors.integrity_flags(actor, state=state)
+    kind = request.GET.get("kind") or ""
+    if kind not in IntegrityFlag.Kind.values:
+        kind = ""
+    flags = intake_selectors.integrity_flags(actor, state=state, kind=kind or None)
+    page = Paginator(flags, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "credits/integrity.html",
         {
-            "page": Paginator(flags, 20).get_page(request.GET.get("page")),
+            "page": page,
+            "shown": integrity.show(actor, page),
             "state": state,
             "states": [*IntegrityFlag.State.choices, ("all", _("全部"))],
-            "may_decide": actor.is_role(Role.BUREAU),
+            "kind": kind,
+            "kinds": [("", _("全部类型")), *IntegrityFlag.Kind.choices],
             "form": FlagDecisionForm(),
         },
     )
@@ -98,11 +107,17 @@ def integrity_list(request):
 @login_required
 @require_POST
 def integrity_decide(request, flag_id: int):
-    actor = _actor(request, Role.BUREAU)
+    """A bureau, or the reviewer of a declaration the flag links, decides; back to where the
+    form was (the list, or the review page)."""
+    actor = _actor(request, Role.BUREAU, Role.UNIT, Role.AUTHORITY)
+    integrity.require_decider(actor, flag_id)
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
     form = FlagDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择核查结论并填写核查意见。"))
-        return redirect("credits:integrity")
+        return redirect(back or "credits:integrity")
     try:
         flag = integrity.decide_flag(actor, flag_id, form.cleaned_data["decision"], form.cleaned_data["note"])
     except DomainError as exc:
@@ -111,4 +126,4 @@ def integrity_decide(request, flag_id: int):
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("已核查：%(state)s。") % {"state": flag.get_state_display()})
-    return redirect("credits:integrity")
+    return redirect(back or "credits:integrity")

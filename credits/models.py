@@ -299,6 +299,8 @@ class Evidence(EvidenceFile):
     class Meta:
         verbose_name = _("证明材料")
         verbose_name_plural = _("证明材料")
+        # the same file on another declaration (credits.integrity): one index look-up per submit
+        indexes = [models.Index(fields=["sha256"], name="evidence_sha256_idx")]
 
 
 def pending_evidence_path(instance, filename):
@@ -423,13 +425,17 @@ class PlatformIntakeDay(models.Model):
 
 
 class IntegrityFlag(models.Model):
-    """Something possible but suspicious, or beyond the policy's daily limit across sources,
-    kept for the bureau's integrity list (诚信核查) with the records involved; never silently
-    refused, never silently passed."""
+    """Something possible but suspicious, beyond the policy's daily limit across sources, or
+    the same learning or the same file arriving twice by different ways (credits.integrity),
+    kept for the integrity list (诚信核查) with the records and declarations involved; never
+    silently refused, never silently passed."""
 
     class Kind(models.TextChoices):
         PACE = "pace", _("学习强度异常")
         OVER_DAILY_LIMIT = "over_daily_limit", _("超过每日学时上限")
+        SAME_CLASS = "same_class", _("基地报送与个人申报为同一培训")
+        SAME_COURSE = "same_course", _("平台推送与个人申报为同一课程")
+        SAME_EVIDENCE = "same_evidence", _("证明材料重复使用")
 
     class State(models.TextChoices):
         OPEN = "open", _("待核查")
@@ -441,6 +447,12 @@ class IntegrityFlag(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     message = models.CharField(_("说明"), max_length=300)
     records = models.ManyToManyField(HourRecord, related_name="integrity_flags", verbose_name=_("涉及记录"))
+    declarations = models.ManyToManyField(
+        Declaration, blank=True, related_name="integrity_flags", verbose_name=_("涉及申报")
+    )
+    # What the flag is about, e.g. "d12:d34" for two declarations sharing a file: one flag per
+    # case, however often its items are sent again or resubmitted (empty: no such key).
+    key = models.CharField(max_length=80, blank=True)
     state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
     decided_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
@@ -454,6 +466,11 @@ class IntegrityFlag(models.Model):
         verbose_name_plural = _("诚信核查")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "year"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"], condition=~models.Q(key=""), name="integrity_flag_unique_key"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person_id} {self.year} {self.kind}"

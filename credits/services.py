@@ -45,7 +45,7 @@ from credits.intake import (  # noqa: F401  (the push lives in credits.intake; c
     PushResult,
     receive_platform_completions,
 )
-from credits.integrity import raise_flag
+from credits.integrity import check_credited, check_daily_limit, check_declaration, raise_flag
 from credits.models import (
     COUNTING_STATES,
     Declaration,
@@ -791,6 +791,7 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
             ),
         )
     record(actor, "declaration.submitted", declaration, before=before, after=_snapshot(declaration))
+    check_declaration(declaration)
     return declaration
 
 
@@ -1056,6 +1057,7 @@ def recognise_plan(plan: TrainingPlan, actor: Actor = SYSTEM) -> list[Declaratio
         )
         _open_review(declaration, Review.Level.UNIT, declaration.unit_id, now)
         record(actor, "declaration.recognised", declaration, before=before, after=_snapshot(declaration))
+        check_daily_limit(declaration)
         _notify_person(
             declaration,
             _("培训计划已备案，申报进入审核：%(title)s") % {"title": declaration.title},
@@ -1301,6 +1303,7 @@ def credit_attendance(
     if created:
         record_many(actor, "hour_record.credited_attendance", created, after={"plan_item": plan_item.pk})
         _flag_over_daily_limit(plan_item, created, policy.max_daily_hours)
+        check_credited(created)
     return result
 
 

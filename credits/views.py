@@ -29,7 +29,7 @@ from core.forms import apply_domain_error
 from core.hours import format_hours
 from core.replica import reporting_alias
 from credits import forecast as forecast_model
-from credits import intake_selectors, selectors, services
+from credits import intake_selectors, integrity, selectors, services
 from credits.forms import BatchApproveForm, DeclarationForm, ReadinessForm, ReviewForm, method_help
 from credits.models import DeclarationState, Evidence, Method, Review
 from filings import selectors as filing_selectors
@@ -562,11 +562,10 @@ def _review_context(actor, declaration, form):
     progress = None
     with contextlib.suppress(DomainError):
         progress = selectors.progress_of(declaration.person, declaration.year)
-    hour_record = selectors.declaration_record(declaration)
     return {
         **_catalogue_facts(declaration),
         "d": declaration,
-        "flags": intake_selectors.flags_of_records([hour_record.pk]) if hour_record else [],
+        "integrity_flags": integrity.flags_for_review(actor, declaration),
         "reviews": _timeline(declaration),
         "current": current,
         "may_decide": may_decide,
