@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_password_recovery'),
-        ('credits', '0006_xapi_statements'),
+        ('credits', '0007_declaration_activity_type'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
