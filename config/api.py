@@ -5,8 +5,8 @@ from ninja import Status, Swagger
 
 from accounts.api import router as accounts_router
 from bulletins.api import router as bulletins_router
-from certificates.api import router as certificates_router
 from catalogue.api import router as catalogue_router
+from certificates.api import router as certificates_router
 from core.api import install_error_handlers
 from core.openapi import PlatformAPI
 from core.schemas import Schema

@@ -30,6 +30,9 @@ PROJECT_APPS = {
     "notifications",
     "bulletins",
     "sampling",
+    "catalogue",
+    "certificates",
+    "supervision",
 }
 
 # Distributed by person (accounts_person by its id, the others by person_id), co-located.
@@ -45,6 +48,8 @@ BY_PERSON = {
     "credits.PlatformCompletion",
     "credits.IntegrityFlag",
     "reports.IssuedRecord",
+    "certificates.Certificate",
+    "certificates.YearCredential",
 }
 # Small, read everywhere, written rarely: a copy on every node.
 REFERENCE = {
@@ -57,6 +62,10 @@ REFERENCE = {
     "policy.Profession",
     "policy.CalendarYear",
     "policy.CalendarDay",
+    "policy.RegionalFigures",
+    "catalogue.ActivityType",
+    "catalogue.ItemLevel",
+    "catalogue.EvidenceSlot",
     "filings.FilingException",
     "filings.TrainingPlan",
     "filings.PlanItem",
@@ -83,6 +92,12 @@ ELSEWHERE = {
     "bulletins.NoticeRead": "by user",
     "sampling.AuditSample": "a bureau's draws",
     "sampling.SampledDeclaration": "a draw spans people: refers across shards (below)",
+    "certificates.CertificateSequence": "one counter per issuing region and year",
+    "certificates.CertificatePrint": "by its public code; refers to the certificate across shards (below)",
+    "supervision.MemberTally": "summary rows by unit: distributed by unit, never by person",
+    "supervision.StandingTally": "summary rows by unit",
+    "supervision.HoursTally": "summary rows by unit",
+    "supervision.ReviewTally": "summary rows by reviewing organisation",
 }
 
 # Tables distributed by person that do not carry the person themselves yet: the move to Citus
@@ -96,7 +111,10 @@ NULLABLE_PERSON = {
 }
 # Foreign keys to a person's table from a table that is not distributed by person: the move
 # drops the constraint (the application keeps it) or distributes the table by person.
-CROSS_SHARD_FKS = {("sampling.SampledDeclaration", "declaration")}
+CROSS_SHARD_FKS = {
+    ("sampling.SampledDeclaration", "declaration"),
+    ("certificates.CertificatePrint", "certificate"),
+}
 # Unique constraints of a person's tables that do not include the person: what crosses shards.
 UNIQUE_WITHOUT_PERSON = {
     # one person per account and per ID number: a reference look-up table (hash → person_id)
@@ -112,6 +130,14 @@ UNIQUE_WITHOUT_PERSON = {
     ("credits.PlatformCompletion", ("platform", "external_id")),
     # the public verification by code: a reference look-up table (code → person_id)
     ("reports.IssuedRecord", ("code",)),
+    # one certificate per person (already (person)); its public number: a reference look-up
+    # table (number → person_id), like the verification codes
+    ("certificates.Certificate", ("number",)),
+    # an integrity flag's idempotency key may join two people's records (the same file on two
+    # people's declarations): the key moves to a look-up table distributed by the key
+    ("credits.IntegrityFlag", ("kind", "key")),
+    # a credential's public id: the same look-up table
+    ("certificates.YearCredential", ("credential_id",)),
 }
 
 

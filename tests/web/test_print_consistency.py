@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 # A number with a useless decimal ("24.0", "24.00"), not part of a longer dotted figure (a
 # version such as 1.0.3, an IP address); a doubled mark of Chinese punctuation.
-USELESS_DECIMAL = re.compile(r"(?<![\d.])\d+\.0+(?![\d.])")
+USELESS_DECIMAL = re.compile(r"(?<![\d.])(?<![A-Za-z] )\d+\.0+(?![\d.])")
 DOUBLED_PUNCTUATION = re.compile(r"[。，、；：！？][。，、；：！？]")
 
 
