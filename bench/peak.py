@@ -241,7 +241,8 @@ def _peak_worker(args) -> dict:
                     if answer:
                         with lock:
                             counts["batch approved"] += len(answer["approved"])
-                            counts["batch not approvable (decided meanwhile)"] += len(answer["failed"])
+                            for failure in answer["failed"]:
+                                counts[f"batch not approved: {failure['reason'][:40]}"] += 1
             elif op == "push":
                 items = push_items(rng, people, f"peak-{seed}-{t}-{time.time_ns()}", counties, push_size)
                 answer = as_json(
