@@ -72,7 +72,7 @@ def test_on_postgresql_the_statement_is_prepared_once_per_connection(world, api_
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
-            ["%credits_yearsummary%accounts_apitoken%"],
+            ["%accounts_apitoken%credits_yearsummary%"],
         )
         rows = cursor.fetchall()
     assert rows and rows[0][0] >= 3
