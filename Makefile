@@ -52,9 +52,13 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Province-scale benchmark on PostgreSQL (README "Benchmarks"); BENCH_ARGS="--rebuild" to start over.
+# Province-scale benchmarks on PostgreSQL (README "Benchmarks"): progress reads and pushes
+# (BENCH_ARGS="--rebuild" to start over), then the mixed December peak with the web tier on
+# 2 and 4 processes (PEAK_ARGS), on the database BENCH_DATABASE_URL (default ce_bench).
 bench: install-dev
 	$(PY) bench/progress.py $(BENCH_ARGS)
+	$(PY) bench/peak.py --workers 2 $(PEAK_ARGS)
+	$(PY) bench/peak.py --workers 4 $(PEAK_ARGS)
 
 # schemathesis against a local server on a fresh demo database (scripts/fuzz.py): anonymous,
 # person, unit, bureau and platform tokens; FUZZ_EXAMPLES cases per operation; fails on any 5xx.

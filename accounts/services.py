@@ -289,14 +289,15 @@ def issue_token(user: User, role: RoleAssignment) -> IssuedToken:
     return IssuedToken(token=token, role=role.role, organisation=role.organisation, expires_at=expires_at)
 
 
-def _token_sql() -> str:
-    """The user of a live token whose role is still granted, with the token's role and
-    organisation, in one statement. Written out because every API call runs it: the ORM took
-    longer to build the equivalent query with its correlated subquery than the database took
-    to answer it."""
+def live_token_sql(joins: str = "") -> str:
+    """`FROM … WHERE …` of a live token `t` (parameters: its hash, now) of an active user `u`
+    who need not change the password and still holds the token's role (a withdrawn role ends
+    it). Written out because every API call runs it: the ORM took longer to build the
+    equivalent query with its correlated subquery than the database took to answer it.
+    Statements that authenticate and read in one round trip (`me/progress`) put their `joins`
+    between (their parameters come first)."""
     return (
-        "SELECT u.*, t.role AS token_role, t.organisation_id AS token_organisation_id"
-        f" FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id"
+        f" FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id {joins}"
         " WHERE t.key_hash = %s AND t.expires_at > %s AND u.is_active AND NOT u.must_change_password"
         f" AND EXISTS (SELECT 1 FROM {RoleAssignment._meta.db_table} r"
         " WHERE r.user_id = t.user_id AND r.role = t.role AND (r.organisation_id = t.organisation_id"
@@ -304,11 +305,14 @@ def _token_sql() -> str:
     )
 
 
+def live_token_params(key_hash: str) -> list:
+    return [key_hash, connection.ops.adapt_datetimefield_value(timezone.now())]
+
+
 def actor_for_token(token: str) -> Actor | None:
-    """The actor of a live token of an active user who need not change the password and
-    still holds the token's role (a withdrawn role ends it)."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    user = next(iter(User.objects.raw(_token_sql(), [crypto.token_hash(token), now])), None)
+    """The actor of a live token (`live_token_sql`)."""
+    sql = "SELECT u.*, t.role AS token_role, t.organisation_id AS token_organisation_id" + live_token_sql()
+    user = next(iter(User.objects.raw(sql, live_token_params(crypto.token_hash(token)))), None)
     if user is None:
         return None
     organisation = None

@@ -70,11 +70,18 @@ def log(message: str) -> None:
 # identity of the i-th synthetic person (recomputable by any process)
 
 
-def id_number(i: int) -> str:
+# The county (GB/T 2260 code) of each benchmark unit, in unit order: person i works in unit
+# i % len(UNIT_COUNTIES) and their ID number begins with that unit's county code. Set from the
+# saved benchmark state (main) and handed to the load processes.
+UNIT_COUNTIES: list[str] = []
+
+
+def id_number(i: int, counties: list[str] | None = None) -> str:
     from core import idnumber
 
+    counties = counties or UNIT_COUNTIES
     birth = (dt.date(1960, 1, 1) + dt.timedelta(days=i % 15000)).strftime("%Y%m%d")
-    return idnumber.complete(f"411202{birth}{i // 15000 % 1000:03d}")
+    return idnumber.complete(f"{counties[i % len(counties)]}{birth}{i // 15000 % 1000:03d}")
 
 
 def person_name(i: int) -> str:
@@ -138,7 +145,7 @@ def build(people: int, records: int) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from core import crypto
+    from core import crypto, idnumber
     from core.actors import SYSTEM, Role
     from filings.models import FilingState, PlatformFiling
     from filings.services import accept_platform_filing
@@ -147,19 +154,36 @@ def build(people: int, records: int) -> dict:
     from policy.models import Profession
 
     started = time.monotonic()
-    hubin = Region.objects.get(code="411202")
-    city = Region.objects.get(code="411200")
-    authority, _ = upsert_organisation(SYSTEM, Organisation.Kind.AUTHORITY, "基准测试主管部门", region=city)
+    # Every county-level region of the reference data whose code an ID number may begin with;
+    # each city gets the benchmark's industry authority, each county its units.
+    counties = [
+        r
+        for r in Region.objects.filter(level=Region.Level.COUNTY).select_related("parent").order_by("code")
+        if r.code in idnumber.region_codes() and r.parent is not None
+    ]
+    authorities = {}
+    for city in sorted({c.parent for c in counties}, key=lambda c: c.code):
+        authorities[city.pk], _ = upsert_organisation(
+            SYSTEM, Organisation.Kind.AUTHORITY, f"基准测试主管部门（{city.name}）", region=city
+        )
+    unit_count = max(200, len(counties))
     Organisation.objects.bulk_create(
         [
             Organisation(
-                kind=Organisation.Kind.UNIT, name=f"基准测试单位{u:03d}", region=hubin, supervisor=authority
+                kind=Organisation.Kind.UNIT,
+                name=f"基准测试单位{u:04d}",
+                region=counties[u % len(counties)],
+                supervisor=authorities[counties[u % len(counties)].parent_id],
             )
-            for u in range(200)
+            for u in range(unit_count)
         ],
         ignore_conflicts=True,
     )
-    units = list(Organisation.objects.filter(name__startswith="基准测试单位").values_list("id", flat=True))
+    unit_rows = Organisation.objects.filter(name__startswith="基准测试单位").order_by("name")
+    units = [u.pk for u in unit_rows]
+    UNIT_COUNTIES[:] = [u.region.code for u in unit_rows.select_related("region")]
+    cities = len(authorities)
+    log(f"{len(units)} units in {len(counties)} counties of {cities} cities")
     engineering = Profession.objects.get(code="engineering").pk
     accounting = Profession.objects.get(code="accounting").pk
     base = Organisation.objects.get(kind=Organisation.Kind.BASE, name="三门峡市建筑业协会")
@@ -337,7 +361,13 @@ def build(people: int, records: int) -> dict:
     cursor.execute("ANALYZE")
     cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
     size = cursor.fetchone()[0]
-    state = {"platform_tokens": tokens, "people": people, "records": records, "size": size}
+    state = {
+        "platform_tokens": tokens,
+        "people": people,
+        "records": records,
+        "size": size,
+        "unit_counties": UNIT_COUNTIES,
+    }
     cursor.execute("CREATE TABLE IF NOT EXISTS bench_state (doc jsonb)")
     cursor.execute("DELETE FROM bench_state")
     cursor.execute("INSERT INTO bench_state VALUES (%s)", [json.dumps(state)])
@@ -421,7 +451,19 @@ def saved_state() -> dict:
 # the server
 
 
-def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+def free_port() -> int:
+    """A port nobody listens on (other benchmarks may run on the same machine)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(
+    url: str, port: int, workers: int, threads: int, collect_static: bool = False
+) -> subprocess.Popen:
+    """gunicorn on the benchmark database; `collect_static` for a load that renders pages."""
     env = {
         **os.environ,
         **BENCH_ENV,
@@ -429,6 +471,13 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
         "STATIC_ROOT": tempfile.mkdtemp(prefix="ce-bench-"),
     }
     env.pop("REDIS_URL", None)
+    if collect_static:
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -453,6 +502,8 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
     import httpx
 
     for _ in range(120):
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200:
                 return process
@@ -475,8 +526,27 @@ def stop_server(process: subprocess.Popen) -> None:
 # load generators (plain processes with httpx; they never touch Django's database)
 
 
+def push_items(rng: random.Random, people: int, prefix: str, counties: list[str], n: int = 1000) -> list:
+    """A batch of `n` new completions of random benchmark people (external ids prefix-k)."""
+    items = []
+    for k in range(n):
+        i = rng.randrange(people)
+        items.append(
+            {
+                "external_id": f"{prefix}-{k}",
+                "id_number": id_number(i, counties),
+                "name": person_name(i),
+                "course": "基准测试课程",
+                "category": "public" if k % 3 == 0 else "professional",
+                "hours": 1.5,
+                "completed_on": "2026-11-10",
+            }
+        )
+    return items
+
+
 def _push_worker(args) -> tuple[int, int, int, float]:
-    base, token, batches, people, seed, prefix = args
+    base, token, batches, people, seed, prefix, counties = args
     import httpx
 
     rng = random.Random(seed)
@@ -484,20 +554,7 @@ def _push_worker(args) -> tuple[int, int, int, float]:
     started = time.perf_counter()
     with httpx.Client(base_url=base, timeout=120, headers={"Authorization": f"Bearer {token}"}) as client:
         for b in batches:
-            items = []
-            for k in range(1000):
-                i = rng.randrange(people)
-                items.append(
-                    {
-                        "external_id": f"{prefix}-{b}-{k}",
-                        "id_number": id_number(i),
-                        "name": person_name(i),
-                        "course": "基准测试课程",
-                        "category": "public" if k % 3 == 0 else "professional",
-                        "hours": 1.5,
-                        "completed_on": "2026-11-10",
-                    }
-                )
+            items = push_items(rng, people, f"{prefix}-{b}", counties)
             response = client.post("/api/v1/platform/completions", json={"items": items})
             response.raise_for_status()
             body = response.json()
@@ -510,7 +567,7 @@ def _push_worker(args) -> tuple[int, int, int, float]:
 
 def bench_pushes(base: str, token: str, people: int, batches: int, senders: int, prefix: str) -> dict:
     plan = [list(range(s, batches, senders)) for s in range(senders)]
-    jobs = [(base, token, plan[s], people, s, prefix) for s in range(senders)]
+    jobs = [(base, token, plan[s], people, s, prefix, UNIT_COUNTIES) for s in range(senders)]
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(senders) as pool:
         results = pool.map(_push_worker, jobs)
@@ -531,27 +588,36 @@ def bench_pushes(base: str, token: str, people: int, batches: int, senders: int,
     }
 
 
-def _progress_worker(args) -> list[float]:
+HEALTH = "/api/v1/health"
+PROGRESS = None  # me/progress of a random person with a random year
+SLICE_S = 0.5
+
+
+def _progress_worker(args) -> list[list[float]]:
     """Threads of one load process; stdlib keep-alive connections (lighter than httpx, so more
-    of the shared CPU goes to the server). path None = me/progress of a random person."""
+    of the shared CPU goes to the server). The paths take turns in slices of SLICE_S seconds of
+    a clock all load processes share, so that every path meets the same load of the shared
+    machine (path None = me/progress of a random person). Returns each path's latencies and
+    its error count as the list's last element."""
     import http.client
 
-    base, threads, seconds, warmup, tokens, seed, path = args
+    base, threads, seconds, warmup, tokens, seed, paths, epoch = args
     target = urlparse(base)
-    latencies: list[float] = []
-    errors = [0]
+    latencies: list[list[float]] = [[] for _ in paths]
+    errors = [0] * len(paths)
     lock = threading.Lock()
-    stop_at = time.perf_counter() + warmup + seconds
-    measure_from = time.perf_counter() + warmup
+    measure_from = epoch + warmup
+    stop_at = measure_from + seconds
 
     def run(t):
         rng = random.Random(seed * 1000 + t)
-        mine = []
+        mine = [[] for _ in paths]
         connection = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=30)
-        while (now := time.perf_counter()) < stop_at:
+        while (now := time.time()) < stop_at:
+            which = int((now - epoch) / SLICE_S) % len(paths)
             token = token_of(rng.randrange(tokens))
             year = 2026 if rng.random() < 0.8 else 2025
-            target_path = path or f"/api/v1/me/progress?year={year}"
+            target_path = paths[which] or f"/api/v1/me/progress?year={year}"
             begin = time.perf_counter()
             try:
                 connection.request("GET", target_path, headers={"Authorization": f"Bearer {token}"})
@@ -565,47 +631,57 @@ def _progress_worker(args) -> list[float]:
             took = time.perf_counter() - begin
             if status != 200:
                 with lock:
-                    errors[0] += 1
+                    errors[which] += 1
             elif now >= measure_from:
-                mine.append(took)
+                mine[which].append(took)
         connection.close()
         with lock:
-            latencies.extend(mine)
+            for which, values in enumerate(mine):
+                latencies[which].extend(values)
 
     pool = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
     for t in pool:
         t.start()
     for t in pool:
         t.join()
-    return [*latencies, -float(errors[0])]
+    return [[*values, -float(errors[which])] for which, values in enumerate(latencies)]
 
 
 def bench_progress(
-    base: str, tokens: int, processes: int, threads: int, seconds: float, path: str | None = None
-) -> dict:
+    base: str, tokens: int, processes: int, threads: int, seconds: float, paths: list[str | None]
+) -> list[dict]:
+    """Each path's figures under load from processes × threads clients, the paths taking
+    turns (so each is measured for seconds / len(paths))."""
     warmup = 3.0
-    jobs = [(base, threads, seconds, warmup, tokens, p, path) for p in range(processes)]
+    epoch = time.time() + 2.0  # the load processes start within this
+    jobs = [(base, threads, seconds, warmup, tokens, p, paths, epoch) for p in range(processes)]
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         results = pool.map(_progress_worker, jobs)
-    errors = int(-sum(r[-1] for r in results))
-    latencies = sorted(x for r in results for x in r[:-1])
-    if not latencies:
-        raise SystemExit(f"no successful {path or 'me/progress'} request")
+    out = []
+    for which, path in enumerate(paths):
+        errors = int(-sum(r[which][-1] for r in results))
+        latencies = sorted(x for r in results for x in r[which][:-1])
+        if not latencies:
+            raise SystemExit(f"no successful {path or 'me/progress'} request")
 
-    def pct(p):
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+        def pct(p, latencies=latencies):
+            return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
 
-    return {
-        "requests": len(latencies),
-        "errors": errors,
-        "concurrency": processes * threads,
-        "seconds": seconds,
-        "rps": len(latencies) / seconds,
-        "p50_ms": pct(50),
-        "p90_ms": pct(90),
-        "p99_ms": pct(99),
-        "mean_ms": statistics.fmean(latencies) * 1000,
-    }
+        measured = seconds / len(paths)
+        out.append(
+            {
+                "requests": len(latencies),
+                "errors": errors,
+                "concurrency": processes * threads,
+                "seconds": measured,
+                "rps": len(latencies) / measured,
+                "p50_ms": pct(50),
+                "p90_ms": pct(90),
+                "p99_ms": pct(99),
+                "mean_ms": statistics.fmean(latencies) * 1000,
+            }
+        )
+    return out
 
 
 def check_progress_matches_records(base: str) -> str:
@@ -650,7 +726,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=2_000_000)
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the benchmark database")
     parser.add_argument("--url", help="target a running server instead of starting gunicorn")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, help="default: a free port")
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2)))
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--push-batches", type=int, default=60, help="batches of 1,000 items")
@@ -659,7 +735,9 @@ def main() -> None:
     parser.add_argument(
         "--levels", default="1,8,32", help="me/progress concurrency levels (clients in flight at once)"
     )
-    parser.add_argument("--seconds", type=float, default=15, help="measured seconds per level")
+    parser.add_argument(
+        "--seconds", type=float, default=30, help="measured seconds per level (health and progress in turns)"
+    )
     args = parser.parse_args()
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
 
@@ -672,6 +750,7 @@ def main() -> None:
         manage(db_url, "load_reference_data")
     setup_django(db_url)
     state = build(args.people, args.records) if fresh else saved_state()
+    UNIT_COUNTIES[:] = state.get("unit_counties") or ["411202"]  # states saved before the spread
     sizes = counts()
     log(
         f"data: {sizes['accounts_person']:,} people, {sizes['credits_hourrecord']:,} hour records, "
@@ -686,6 +765,7 @@ def main() -> None:
     server = None
     base = args.url
     if not base:
+        args.port = args.port or free_port()
         log(f"starting gunicorn: {args.workers} workers × {args.threads} threads on port {args.port}")
         server = start_server(db_url, args.port, args.workers, args.threads)
         base = f"http://127.0.0.1:{args.port}"
@@ -705,15 +785,13 @@ def main() -> None:
         for level in [int(x) for x in args.levels.split(",") if x.strip()]:
             processes = max(1, min(args.clients, level))
             threads = -(-level // processes)
-            log(f"GET health at concurrency {processes * threads} for {args.seconds:.0f} s (the baseline) …")
-            health = bench_progress(
-                base, min(TOKENS, people), processes, threads, args.seconds, path="/api/v1/health"
-            )
             log(
-                f"me/progress at concurrency {processes * threads} "
-                f"({processes} × {threads}) for {args.seconds:.0f} s …"
+                f"GET health and me/progress taking turns every {SLICE_S} s at concurrency "
+                f"{processes * threads} ({processes} × {threads}) for {args.seconds:.0f} s …"
             )
-            mine = bench_progress(base, min(TOKENS, people), processes, threads, args.seconds)
+            health, mine = bench_progress(
+                base, min(TOKENS, people), processes, threads, args.seconds, [HEALTH, PROGRESS]
+            )
             progress.append((health, mine))
         check = check_progress_matches_records(base)
     finally:

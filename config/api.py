@@ -10,6 +10,7 @@ from certificates.api import router as certificates_router
 from core.api import install_error_handlers
 from core.openapi import PlatformAPI
 from core.schemas import Schema
+from credits.api import progress_router as credits_progress_router
 from credits.api import router as credits_router
 from credits.intake_api import router as intake_router
 from filings.api import router as filings_router
@@ -49,6 +50,7 @@ def health(request):
     return HealthOut(status="ok", database="ok")
 
 
+api.add_router("", credits_progress_router)  # first: see credits.api.progress_router
 api.add_router("", accounts_router)
 api.add_router("", organisations_router)
 api.add_router("", policy_router)

@@ -154,6 +154,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif os.environ.get("DB_PREPARED_STATEMENTS", "0" if os.environ.get("DATABASE_POOLER") else "1") == "1":
+    # Statements run through core.db.prepared_cursor are prepared on their first execution on
+    # each connection (Django's own cursors bind on the client and never prepare). Set 0 behind
+    # a pooler in transaction mode that loses prepared statements (PgBouncer < 1.21; off by
+    # default when DATABASE_POOLER is set).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 # Statistics and exports may read on a PostgreSQL streaming replica (core.replica): explicit
 # `.using(reporting_alias())`, never a person's own figures, never a write.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from core import crypto
 from core.actors import Actor
 from core.errors import DomainError, Forbidden
 from core.schemas import INT64_MAX
@@ -263,9 +264,19 @@ def _oversized(value) -> bool:
 
 
 class BearerAuth(HttpBearer):
-    """A person or staff token from POST auth/token; request.auth becomes the Actor."""
+    """A person or staff token from POST auth/token; request.auth becomes the Actor.
 
-    def authenticate(self, request, token: str) -> Actor | None:
+    `deferred=True` is for an endpoint that checks the token in its own statement (one round
+    trip for the whole request: `me/progress`): request.auth is then only the token's hash,
+    and the endpoint answers 401 (`Unauthenticated`) when it is not a live token."""
+
+    def __init__(self, deferred: bool = False):
+        super().__init__()
+        self.deferred = deferred
+
+    def authenticate(self, request, token: str) -> Actor | str | None:
+        if self.deferred:
+            return crypto.token_hash(token)
         from accounts.services import actor_for_token
 
         return actor_for_token(token)

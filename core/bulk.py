@@ -71,3 +71,33 @@ def create_many(model, objs: list) -> list:
             setattr(obj, pk.attname, value)
             obj._state.adding, obj._state.db = False, connection.alias
     return objs
+
+
+def insert_values(model, rows: Sequence[dict]) -> list[int]:
+    """INSERT new rows given as {field attname: value}, without building model instances; the
+    fields left out take their default (evaluated once for the batch: constant defaults
+    only) and auto_now(_add) fields the current time. Returns the new primary keys in order.
+    PostgreSQL only (callers keep a model path for SQLite)."""
+    from django.utils import timezone
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    stamped = {
+        f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    defaults = {f.attname: now if f.attname in stamped else f.get_default() for f in fields}
+    names = [f.attname for f in fields]
+    ids = []
+    for start in range(0, len(rows), BATCH):
+        values = [
+            tuple(now if a in stamped else row.get(a, defaults[a]) for a in names)
+            for row in rows[start : start + BATCH]
+        ]
+        returned = insert_json(
+            model._meta.db_table,
+            [f.column for f in fields],
+            values,
+            f"RETURNING {model._meta.pk.column}",
+        )
+        ids += [value for (value,) in returned]
+    return ids

@@ -33,6 +33,15 @@ class DomainError(Exception):
         return cls(detail, errors)
 
 
+class Unauthenticated(DomainError):
+    """No live token: the API's 401 (the answer of a failed `BearerAuth`)."""
+
+    status = 401
+
+    def __init__(self, detail: str = "未登录或令牌已失效，请重新获取令牌。"):
+        super().__init__(detail)
+
+
 class NotFound(DomainError):
     status = 404
 

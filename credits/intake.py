@@ -122,14 +122,17 @@ def receive_platform_completions(credential: PlatformCredential, items: list[Map
     platform = credential.platform
     now = dates.now()
     result = PushResult()
-    judged = _read_batch(items, result)
-    stored = _stored_fates(platform.pk, [item.external_id for item in judged])
+    sent = _read_external_ids(items, result)
+    # A re-sent item with a final fate is a duplicate whatever it holds now: answered before
+    # its fields are read (a re-sent batch costs one look-up, not 1,000 ID-number checks).
+    stored = _stored_fates(platform.pk, [external_id for external_id, _raw in sent])
     to_judge = []
-    for item in judged:
-        row = stored.get(item.external_id)
+    for external_id, raw in sent:
+        row = stored.get(external_id)
         if row is not None and row[1] in FINAL_STATES:
-            result.duplicates.append(item.external_id)
+            result.duplicates.append(external_id)
             continue
+        item = _read_item(external_id, raw)
         if row is not None:
             item.pk, item.previous_state = row
         to_judge.append(item)
@@ -149,11 +152,11 @@ def receive_platform_completions(credential: PlatformCredential, items: list[Map
     return result
 
 
-def _read_batch(items: list[Mapping], result: PushResult) -> list[Item]:
-    """Each item's own fields read and checked; an item without a usable external_id can be
+def _read_external_ids(items: list[Mapping], result: PushResult) -> list[tuple[str, Mapping]]:
+    """(external_id, item) of each item with a usable external_id; an item without one can be
     stored nowhere and is only answered; a repeat of an external_id within the batch is a
     duplicate of the first."""
-    judged, seen = [], set()
+    sent, seen = [], set()
     for raw in items:
         external_id = _text(raw.get("external_id"))
         if has_forbidden_characters(external_id):
@@ -169,8 +172,8 @@ def _read_batch(items: list[Mapping], result: PushResult) -> list[Item]:
             result.duplicates.append(external_id)
             continue
         seen.add(external_id)
-        judged.append(_read_item(external_id, raw))
-    return judged
+        sent.append((external_id, raw))
+    return sent
 
 
 # The pushed text fields with their names in a reason; checked before anything is kept, since
@@ -287,6 +290,8 @@ class Judge:
                 item.reject(reason)
 
     def _judge_people(self, items: list[Item]) -> None:
+        if not items:
+            return
         people = {
             p["id_number_hash"]: p
             for p in Person.objects.filter(id_number_hash__any_of={i.id_hash for i in items}).values(
@@ -509,23 +514,26 @@ def _credit(platform: Organisation, items: list[Item]) -> None:
     """An hour record for each credited item (in person order: the ledger's lock order), and
     an integrity flag for each one that is possible but suspicious."""
     items = sorted(items, key=lambda i: (i.person_id, i.pk))
-    records = ledger.add_records(
-        HourRecord(
-            person_id=item.person_id,
-            year=item.year,
-            category=item.category,
-            method=Method.ONLINE,
-            hours=item.hours,
-            source=Source.PLATFORM,
-            state=RecordState.CREDITED,
-            title=item.course,
-            organizer=platform.name[:120],
-            started_on=item.started_on,
-            completed_on=item.completed_on,
-            completion_id=item.pk,
-        )
+    organizer = platform.name[:120]
+    values = [
+        {
+            "person_id": item.person_id,
+            "year": item.year,
+            "category": item.category,
+            "method": Method.ONLINE,
+            "hours": item.hours,
+            "source": Source.PLATFORM,
+            "state": RecordState.CREDITED,
+            "title": item.course,
+            "organizer": organizer,
+            "started_on": item.started_on,
+            "completed_on": item.completed_on,
+            "completion_id": item.pk,
+        }
         for item in items
-    )
+    ]
+    ids = ledger.add_record_values(values)
+    records = [HourRecord(pk=pk, **v) for pk, v in zip(ids, values, strict=True)]
     for item, hour_record in zip(items, records, strict=True):
         if item.flag is not None:
             raise_flag(hour_record, IntegrityFlag.Kind.PACE, item.flag)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -25,12 +26,16 @@ ZERO = Decimal(0)
 
 def _contribution(record: HourRecord, state: str) -> tuple[Decimal, Decimal, Decimal]:
     """(public, professional, pending) hours a record in `state` adds to its summary."""
+    return _amounts(record.category, record.hours, state)
+
+
+def _amounts(category: str, hours: Decimal, state: str) -> tuple[Decimal, Decimal, Decimal]:
     if state == RecordState.CREDITED:
-        if record.category == Category.PUBLIC:
-            return record.hours, ZERO, ZERO
-        return ZERO, record.hours, ZERO
+        if category == Category.PUBLIC:
+            return hours, ZERO, ZERO
+        return ZERO, hours, ZERO
     if state == RecordState.PENDING:
-        return ZERO, ZERO, record.hours
+        return ZERO, ZERO, hours
     return ZERO, ZERO, ZERO
 
 
@@ -139,6 +144,26 @@ def add_records(records: Iterable[HourRecord]) -> list[HourRecord]:
         _count_credit(hours, record, record.state, +1)
     _apply(deltas, hours)
     return created
+
+
+def add_record_values(rows: list[dict]) -> list[int]:
+    """`add_records` for new records given as {field attname: value} (the others take their
+    defaults), counted in the summaries the same way; returns their ids in order. On
+    PostgreSQL no model instance is built: for the 1,000 records of a platform push Django's
+    model __init__ and field preparation were a sixth of the push's Python time."""
+    _require_transaction()
+    if connection.vendor != "postgresql":
+        return [r.pk for r in add_records(HourRecord(**row) for row in rows)]
+    ids = bulk.insert_values(HourRecord, rows)
+    deltas: dict = {}
+    hours: dict = {}
+    for row in rows:
+        _add(
+            deltas, (row["person_id"], row["year"]), _amounts(row["category"], row["hours"], row["state"]), +1
+        )
+        _count_credit(hours, SimpleNamespace(plan_item_id=None, **row), row["state"], +1)
+    _apply(deltas, hours)
+    return ids
 
 
 def add_records_once(records: Iterable[HourRecord]) -> tuple[list[HourRecord], list[HourRecord]]:

@@ -40,7 +40,9 @@ COUNTING_STATES = (RecordState.CREDITED, RecordState.PENDING)
 class HourRecord(models.Model):
     """One piece of learning in a person's hour file (学时档案), credited or not, with why."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="hour_records")
+    # No index of its own: the (person, year, state) index leads with it (one index fewer to
+    # write per record of a platform push).
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="hour_records", db_index=False)
     year = models.PositiveSmallIntegerField(_("学时年度"))
     category = models.CharField(_("科目类别"), max_length=12, choices=Category.choices)
     method = models.CharField(_("学习方式"), max_length=12, choices=Method.choices)
@@ -102,7 +104,10 @@ class YearSummary(models.Model):
     """Per person and year, kept in step by the ledger in the same transaction as each
     record change, so that progress is one indexed row."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="year_summaries")
+    # Indexed by the unique (person, year) constraint, which leads with it.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="year_summaries", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     public_hours = models.DecimalField(_("公需科目已计入"), max_digits=7, decimal_places=1, default=0)
     professional_hours = models.DecimalField(_("专业科目已计入"), max_digits=7, decimal_places=1, default=0)
@@ -346,7 +351,10 @@ class PlatformCompletion(models.Model):
     (with its hour record), held with the reason it cannot be credited yet, rejected with the
     reason it never can, expired, or a duplicate. One row per (platform, external_id)."""
 
-    platform = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="completions")
+    # Indexed by the unique (platform, external_id) constraint, which leads with it.
+    platform = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="completions", db_index=False
+    )
     external_id = models.CharField(_("平台记录号"), max_length=80)
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="completions"

@@ -19,7 +19,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -38,9 +37,11 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from accounts import selectors as account_selectors
+from accounts import services as account_services
 from accounts.models import Membership, Person
 from core.actors import Actor, Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.db import prepared_cursor
+from core.errors import DomainError, Forbidden, NotFound, Unauthenticated
 from core.text import tidy_punctuation
 from credits import rules
 from credits.models import (
@@ -123,25 +124,40 @@ class Progress:
         return self.declaration_deadline is not None and policy_selectors.is_past(self.declaration_deadline)
 
 
-def _progress_sql(where: str) -> str:
+def _progress_sql(where: str, token: bool = False) -> str:
     """One statement for a progress read: the person, their summary row of the year, the
-    year's deadline and the requirement of their profile (else the default profile's)."""
+    year's deadline and the requirement of their profile (else the default profile's).
+    With `token`, the statement starts from a live API token (`live_token_sql`) and its
+    person if the token is a person's: `me/progress` authenticates and reads in one round trip.
+    Parameters: [role] if token, the year four times, True, then `where`'s (or the token's)."""
     t = {
         m.__name__: m._meta.db_table
         for m in (Person, YearSummary, PolicyYear, Requirement, RequirementProfile, Profession)
     }
-    return (
-        "SELECT p.id, s.public_hours, s.professional_hours, s.pending_hours, y.declaration_deadline, "
-        "COALESCE(r.total_hours, d.total_hours), COALESCE(r.public_hours, d.public_hours), "
-        "COALESCE(r.professional_hours, d.professional_hours) "
-        f"FROM {t['Person']} p JOIN {t['Profession']} pr ON pr.id = p.profession_id "
+    joins = (
         f"LEFT JOIN {t['YearSummary']} s ON s.person_id = p.id AND s.year = %s "
         f"LEFT JOIN {t['PolicyYear']} y ON y.year = %s "
         f"LEFT JOIN {t['Requirement']} r ON r.policy_year_id = %s AND r.profile_id = pr.profile_id "
         f"LEFT JOIN {t['Requirement']} d ON d.policy_year_id = %s AND d.profile_id = "
-        f"(SELECT id FROM {t['RequirementProfile']} WHERE is_default = %s) "
+        f"(SELECT id FROM {t['RequirementProfile']} WHERE is_default = %s)"
+    )
+    select = (
+        "SELECT p.id, s.public_hours, s.professional_hours, s.pending_hours, y.declaration_deadline, "
+        "COALESCE(r.total_hours, d.total_hours), COALESCE(r.public_hours, d.public_hours), "
+        "COALESCE(r.professional_hours, d.professional_hours)"
+    )
+    if token:
+        return f"{select}, t.role" + account_services.live_token_sql(
+            f"LEFT JOIN {t['Person']} p ON p.user_id = t.user_id AND t.role = %s "
+            f"LEFT JOIN {t['Profession']} pr ON pr.id = p.profession_id {joins}"
+        )
+    return (
+        f"{select} FROM {t['Person']} p JOIN {t['Profession']} pr ON pr.id = p.profession_id {joins} "
         f"WHERE {where}"
     )
+
+
+_PROGRESS_SQL: dict[str, str] = {}  # by `where` ("token": the token statement)
 
 
 def _decimal(value) -> Decimal:
@@ -156,20 +172,30 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def _progress_row(where: str, param: int, year: int) -> tuple:
-    with connection.cursor() as cursor:
-        cursor.execute(_progress_sql(where), [year, year, year, year, True, param])
-        row = cursor.fetchone()
+def _progress_row(where: str, param, year: int) -> tuple | None:
+    token = where == "token"
+    if where not in _PROGRESS_SQL:
+        _PROGRESS_SQL[where] = _progress_sql(where, token)
+    if token:
+        params = [Role.PERSON, year, year, year, year, True, *account_services.live_token_params(param)]
+    else:
+        params = [year, year, year, year, True, param]
+    with prepared_cursor() as cursor:
+        cursor.execute(_PROGRESS_SQL[where], params)
+        return cursor.fetchone()
+
+
+def _progress(where: str, param, year: int) -> Progress:
+    row = _progress_row(where, param, year)
     if row is None:
         raise NotFound()
-    return row
-
-
-def _progress(where: str, param: int, year: int) -> Progress:
-    row = _progress_row(where, param, year)
     if row[5] is None and policy_year(year) is not None:
         row = _progress_row(where, param, year)  # the year was opened on this first use
-    person_id, public, professional, pending, deadline, total_req, public_req, professional_req = row
+    return _progress_of_row(row, year)
+
+
+def _progress_of_row(row: tuple, year: int) -> Progress:
+    person_id, public, professional, pending, deadline, total_req, public_req, professional_req = row[:8]
     if total_req is None:
         raise DomainError.field("year", _("年度：%(year)s 年度学时要求尚未设置。") % {"year": year})
     return Progress(
@@ -181,6 +207,23 @@ def _progress(where: str, param: int, year: int) -> Progress:
         required=Required(_decimal(total_req), _decimal(public_req), _decimal(professional_req)),
         declaration_deadline=_date(deadline),
     )
+
+
+def progress_for_token(key_hash: str, year: int | None = None) -> Progress:
+    """`me/progress` in one statement: the progress of the person whose live API token has
+    this hash. Answers as `BearerAuth` then `progress` would: no live token → 401, a staff
+    token → 403, a person account without its person → 404."""
+    year = year or _current_year()
+    row = _progress_row("token", key_hash, year)
+    if row is None:
+        raise Unauthenticated()
+    if row[8] != Role.PERSON:
+        raise Forbidden(_("只有专业技术人员本人可以查看。"))
+    if row[0] is None:
+        raise NotFound()
+    if row[5] is None and policy_year(year) is not None:
+        row = _progress_row("token", key_hash, year)  # the year was opened on this first use
+    return _progress_of_row(row, year)
 
 
 def progress_of(person: Person, year: int) -> Progress:

@@ -165,7 +165,7 @@ def test_an_unhandled_error_answers_the_error_format_with_the_request_id_that_is
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(selectors, "progress", broken)
+    monkeypatch.setattr(selectors, "progress_for_token", broken)
     client = api_as(world.person.user)
     client.client.raise_request_exception = False
     with caplog.at_level(logging.ERROR):
