@@ -608,12 +608,19 @@ def title_readiness(
 # compliance of staff (who is short of what)
 
 
-def _requirement_case(year: int, attr: str) -> Case:
-    policy_year(year)  # the current year exists from 1 January
+def year_requirements(year: int) -> tuple[list[Requirement], Requirement]:
+    """The year's requirements and the default one; DomainError when the year has none (the
+    current year exists from 1 January: its first use carries it forward)."""
+    policy_year(year)
     rows = list(Requirement.objects.filter(policy_year_id=year).select_related("profile"))
     default = next((r for r in rows if r.profile.is_default), None)
     if default is None:
         raise DomainError.field("year", _("年度：%(year)s 年度学时要求尚未设置。") % {"year": year})
+    return rows, default
+
+
+def _requirement_case(year: int, attr: str) -> Case:
+    rows, default = year_requirements(year)
     out = DecimalField(max_digits=7, decimal_places=1)
     return Case(
         *[When(person__profession__profile_id=r.profile_id, then=Value(getattr(r, attr))) for r in rows],

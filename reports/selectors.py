@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from core.actors import Actor
 from core.errors import NotFound
@@ -16,6 +16,7 @@ from credits import selectors as credit_selectors
 from credits.models import DeclarationState
 from organisations.models import Region
 from reports.models import ExportJob, IssuedRecord
+from supervision import selectors as supervision_selectors
 
 
 @dataclass
@@ -54,12 +55,12 @@ class Overview:
 
 
 def overview(actor: Actor, year: int) -> Overview:
-    """Compliance by region, declarations by state, review timeliness — for a bureau or authority
-    (the counts on the reporting database, core.replica)."""
+    """Compliance by region (from the statistics' summary rows), declarations by state, review
+    timeliness — for a bureau or authority (the counts on the reporting database, core.replica)."""
     alias = reporting_alias()
     result = Overview(year=year)
     regions: dict[int, RegionFigures] = {}
-    rows = credit_selectors.compliance_by_unit(actor, year, using=alias)
+    rows = supervision_selectors.standing_by_unit(actor, year)
     names = Region.objects.in_bulk({row.unit.region_id for row in rows})
     for row in rows:
         figures = regions.setdefault(row.unit.region_id, RegionFigures(name=names[row.unit.region_id].name))
@@ -99,29 +100,19 @@ class CategoryCompletion:
 
 
 def completion_by_category(actor: Actor, year: int) -> CategoryCompletion:
-    """One grouped query over `credits.selectors.staff_compliance` (the same rows, the same
-    rule): met public, met professional, met the total, met all three."""
-    # Grouped by unit, as compliance_by_unit does: Django's aggregate() over these annotations
-    # drops them from its inner query when only a FILTER names them (SQLite then compares the
-    # column names as strings).
-    rows = (
-        credit_selectors.staff_compliance(actor, year, using=reporting_alias())
-        .order_by()
-        .values("unit_id")
-        .annotate(
-            n_members=Count("id"),
-            n_public=Count("id", filter=Q(public__gte=F("req_public"))),
-            n_professional=Count("id", filter=Q(professional__gte=F("req_professional"))),
-            n_total=Count("id", filter=Q(total__gte=F("req_total"))),
-            n_compliant=Count("id", filter=Q(compliant=True)),
-        )
+    """From the statistics' summary rows (supervision.selectors.standing_by_unit): of the
+    confirmed staff counted by `credits.selectors.staff_compliance`, how many met public,
+    professional, the total, all three."""
+    rows = supervision_selectors.standing_by_unit(actor, year)
+    members = sum(r.members for r in rows)
+    return CategoryCompletion(
+        year=year,
+        members=members,
+        public=members - sum(r.short_public for r in rows),
+        professional=members - sum(r.short_professional for r in rows),
+        total=members - sum(r.short_total for r in rows),
+        compliant=sum(r.compliant for r in rows),
     )
-    names = ["members", "public", "professional", "total", "compliant"]
-    sums = dict.fromkeys(names, 0)
-    for row in rows:
-        for name in names:
-            sums[name] += row[f"n_{name}"]
-    return CategoryCompletion(year=year, **sums)
 
 
 # ---------------------------------------------------------------------------------------------

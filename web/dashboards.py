@@ -8,7 +8,6 @@ from accounts import selectors as account_selectors
 from accounts.models import Membership
 from core.actors import Actor, Role
 from core.errors import DomainError
-from core.replica import reporting_alias
 from credits import forecast
 from credits import selectors as credit_selectors
 from filings import selectors as filing_selectors
@@ -17,6 +16,7 @@ from organisations import selectors as org_selectors
 from policy import selectors as policy_selectors
 from reports import charts
 from reports import selectors as report_selectors
+from supervision import selectors as supervision_selectors
 from web import selectors as web_selectors
 
 
@@ -61,6 +61,7 @@ def person(actor: Actor) -> dict:
 def unit(actor: Actor) -> dict:
     year = policy_selectors.today().year
     policy, days_left = _deadline(year)
+    staff = supervision_selectors.standing_by_unit(actor, year)
     return {
         "year": year,
         "policy": policy,
@@ -69,10 +70,8 @@ def unit(actor: Actor) -> dict:
         "queue": web_selectors.queue_figures(actor),
         "pending_members": account_selectors.unit_members(actor, Membership.State.PENDING)[:5],
         "pending_count": account_selectors.unit_members(actor, Membership.State.PENDING).count(),
-        "confirmed_count": account_selectors.unit_members(actor, Membership.State.CONFIRMED).count(),
-        "short_count": credit_selectors.staff_compliance(
-            actor, year, only_short=True, using=reporting_alias()
-        ).count(),
+        "confirmed_count": sum(u.members for u in staff),
+        "short_count": sum(u.short for u in staff),
         "year_open": policy is not None and not policy_selectors.is_past(policy.declaration_deadline),
         "completion_chart": completion_chart(actor, year),
         "forecast": _unit_forecast(actor, year) if policy is not None else None,
@@ -144,7 +143,7 @@ def authority(actor: Actor) -> dict:
         "unit_count": len(timeliness),
         "units_overdue": sum(1 for t in timeliness if t.overdue),
         "compliance": sorted(
-            credit_selectors.compliance_by_unit(actor, year, using=reporting_alias()),
+            supervision_selectors.standing_by_unit(actor, year),
             key=lambda u: (u.compliant / u.members if u.members else 1, u.unit.name),
         )[:10],
     }
@@ -170,6 +169,7 @@ def base(actor: Actor) -> dict:
 def bureau(actor: Actor) -> dict:
     today = policy_selectors.today()
     next_year = today.year + 1
+    overview = report_selectors.overview(actor, today.year)
     return {
         "year": today.year,
         "next_year": next_year,
@@ -184,8 +184,9 @@ def bureau(actor: Actor) -> dict:
         .filter(state=FilingState.SUBMITTED)
         .count(),
         "unit_count": org_selectors.units_in_scope(actor).count(),
-        "person_count": account_selectors.persons_in_scope(actor).distinct().count(),
-        "overview": report_selectors.overview(actor, today.year),
+        # One active membership per person: the confirmed staff of the scope are its people.
+        "person_count": overview.members,
+        "overview": overview,
     }
 
 
