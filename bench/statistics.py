@@ -181,6 +181,7 @@ def main() -> None:
         progress.manage(url, "load_reference_data")
     progress.setup_django(url)
     state = progress.build(args.people, args.records) if fresh else progress.saved_state()
+    progress.UNIT_COUNTIES[:] = state.get("unit_counties") or ["411202"]  # the pushes' ID numbers
     sizes = progress.counts()
     from supervision import tally
 
