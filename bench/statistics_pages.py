@@ -11,8 +11,8 @@
    requests each, median and slowest.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ce_supervision_bench \\
-        .venv/bin/python bench/statistics.py                       # 200,000 people
-    .venv/bin/python bench/statistics.py --people 20000 --records 200000   # a quick look
+        .venv/bin/python bench/statistics_pages.py                       # 200,000 people
+    .venv/bin/python bench/statistics_pages.py --people 20000 --records 200000   # a quick look
 
 The database is dropped and created only with --rebuild or when it does not exist.
 """
@@ -228,7 +228,7 @@ def main() -> None:
     print()
     print("=" * 96)
     print(
-        f"bench/statistics.py — PostgreSQL, {os.cpu_count()} CPU cores shared by server, database and client"
+        f"bench/statistics_pages.py — PostgreSQL, {os.cpu_count()} CPU cores shared by server, database and client"
     )
     print(
         f"  data          {sizes['accounts_person']:,} people, {sizes['credits_hourrecord']:,} hour records, "
