@@ -228,7 +228,8 @@ def main() -> None:
     print()
     print("=" * 96)
     print(
-        f"bench/statistics_pages.py — PostgreSQL, {os.cpu_count()} CPU cores shared by server, database and client"
+        f"bench/statistics_pages.py — PostgreSQL, {os.cpu_count()} CPU cores "
+        "shared by server, database and client"
     )
     print(
         f"  data          {sizes['accounts_person']:,} people, {sizes['credits_hourrecord']:,} hour records, "
