@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from certificates.numbering import display
 from core.pdf import as_pdfa_2b, cjk_font
-from reports.records import _escape, format_code, local_time, numbered_canvas, qr_drawing
+from reports.records import format_code, local_time, numbered_canvas, paragraph_maker, qr_drawing
 
 TITLE = "河南省专业技术人员继续教育证书"  # the name the Measures gives it
 
@@ -38,31 +38,15 @@ class CertificateSheet:
 
 def render_certificate_pdf(sheet: CertificateSheet) -> bytes:
     from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = cjk_font()
-    where = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
-    styles: dict[tuple, ParagraphStyle] = {}
     grey = colors.Color(0.93, 0.93, 0.93)
     line = colors.Color(0.2, 0.2, 0.2)
 
-    def para(text: str, align: str = "left", size: float = 10, color=colors.black) -> Paragraph:
-        key = (align, size, color)
-        if key not in styles:
-            styles[key] = ParagraphStyle(
-                f"c{len(styles)}",
-                fontName=font,
-                fontSize=size,
-                leading=size * 1.4,
-                alignment=where[align],
-                wordWrap="CJK",
-                textColor=color,
-            )
-        return Paragraph(_escape(text), styles[key])
+    para = paragraph_maker(font, 10)
 
     def grid(rows, widths, header=True, extra=()):
         table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)

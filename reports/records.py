@@ -95,6 +95,34 @@ def _escape(text: str) -> str:
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def paragraph_maker(font: str, default_size: float):
+    """A function making CJK-wrapped, escaped paragraphs in `font`, one style per (alignment,
+    size, colour), for the printed records and certificates."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    where = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+    styles: dict[tuple, ParagraphStyle] = {}
+
+    def para(text: str, align: str = "left", size: float = default_size, color=colors.black) -> Paragraph:
+        key = (align, size, color)
+        if key not in styles:
+            styles[key] = ParagraphStyle(
+                f"p{len(styles)}",
+                fontName=font,
+                fontSize=size,
+                leading=size * 1.4,
+                alignment=where[align],
+                wordWrap="CJK",
+                textColor=color,
+            )
+        return Paragraph(_escape(text), styles[key])
+
+    return para
+
+
 def qr_drawing(url: str, size: float):
     """A QR code of `url`, `size` points square, drawn in the embedded font (a PDF/A file names
     no other)."""
@@ -147,11 +175,9 @@ def numbered_canvas(footer_text: str):
 
 def render_record_pdf(sheet: RecordSheet) -> bytes:
     from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = cjk_font()
 
@@ -159,22 +185,7 @@ def render_record_pdf(sheet: RecordSheet) -> bytes:
         """Empty cells too are set in the embedded font (a PDF/A file names no other)."""
         return TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *commands])
 
-    where = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
-    styles: dict[tuple, ParagraphStyle] = {}
-
-    def para(text: str, align: str = "left", size: float = 10.5, color=colors.black) -> Paragraph:
-        key = (align, size, color)
-        if key not in styles:
-            styles[key] = ParagraphStyle(
-                f"r{len(styles)}",
-                fontName=font,
-                fontSize=size,
-                leading=size * 1.4,
-                alignment=where[align],
-                wordWrap="CJK",
-                textColor=color,
-            )
-        return Paragraph(_escape(text), styles[key])
+    para = paragraph_maker(font, 10.5)
 
     width = 174 * mm
     code = format_code(sheet.code)
