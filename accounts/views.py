@@ -21,14 +21,13 @@ from accounts.forms import (
     UnitChangeForm,
 )
 from accounts.middleware import SESSION_KEY
-from accounts.selectors import current_membership, person_for_actor, roles_of
+from accounts.selectors import current_membership, pending_membership, person_for_actor, roles_of
 from core.actors import Role
 from core.errors import DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
 from core.security import ClientRateThrottle
 from core.text import mask_phone
 from core.views import actor_in_role
-from web.selectors import pending_membership
 
 # The same limit as POST register in the API: one address registering without end is a bot.
 REGISTER_THROTTLE = ClientRateThrottle("register")

@@ -30,6 +30,7 @@ from core.hours import format_hours
 from core.replica import reporting_alias
 from credits import forecast as forecast_model
 from credits import intake_selectors, integrity, selectors, services
+from credits.display import state_badge
 from credits.forms import BatchApproveForm, DeclarationForm, ReadinessForm, ReviewForm, method_help
 from credits.models import DeclarationState, Evidence, Method, Review
 from filings import selectors as filing_selectors
@@ -37,7 +38,6 @@ from filings.models import Category
 from organisations.selectors import units_in_scope
 from policy import selectors as policy_selectors
 from policy.models import PolicyYear
-from web.selectors import state_badge
 
 PAGE_SIZE = 20
 # Service field names that are not form fields land on the nearest form field.
