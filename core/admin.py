@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.forms.models import model_to_dict
 
+from audit import actions
 from audit.services import record
 from core.actors import Actor, Role
 
@@ -117,7 +118,7 @@ class BureauModelAdmin(RegionScopedChoices, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = audit_snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
         super().save_model(request, obj, form, change)
-        action = f"admin.{obj._meta.model_name}.{'changed' if change else 'added'}"
+        action = (actions.ADMIN_CHANGED if change else actions.ADMIN_ADDED).format(model=obj._meta.model_name)
         record(admin_actor(request), action, obj, before=before, after=audit_snapshot(obj))
 
     def save_formset(self, request, form, formset, change):
@@ -130,20 +131,32 @@ class BureauModelAdmin(RegionScopedChoices, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         actor = admin_actor(request)
         for obj in formset.new_objects:
-            record(actor, f"admin.{obj._meta.model_name}.added", obj, after=audit_snapshot(obj))
+            record(
+                actor, actions.ADMIN_ADDED.format(model=obj._meta.model_name), obj, after=audit_snapshot(obj)
+            )
         for obj, _fields in formset.changed_objects:
             record(
                 actor,
-                f"admin.{obj._meta.model_name}.changed",
+                actions.ADMIN_CHANGED.format(model=obj._meta.model_name),
                 obj,
                 before=before.get(obj.pk),
                 after=audit_snapshot(obj),
             )
         for obj in formset.deleted_objects:
-            record(actor, f"admin.{obj._meta.model_name}.deleted", obj, before=audit_snapshot(obj))
+            record(
+                actor,
+                actions.ADMIN_DELETED.format(model=obj._meta.model_name),
+                obj,
+                before=audit_snapshot(obj),
+            )
 
     def delete_model(self, request, obj):
-        record(admin_actor(request), f"admin.{obj._meta.model_name}.deleted", obj, before=audit_snapshot(obj))
+        record(
+            admin_actor(request),
+            actions.ADMIN_DELETED.format(model=obj._meta.model_name),
+            obj,
+            before=audit_snapshot(obj),
+        )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

@@ -14,7 +14,7 @@ from ninja.security import HttpBearer
 
 from core import crypto
 from core.actors import Actor
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError, Forbidden, status_of
 from core.schemas import INT64_MAX
 from core.text import has_forbidden_characters
 
@@ -187,7 +187,7 @@ def error_body(detail: str, errors: list[dict] | None = None) -> dict:
 def install_error_handlers(api) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return api.create_response(request, error_body(exc.detail, exc.errors), status=exc.status)
+        return api.create_response(request, error_body(exc.detail, exc.errors), status=status_of(exc))
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):

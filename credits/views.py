@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from catalogue import display as catalogue_display
 from catalogue import selectors as catalogue_selectors
 from core.actors import Role
-from core.errors import Conflict, DomainError, Forbidden
+from core.errors import Conflict, DomainError, Forbidden, Invalid
 from core.forms import apply_domain_error
 from core.hours import format_hours
 from core.replica import reporting_alias
@@ -73,7 +73,7 @@ def _place_errors(form, exc: DomainError) -> None:
             form.add_error(None, error["message"])
             continue
         error["field"] = field
-        apply_domain_error(form, DomainError(error["message"], [error]))
+        apply_domain_error(form, Invalid(error["message"], [error]))
     if not exc.errors:
         apply_domain_error(form, exc)
 

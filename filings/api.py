@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 
 from core.actors import Role
 from core.api import BearerAuth, require_role
-from core.errors import DomainError
+from core.errors import Invalid
 from core.media import DOCX, PDF, XLSX
 from core.openapi import binary_answer, enum_of
 from core.schemas import Schema
@@ -748,7 +748,7 @@ def inbox(
 ):
     actor = require_role(request.auth, Role.BUREAU, Role.AUTHORITY)
     if state and state != "all" and state not in FilingState.values:
-        raise DomainError.field(
+        raise Invalid.field(
             "state", _("状态：取值应为 %(v)s 或 all。") % {"v": "、".join(FilingState.values)}
         )
     rows, count = _page(selectors.inbox(actor, kind, state, year, q.strip()), page, page_size)

@@ -35,7 +35,7 @@ from openpyxl.xml.functions import iterparse
 
 from accounts.models import Person
 from core import crypto, idnumber
-from core.errors import DomainError
+from core.errors import DomainError, Invalid
 from filings import validators
 from filings.models import Category, PlanItem
 
@@ -105,7 +105,7 @@ def _cell_text(value) -> str:
 
 
 def _refuse(message: str) -> DomainError:
-    return DomainError.field("file", message)
+    return Invalid.field("file", message)
 
 
 def _unreadable() -> DomainError:

@@ -15,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record, snapshot
 from core import crypto, jobs
 from core.actors import Actor, Role
-from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from filings import selectors, validators
 from filings.models import (
     AttendanceUpload,
@@ -120,7 +121,7 @@ PLATFORM_REQUIRED = (
 # shared helpers
 
 
-class RowErrors(DomainError):
+class RowErrors(Invalid):
     """A bulk import refused: every bad row, with its row number in the file."""
 
     def __init__(self, detail: str, rows: list[dict]):
@@ -135,10 +136,10 @@ def _now(now: dt.datetime | None = None) -> dt.datetime:
 
 def _policy(year) -> PolicyYear:
     if not isinstance(year, int) or isinstance(year, bool):
-        raise DomainError.field("year", _("年度：应为整数，如 2025。"))
+        raise Invalid.field("year", _("年度：应为整数，如 2025。"))
     policy = policy_year(year)
     if policy is None:
-        raise DomainError.field("year", _("年度：%(year)s 年度政策尚未设置，不能申报。") % {"year": year})
+        raise Invalid.field("year", _("年度：%(year)s 年度政策尚未设置，不能申报。") % {"year": year})
     return policy
 
 
@@ -189,7 +190,7 @@ def _addressed_bureau(filer: Organisation) -> Organisation:
     """The bureau a filer files with (notice §三: 向市人社局申报备案)."""
     bureau = selectors.bureau_for(filer)
     if bureau is None:
-        raise DomainError.field(
+        raise Invalid.field(
             "filer",
             _("申报单位：所在地区（%(region)s）没有受理备案的市人社局，请联系平台管理员。")
             % {"region": filer.region.name},
@@ -201,7 +202,7 @@ def _editable(actor: Actor, filing) -> None:
     if actor.organisation is None or filing.filer_id != actor.organisation.pk:
         raise Forbidden(_("只有申报单位可以修改本备案。"))
     if not filing.is_editable:
-        raise DomainError.field(
+        raise Invalid.field(
             "state",
             _("状态：“%(state)s”的备案不能修改，只有草稿或已退回的备案可以修改。")
             % {"state": filing.get_state_display()},
@@ -253,14 +254,14 @@ def clean_item(raw: dict, year: int | None = None, prefix: str = "") -> tuple[di
 
 def _clean_items(rows: list[dict], year: int) -> list[dict]:
     if len(rows) > MAX_ITEMS:
-        raise DomainError.field("items", _("培训项目：最多 %(n)s 行。") % {"n": MAX_ITEMS})
+        raise Invalid.field("items", _("培训项目：最多 %(n)s 行。") % {"n": MAX_ITEMS})
     cleaned_rows, errors = [], []
     for index, raw in enumerate(rows, start=1):
         cleaned, row_errors = clean_item(raw, year, prefix=f"items.{index}.")
         errors += [{**e, "message": _("第%(n)s行 ") % {"n": index} + e["message"]} for e in row_errors]
         cleaned_rows.append(cleaned)
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     return cleaned_rows
 
 
@@ -278,7 +279,7 @@ def _clean_plan(data: dict) -> dict:
         if error:
             errors.append({"field": "contact_phone", "message": _("电话：") + error})
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     return cleaned
 
 
@@ -318,7 +319,7 @@ def _write_items(plan: TrainingPlan, rows: list[dict]) -> list[PlanItem]:
     )
     if fixed:
         seqs = "、".join(str(removed[pk].seq) for pk in sorted(fixed, key=lambda pk: removed[pk].seq))
-        raise DomainError.field(
+        raise Invalid.field(
             "items",
             _(
                 "培训项目：第%(seqs)s行已有提交的学时申报或学时记录引用，不能删除；"
@@ -348,7 +349,7 @@ def create_plan(actor: Actor, data: dict, items: list[dict] | None = None) -> Tr
     _write_items(plan, rows)
     record(
         actor,
-        "training_plan.created",
+        actions.TRAINING_PLAN_CREATED,
         plan,
         after={**snapshot(plan, [*PLAN_FIELDS, "state"]), "items": _items_snapshot(plan)},
     )
@@ -369,13 +370,11 @@ def update_plan(actor: Actor, plan_id: int, data: dict, items: list[dict] | None
     plan.year = policy.year
     kept = _write_items(plan, _clean_items(items, policy.year)) if items is not None else []
     if plan.items.exclude(starts_on__year=policy.year).exists():
-        raise DomainError.field(
-            "year", _("年度：已有培训项目的开班时间不在 %(y)s 年度内。") % {"y": policy.year}
-        )
+        raise Invalid.field("year", _("年度：已有培训项目的开班时间不在 %(y)s 年度内。") % {"y": policy.year})
     plan.save()
     record(
         actor,
-        "training_plan.changed",
+        actions.TRAINING_PLAN_CHANGED,
         plan,
         before=before,
         after={**snapshot(plan, PLAN_FIELDS), "items": _items_snapshot(plan)},
@@ -399,7 +398,7 @@ def _write_plan_import(actor: Actor, plan_id: int, rows: list[dict], file_name: 
     kept = _write_items(plan, rows)
     record(
         actor,
-        "training_plan.items_imported",
+        actions.TRAINING_PLAN_ITEMS_IMPORTED,
         plan,
         before=before,
         after={"items": _items_snapshot(plan)},
@@ -419,7 +418,7 @@ def _deadline_check(actor: Actor, filing, kind: str, now: dt.datetime) -> Filing
         return None
     exception = FilingException.objects.filter(organisation=filing.filer, year=filing.year, kind=kind).first()
     if exception is None:
-        raise DomainError.field(
+        raise Invalid.field(
             "year",
             _(
                 "年度：%(year)s 年度的备案截止时间为 %(date)s 24:00（北京时间），已逾期，不能提交。"
@@ -472,7 +471,7 @@ def submit_plan(actor: Actor, plan_id: int, now: dt.datetime | None = None) -> T
     if not plan.contact_phone:
         errors.append({"field": "contact_phone", "message": _("电话：必须填写。")})
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     exception = _deadline_check(actor, plan, FilingException.Kind.PLAN, now)
     before = _state(plan)
     plan.late_exception = exception
@@ -483,7 +482,7 @@ def submit_plan(actor: Actor, plan_id: int, now: dt.datetime | None = None) -> T
     plan.save()
     record(
         actor,
-        "training_plan.submitted",
+        actions.TRAINING_PLAN_SUBMITTED,
         plan,
         before=before,
         after={**_state(plan), "late_exception": exception.pk if exception else None},
@@ -537,7 +536,7 @@ def _clean_platform(data: dict) -> dict:
     if not (cleaned["offers_public"] or cleaned["offers_professional"]):
         errors.append({"field": "offers_public", "message": _("培训内容：公需科目、专业科目至少选择一项。")})
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     return cleaned
 
 
@@ -549,7 +548,9 @@ def create_platform_filing(actor: Actor, data: dict) -> PlatformFiling:
     filing = PlatformFiling.objects.create(
         filer=filer, bureau=_addressed_bureau(filer), year=policy.year, created_by=actor.user, **cleaned
     )
-    record(actor, "platform_filing.created", filing, after=snapshot(filing, [*PLATFORM_FIELDS, "state"]))
+    record(
+        actor, actions.PLATFORM_FILING_CREATED, filing, after=snapshot(filing, [*PLATFORM_FIELDS, "state"])
+    )
     return filing
 
 
@@ -565,7 +566,9 @@ def update_platform_filing(actor: Actor, filing_id: int, data: dict) -> Platform
         setattr(filing, key, value)
     filing.year = policy.year
     filing.save()
-    record(actor, "platform_filing.changed", filing, before=before, after=snapshot(filing, PLATFORM_FIELDS))
+    record(
+        actor, actions.PLATFORM_FILING_CHANGED, filing, before=before, after=snapshot(filing, PLATFORM_FIELDS)
+    )
     return filing
 
 
@@ -576,7 +579,7 @@ def submit_platform_filing(actor: Actor, filing_id: int, now: dt.datetime | None
     _editable(actor, filing)
     _clean_platform(snapshot(filing, PLATFORM_FIELDS))  # rows saved before a rule changed
     if not filing.base_opinion:
-        raise DomainError.field("base_opinion", _("申报单位（基地）意见：必须填写。"))
+        raise Invalid.field("base_opinion", _("申报单位（基地）意见：必须填写。"))
     _platform_of(filing)  # a site name another platform already bears is refused now
     exception = _deadline_check(actor, filing, FilingException.Kind.PLATFORM, now)
     before = _state(filing)
@@ -588,7 +591,7 @@ def submit_platform_filing(actor: Actor, filing_id: int, now: dt.datetime | None
     filing.save()
     record(
         actor,
-        "platform_filing.submitted",
+        actions.PLATFORM_FILING_SUBMITTED,
         filing,
         before=before,
         after={**_state(filing), "late_exception": exception.pk if exception else None},
@@ -600,12 +603,11 @@ def submit_platform_filing(actor: Actor, filing_id: int, now: dt.datetime | None
 # the authority's opinion and the bureau's decision (both filings)
 
 MODELS = {"plan": TrainingPlan, "platform": PlatformFiling}
-LABELS = {"plan": "training_plan", "platform": "platform_filing"}
 
 
 def _model(kind: str):
     if kind not in MODELS:
-        raise DomainError.field("kind", _("备案类型：应为 plan（培训计划）或 platform（网络学习平台）。"))
+        raise Invalid.field("kind", _("备案类型：应为 plan（培训计划）或 platform（网络学习平台）。"))
     return MODELS[kind]
 
 
@@ -621,12 +623,12 @@ def give_opinion(
     if filing.filer.supervisor_id != actor.organisation.pk:
         raise Forbidden(_("只有申报单位的行业主管部门可以出具意见。"))
     if filing.state != FilingState.PENDING_OPINION:
-        raise DomainError.field("state", _("状态：该备案当前不需要主管部门意见。"))
+        raise Invalid.field("state", _("状态：该备案当前不需要主管部门意见。"))
     opinion = (opinion or "").strip()
     if not opinion:
-        raise DomainError.field("opinion", _("行业主管单位意见：必须填写。"))
+        raise Invalid.field("opinion", _("行业主管单位意见：必须填写。"))
     if len(opinion) > 300:
-        raise DomainError.field("opinion", _("行业主管单位意见：不能超过 300 个字符。"))
+        raise Invalid.field("opinion", _("行业主管单位意见：不能超过 300 个字符。"))
     before = _state(filing)
     filing.authority_opinion = opinion
     filing.authority_opinion_at = now
@@ -640,7 +642,7 @@ def give_opinion(
     filing.save()
     record(
         actor,
-        f"{LABELS[kind]}.opinion",
+        actions.FILING_OPINION[kind],
         filing,
         before=before,
         after={**_state(filing), "opinion": opinion, "agree": agree},
@@ -656,11 +658,11 @@ def return_filing(actor: Actor, kind: str, filing_id: int, reason: str, now: dt.
     _require_deciding_bureau(actor, filing)
     reason = (reason or "").strip()
     if filing.state != FilingState.SUBMITTED:
-        raise DomainError.field("state", _("状态：只有待备案的申报可以退回。"))
+        raise Invalid.field("state", _("状态：只有待备案的申报可以退回。"))
     if len(reason) < 2:
-        raise DomainError.field("reason", _("退回原因：必须填写（至少2个字）。"))
+        raise Invalid.field("reason", _("退回原因：必须填写（至少2个字）。"))
     if len(reason) > 300:
-        raise DomainError.field("reason", _("退回原因：不能超过 300 个字符。"))
+        raise Invalid.field("reason", _("退回原因：不能超过 300 个字符。"))
     before = _state(filing)
     filing.state = FilingState.RETURNED
     filing.return_reason = reason
@@ -668,7 +670,11 @@ def return_filing(actor: Actor, kind: str, filing_id: int, reason: str, now: dt.
     filing.decided_by = actor.user
     filing.save()
     record(
-        actor, f"{LABELS[kind]}.returned", filing, before=before, after={**_state(filing), "reason": reason}
+        actor,
+        actions.FILING_RETURNED[kind],
+        filing,
+        before=before,
+        after={**_state(filing), "reason": reason},
     )
     return filing
 
@@ -680,14 +686,14 @@ def accept_plan(actor: Actor, plan_id: int, now: dt.datetime | None = None) -> T
     plan = _lock(TrainingPlan, actor, plan_id)
     _require_deciding_bureau(actor, plan)
     if plan.state != FilingState.SUBMITTED:
-        raise DomainError.field("state", _("状态：只有待备案的培训计划可以备案。"))
+        raise Invalid.field("state", _("状态：只有待备案的培训计划可以备案。"))
     before = _state(plan)
     plan.state = FilingState.ACCEPTED
     plan.decided_at = _now(now)
     plan.decided_by = actor.user
     plan.return_reason = ""
     plan.save()
-    record(actor, "training_plan.accepted", plan, before=before, after=_state(plan))
+    record(actor, actions.TRAINING_PLAN_ACCEPTED, plan, before=before, after=_state(plan))
     plan_accepted.send(sender=TrainingPlan, plan=plan, actor=actor)
     return plan
 
@@ -700,7 +706,7 @@ def decide(actor: Actor, kind: str, filing_id: int, decision: str, reason: str =
         return accept_plan(actor, filing_id), None
     if decision == "return":
         return return_filing(actor, kind, filing_id, reason), None
-    raise DomainError.field("decision", _("备案结果：应为 accept（备案）或 return（退回）。"))
+    raise Invalid.field("decision", _("备案结果：应为 accept（备案）或 return（退回）。"))
 
 
 def _platform_of(filing: PlatformFiling) -> Organisation | None:
@@ -728,7 +734,7 @@ def _platform_of(filing: PlatformFiling) -> Organisation | None:
             .order_by("-year", "-id")
             .first()
         )
-        raise DomainError.field(
+        raise Invalid.field(
             "site_name",
             _("网站名称：“%(name)s”已是另一个已备案学习平台的名称%(whose)s，请核对网站名称和域名。")
             % {
@@ -751,7 +757,7 @@ def accept_platform_filing(actor: Actor, filing: PlatformFiling) -> tuple[Platfo
     filing = _lock(PlatformFiling, actor, filing.pk)
     _require_deciding_bureau(actor, filing)
     if filing.state != FilingState.SUBMITTED:
-        raise DomainError.field("state", _("状态：只有待备案的平台备案可以备案。"))
+        raise Invalid.field("state", _("状态：只有待备案的平台备案可以备案。"))
     before = _state(filing)
     filer = filing.filer
     platform = _platform_of(filing)
@@ -768,7 +774,7 @@ def accept_platform_filing(actor: Actor, filing: PlatformFiling) -> tuple[Platfo
                 **fields,
             )
     except IntegrityError:  # another platform of that name was created meanwhile
-        raise DomainError.field(
+        raise Invalid.field(
             "site_name",
             _("网站名称：“%(name)s”已是另一个已备案学习平台的名称，请核对网站名称和域名。")
             % {"name": filing.site_name},
@@ -781,7 +787,7 @@ def accept_platform_filing(actor: Actor, filing: PlatformFiling) -> tuple[Platfo
     filing.save(update_fields=["platform", "state", "decided_at", "decided_by", "return_reason"])
     record(
         actor,
-        "platform_filing.accepted",
+        actions.PLATFORM_FILING_ACCEPTED,
         filing,
         before=before,
         after={**_state(filing), "platform": platform.pk},
@@ -824,7 +830,7 @@ def issue_credential(actor: Actor, filing: PlatformFiling) -> tuple[PlatformCred
     _may_manage_credentials(actor, filing)
     filing = PlatformFiling.objects.select_for_update().get(pk=filing.pk)
     if filing.state != FilingState.ACCEPTED or filing.platform_id is None:
-        raise DomainError.field("state", _("状态：平台备案尚未通过，不能签发接口密钥。"))
+        raise Invalid.field("state", _("状态：平台备案尚未通过，不能签发接口密钥。"))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     credential = PlatformCredential.objects.create(
         filing=filing,
@@ -836,7 +842,7 @@ def issue_credential(actor: Actor, filing: PlatformFiling) -> tuple[PlatformCred
     )
     record(
         actor,
-        "platform_credential.issued",
+        actions.PLATFORM_CREDENTIAL_ISSUED,
         credential,
         after={"prefix": credential.key_prefix, "year": credential.year, "platform": filing.platform_id},
     )
@@ -853,7 +859,7 @@ def revoke_credential(actor: Actor, credential: PlatformCredential) -> PlatformC
         credential.save(update_fields=["revoked_at"])
         record(
             actor,
-            "platform_credential.revoked",
+            actions.PLATFORM_CREDENTIAL_REVOKED,
             credential,
             before={"revoked_at": None},
             after={"revoked_at": credential.revoked_at},
@@ -892,25 +898,25 @@ def record_exception(
         raise Forbidden(_("只有受理备案的市人社局可以登记逾期备案特批；县（市、区）人社局只能查看。"))
     policy = _policy(year)
     if kind not in FilingException.Kind.values:
-        raise DomainError.field("kind", _("备案类型：应为 plan（培训计划）或 platform（网络学习平台）。"))
+        raise Invalid.field("kind", _("备案类型：应为 plan（培训计划）或 platform（网络学习平台）。"))
     organisation = selectors.filers_of(actor).filter(pk=organisation_id).first()
     if organisation is None or not selectors.may_grant_exception(actor, organisation):
-        raise DomainError.field("organisation_id", _("申报单位：不在本局管辖范围内或不存在。"))
+        raise Invalid.field("organisation_id", _("申报单位：不在本局管辖范围内或不存在。"))
     allowed = (
         (Organisation.Kind.UNIT, Organisation.Kind.BASE, Organisation.Kind.AUTHORITY)
         if kind == FilingException.Kind.PLAN
         else (Organisation.Kind.BASE, Organisation.Kind.AUTHORITY)
     )
     if organisation.kind not in allowed:
-        raise DomainError.field(
+        raise Invalid.field(
             "organisation_id",
             _("申报单位：%(kind)s不能申报该类备案。") % {"kind": organisation.get_kind_display()},
         )
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise DomainError.field("reason", _("原因：必须填写特批原因（至少2个字）。"))
+        raise Invalid.field("reason", _("原因：必须填写特批原因（至少2个字）。"))
     if len(reason) > 300:
-        raise DomainError.field("reason", _("原因：不能超过 300 个字符。"))
+        raise Invalid.field("reason", _("原因：不能超过 300 个字符。"))
     try:
         with transaction.atomic():
             exception = FilingException.objects.create(
@@ -923,7 +929,7 @@ def record_exception(
         ) from None
     record(
         actor,
-        "filing_exception.granted",
+        actions.FILING_EXCEPTION_GRANTED,
         exception,
         after={"organisation": organisation.pk, "year": policy.year, "kind": kind, "reason": reason},
     )
@@ -951,7 +957,7 @@ def _write_attendance(actor: Actor, plan_item_id: int, rows: list, file_name: st
     )
     record(
         actor,
-        "attendance.uploaded",
+        actions.ATTENDANCE_UPLOADED,
         upload,
         after={"plan_item": item.pk, "rows": len(rows), "credited": credited, "duplicates": duplicates},
     )
@@ -963,7 +969,7 @@ def _attendance_item(actor: Actor, plan_item_id: int) -> PlanItem:
     if actor.organisation is None or item.plan.filer_id != actor.organisation.pk:
         raise Forbidden(_("只有培训计划的申报单位（基地）可以报送到课名单。"))
     if item.plan.state != FilingState.ACCEPTED:
-        raise DomainError.field("plan_item_id", _("培训计划项目：所属培训计划尚未备案，不能报送到课名单。"))
+        raise Invalid.field("plan_item_id", _("培训计划项目：所属培训计划尚未备案，不能报送到课名单。"))
     return item
 
 
@@ -989,7 +995,7 @@ def start_import(actor: Actor, kind: str, target_id: int, upload) -> ImportJob:
         item = _attendance_item(actor, target_id)
         plan, limits = item.plan, imports.ATTENDANCE_LIMITS
     else:
-        raise DomainError.field("kind", _("导入内容：不支持。"))
+        raise Invalid.field("kind", _("导入内容：不支持。"))
     imports.check_upload(upload, limits)
     file_name = (getattr(upload, "name", "") or "upload.xlsx")[:200]
     with transaction.atomic():
@@ -1005,7 +1011,7 @@ def start_import(actor: Actor, kind: str, target_id: int, upload) -> ImportJob:
         upload.seek(0)
         job.file.save("upload.xlsx", upload, save=False)
         job.save()
-        record(actor, "import.queued", job, after={"kind": kind, "plan": plan.pk, "file": file_name})
+        record(actor, actions.IMPORT_QUEUED, job, after={"kind": kind, "plan": plan.pk, "file": file_name})
     _dispatch_import(job.pk)
     job.refresh_from_db()
     return job
@@ -1019,8 +1025,8 @@ def rerun_import(actor: Actor, job_id: int) -> ImportJob:
         if not again.update(
             state=ImportJob.State.QUEUED, stage="", error="", row_errors=[], finished_at=None
         ):
-            raise DomainError.field("job", _("导入任务：只有中断（文件仍保留）的任务可以重新运行。"))
-        record(actor, "import.requeued", job, before={"state": "failed"}, after={"state": "queued"})
+            raise Invalid.field("job", _("导入任务：只有中断（文件仍保留）的任务可以重新运行。"))
+        record(actor, actions.IMPORT_REQUEUED, job, before={"state": "failed"}, after={"state": "queued"})
     _dispatch_import(job.pk)
     job.refresh_from_db()
     return job
@@ -1065,7 +1071,7 @@ def _fail_import(job_id: int, error: str, row_errors: list | None = None) -> Non
             return
         record(
             _job_actor(job, check=False),
-            "import.failed",
+            actions.IMPORT_FAILED,
             job,
             before={"state": was},
             after={"state": "failed", "error": error[:300]},
@@ -1136,7 +1142,11 @@ def run_import(job_id: int) -> str:
                     result = _write_attendance(actor, job.plan_item_id, rows, job.file_name)
                 mine.update(state=ImportJob.State.DONE, stage="", result=result, finished_at=timezone.now())
                 record(
-                    actor, "import.done", job, before={"state": "running"}, after={"state": "done", **result}
+                    actor,
+                    actions.IMPORT_DONE,
+                    job,
+                    before={"state": "running"},
+                    after={"state": "done", **result},
                 )
     except _Superseded:
         return ImportJob.objects.filter(pk=job_id).values_list("state", flat=True).first()
@@ -1157,7 +1167,7 @@ def import_error(job: ImportJob) -> DomainError:
     """A failed job's outcome as the error the API and pages show (422, every bad row)."""
     if any("row" in e for e in job.row_errors):
         return RowErrors(job.error, job.row_errors)
-    return DomainError(job.error, job.row_errors)
+    return Invalid(job.error, job.row_errors)
 
 
 def end_stale_imports(now: dt.datetime | None = None) -> int:
@@ -1167,7 +1177,7 @@ def end_stale_imports(now: dt.datetime | None = None) -> int:
     def audit(job: ImportJob) -> None:
         record(
             _job_actor(job, check=False),
-            "import.failed",
+            actions.IMPORT_FAILED,
             job,
             before={"state": "running"},
             after={"state": "failed", "error": job.error},

@@ -18,7 +18,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from core.actors import Actor, Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Forbidden, Invalid, NotFound
 from core.replica import reporting_alias
 from credits import selectors as credit_selectors
 from credits.models import Method, Review, Source
@@ -160,7 +160,7 @@ def years() -> list[int]:
 
 def check_year(year: int) -> int:
     if not 2000 <= year <= 2100:
-        raise DomainError.field("year", _("年度：应在 2000 至 2100 之间。"))
+        raise Invalid.field("year", _("年度：应在 2000 至 2100 之间。"))
     return year
 
 
@@ -237,7 +237,7 @@ def completion(actor: Actor, year: int, by: str = "region", **narrow) -> Statist
     """People registered and confirmed, compliant, short (of which category, by how many hours),
     by region, authority, unit or title series."""
     if by not in DIMENSIONS:
-        raise DomainError.field("by", _("分组：应为 region、authority、unit 或 profession。"))
+        raise Invalid.field("by", _("分组：应为 region、authority、unit 或 profession。"))
     s = scope(actor, **narrow)
     figures = _unit_profession_figures(s, check_year(year))
     alias = reporting_alias()
