@@ -179,8 +179,8 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
     except DomainError as exc:
         for name in stored:  # the rows were rolled back; their files go too
             Evidence.file.field.storage.delete(name)
-        if exc.status in (403, 404):
-            raise
+        if not isinstance(exc, Conflict | Invalid):
+            raise  # once the files are gone: out of scope or role is the middleware's 404 / 403
         _place_errors(form, exc)
         _keep_files(actor, form, uploads)
         _name_missing_files(request, form, declaration_id)
@@ -192,9 +192,7 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
         return declaration
     try:
         declaration = services.submit_declaration(actor, declaration.pk)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
+    except (Conflict, Invalid) as exc:
         messages.warning(
             request,
             _("已保存草稿“%(title)s”（含证明材料），但未能提交审核：%(reason)s")
@@ -414,11 +412,7 @@ def declaration_submit(request, declaration_id: int):
     actor = _person_actor(request)
     try:
         declaration = services.submit_declaration(actor, declaration_id)
-    except Forbidden:
-        raise
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
+    except (Conflict, Invalid) as exc:
         messages.error(
             request,
             _("未能提交：") + "；".join(e["message"] for e in exc.errors or [{"message": exc.detail}]),
@@ -626,9 +620,7 @@ def review_decide(request, declaration_id: int):
         except Conflict as exc:
             messages.error(request, exc.detail)
             return redirect("credits:review_detail", declaration_id)
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
+        except Invalid as exc:
             _place_errors(form, exc)
         else:
             text = _DECISION_DONE[decision] % {"title": decided.title}
@@ -680,9 +672,7 @@ def batch_approve(request):
         return back
     try:
         result = services.batch_approve(actor, form.cleaned_data["ids"], form.cleaned_data["comment"])
-    except Forbidden:
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         messages.error(request, exc.detail)
         return back
     if result.approved:
@@ -778,9 +768,7 @@ def person_detail(request, person_id: int):
         years = form.cleaned_data["years"] or None
     try:
         readiness = selectors.title_readiness(actor, person_id, on_date, years)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
+    except Invalid as exc:
         _place_errors(form, exc)
         readiness = selectors.title_readiness(actor, person_id)
     records = selectors.person_hour_records(actor, person_id, readiness.year)

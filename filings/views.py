@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.actors import Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from core.forms import apply_domain_error
 from core.hours import format_hours
 from filings import exports, selectors, services
@@ -212,9 +212,7 @@ def _plan_form_page(request, actor, plan=None):
                     plan = services.create_plan(actor, form.cleaned_data, rows)
                 else:
                     plan = services.update_plan(actor, plan.pk, form.cleaned_data, rows)
-            except (NotFound, Forbidden):
-                raise
-            except DomainError as exc:
+            except Invalid as exc:
                 if not _place_item_errors(formset, kept, exc):
                     apply_domain_error(form, exc)
                 else:
@@ -317,9 +315,7 @@ def submit(request, kind: str, pk: int):
     actor = _actor(request, *roles)
     try:
         filing = service(actor, pk)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         _flash_error(request, exc)
     else:
         if filing.state == FilingState.PENDING_OPINION:
@@ -339,11 +335,9 @@ def plan_import(request, plan_id: int):
     if form.is_valid():
         try:
             job = _import_or_report(actor, ImportJob.Kind.PLAN_ITEMS, plan.pk, form.cleaned_data["file"])
-        except (NotFound, Forbidden):
-            raise
         except services.RowErrors as exc:
             report = exc
-        except DomainError as exc:
+        except Invalid as exc:
             apply_domain_error(form, exc)
         else:
             if job.state != ImportJob.State.DONE:
@@ -399,9 +393,7 @@ def opinion(request, kind: str, pk: int):
         services.give_opinion(
             actor, kind, pk, form.cleaned_data["opinion"], agree=form.cleaned_data["decision"] == "agree"
         )
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         _flash_error(request, exc)
     else:
         messages.success(request, _("意见已提交。"))
@@ -424,9 +416,7 @@ def decide(request, kind: str, pk: int):
         reason = ""
     try:
         filing, token = services.decide(actor, kind, pk, decision or "", reason)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         _flash_error(request, exc)
         return _detail(kind, pk)
     if token:
@@ -450,9 +440,7 @@ def _platform_form_page(request, actor, filing=None):
                 filing = services.create_platform_filing(actor, form.cleaned_data)
             else:
                 services.update_platform_filing(actor, filing.pk, form.cleaned_data)
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
+        except Invalid as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(request, _("平台备案已保存。核对无误后请点击“提交”。"))
@@ -516,9 +504,7 @@ def credential_rotate(request, filing_id: int):
     actor = _actor(request, *STAFF)
     try:
         credential, token = services.rotate_credential(actor, filing_id)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         _flash_error(request, exc)
         return redirect("filings:platform_detail", filing_id=filing_id)
     return render(
@@ -583,9 +569,7 @@ def exceptions(request):
             services.record_exception(
                 actor, data["organisation"].pk, data["year"], data["kind"], data["reason"]
             )
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
+        except (Conflict, Invalid) as exc:
             exc.errors = [
                 {**e, "field": "organisation" if e["field"] == "organisation_id" else e["field"]}
                 for e in exc.errors
@@ -646,11 +630,9 @@ def attendance(request, item_id: int):
         if form.is_valid():
             try:
                 job = _import_or_report(actor, ImportJob.Kind.ATTENDANCE, item.pk, form.cleaned_data["file"])
-            except (NotFound, Forbidden):
-                raise
             except services.RowErrors as exc:
                 report, status = exc, 422
-            except DomainError as exc:
+            except Invalid as exc:
                 apply_domain_error(form, exc)
                 status = 422
             else:
@@ -718,9 +700,7 @@ def import_job_rerun(request, job_id: int):
     actor = _actor(request, *STAFF)
     try:
         job = services.rerun_import(actor, job_id)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         messages.error(request, exc.detail)
         return redirect("filings:import_job", job_id=job_id)
     return redirect("filings:import_job", job_id=job.pk)
