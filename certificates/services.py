@@ -32,7 +32,7 @@ from certificates.models import Certificate, CertificatePrint, YearCredential
 from certificates.pdf import CertificateSheet, render_certificate_pdf
 from certificates.register import digest, register_of
 from core.actors import SYSTEM, Actor, Role
-from core.dates import SHANGHAI, today
+from core.dates import local_day, today
 from core.errors import Forbidden, Invalid
 from credits import selectors as credit_selectors
 from credits.models import HourRecord, RecordState
@@ -130,7 +130,7 @@ def print_certificate(actor: Actor, verify_url: Callable[[str, str], str]) -> Pr
         unit=_unit_label(person),
         bureau=certificate.issuing_bureau_name,
         level=certificate.get_issuing_level_display() + _("级"),
-        issued_on=timezone.localtime(certificate.issued_at, SHANGHAI).date(),
+        issued_on=local_day(certificate.issued_at),
         register=register,
         printed_at=printed_at,
         code=code,

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from core.actors import Actor, Role
+from core.dates import local_day
 from core.errors import Forbidden, Invalid, NotFound
 from core.replica import reporting_alias
 from credits import selectors as credit_selectors
@@ -838,7 +839,7 @@ def sampling(actor: Actor, year: int, **narrow) -> Statistic:
         sample = samples[sample_id]
         label = _("%(org)s %(day)s 抽查（种子 %(seed)s）") % {
             "org": orgs.get(sample.organisation_id, ""),
-            "day": sample.drawn_at.astimezone(policy_selectors.SHANGHAI).date().isoformat(),
+            "day": local_day(sample.drawn_at).isoformat(),
             "seed": sample.seed,
         }
         sample_rows.append(Row(str(sample_id), label, _rates(n, c, r, p)))
