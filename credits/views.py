@@ -31,12 +31,11 @@ from core.replica import reporting_alias
 from credits import forecast as forecast_model
 from credits import intake_selectors, integrity, selectors, services
 from credits.forms import BatchApproveForm, DeclarationForm, ReadinessForm, ReviewForm, method_help
-from credits.models import DeclarationState, Evidence, Method, Review
+from credits.models import DeclarationState, Evidence, Review
 from filings import selectors as filing_selectors
-from filings.models import Category
 from organisations.selectors import units_in_scope
 from policy import selectors as policy_selectors
-from policy.models import PolicyYear
+from policy.models import Category, Method, PolicyYear
 from web.selectors import state_badge
 
 PAGE_SIZE = 20
