@@ -6,7 +6,7 @@ from accounts.models import ApiToken, Membership, Person, RoleAssignment, User
 from audit import actions
 from audit.services import record
 from core.actors import Role
-from core.admin import BureauInline, BureauModelAdmin, admin_actor, region_ids
+from organisations.bureau_admin import BureauInline, BureauModelAdmin, admin_actor, region_ids
 
 
 class RoleAssignmentInline(BureauInline, admin.TabularInline):

@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -277,9 +278,7 @@ class BearerAuth(HttpBearer):
     def authenticate(self, request, token: str) -> Actor | str | None:
         if self.deferred:
             return crypto.token_hash(token)
-        from accounts.services import actor_for_token
-
-        return actor_for_token(token)
+        return import_string(settings.CE_TOKEN_ACTOR)(token)
 
 
 def require_role(actor: Actor, *roles: str) -> Actor:

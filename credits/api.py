@@ -20,10 +20,10 @@ from core.pagination import MAX_OFFSET, LimitOffsetPagination
 from core.replica import reporting_alias
 from core.schemas import Schema
 from credits import forecast, selectors, services
-from credits.models import Declaration, DeclarationState, HourRecord, Method, RecordState, Review, Source
-from filings.models import Category
+from credits.models import Declaration, DeclarationState, HourRecord, RecordState, Review, Source
 from policy import selectors as policy_selectors
 from policy.api import Requirements
+from policy.models import Category, Method
 
 router = Router(tags=["学时"])
 # me/progress alone, added to the API before every other router: Django tries URL patterns in

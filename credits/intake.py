@@ -48,7 +48,6 @@ from credits.models import (
     HoldReason,
     HourRecord,
     IntegrityFlag,
-    Method,
     PlatformCompletion,
     PlatformIntakeDay,
     RecordState,
@@ -56,8 +55,9 @@ from credits.models import (
     YearSummary,
 )
 from filings import selectors as filing_selectors
-from filings.models import Category, PlatformCredential
+from filings.models import PlatformCredential
 from organisations.models import Organisation
+from policy.models import Category, Method
 
 MAX_PLATFORM_BATCH = 1000
 FINAL_STATES = (

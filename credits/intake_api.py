@@ -18,7 +18,7 @@ from core.schemas import Schema
 from core.security import PlatformRateThrottle
 from credits import intake, intake_selectors, integrity
 from filings import selectors as filing_selectors
-from filings.models import Category
+from policy.models import Category
 
 router = Router(tags=["学习平台推送"])
 auth = BearerAuth()

@@ -54,17 +54,17 @@ from credits.models import (
     Evidence,
     HourRecord,
     IntegrityFlag,
-    Method,
     PendingEvidence,
     RecordState,
     Review,
     Source,
 )
 from filings import selectors as filing_selectors
-from filings.models import Category, FilingState, PlanItem, TrainingPlan
+from filings.models import FilingState, PlanItem, TrainingPlan
 from notifications.services import notify
 from organisations.models import Region
 from policy import selectors as policy_selectors
+from policy.models import Category, Method
 from policy.selectors import SHANGHAI
 from supervision import tally
 

@@ -32,12 +32,11 @@ from credits import forecast as forecast_model
 from credits import intake_selectors, integrity, selectors, services
 from credits.display import state_badge
 from credits.forms import BatchApproveForm, DeclarationForm, ReadinessForm, ReviewForm, method_help
-from credits.models import DeclarationState, Evidence, Method, Review
+from credits.models import DeclarationState, Evidence, Review
 from filings import selectors as filing_selectors
-from filings.models import Category
 from organisations.selectors import units_in_scope
 from policy import selectors as policy_selectors
-from policy.models import PolicyYear
+from policy.models import Category, Method, PolicyYear
 
 PAGE_SIZE = 20
 # Service field names that are not form fields land on the nearest form field.

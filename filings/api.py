@@ -20,7 +20,6 @@ from core.openapi import binary_answer, enum_of
 from core.schemas import Schema
 from filings import exports, selectors, services
 from filings.models import (
-    Category,
     FilingException,
     FilingState,
     ImportJob,
@@ -29,6 +28,7 @@ from filings.models import (
     PlatformFiling,
     TrainingPlan,
 )
+from policy.models import Category
 
 router = Router(tags=["培训计划与平台备案"], auth=BearerAuth())
 

@@ -37,7 +37,8 @@ from accounts.models import Person
 from core import crypto, idnumber
 from core.errors import DomainError, Invalid
 from filings import validators
-from filings.models import Category, PlanItem
+from filings.models import PlanItem
+from policy.models import Category
 
 HEADER_SCAN_ROWS = 12
 PROGRESS_EVERY = 2000  # rows between two progress reports of a reader

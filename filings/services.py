@@ -23,7 +23,6 @@ from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from filings import selectors, validators
 from filings.models import (
     AttendanceUpload,
-    Category,
     FilingException,
     FilingState,
     ImportJob,
@@ -35,7 +34,7 @@ from filings.models import (
 from filings.signals import plan_accepted, platform_filing_accepted
 from organisations.models import Organisation
 from organisations.services import upsert_organisation
-from policy.models import PolicyYear
+from policy.models import Category, PolicyYear
 from policy.selectors import SHANGHAI, is_past
 from policy.years import policy_year
 

@@ -1,6 +1,6 @@
 """Background work of filings (Celery; eager in-process in the embedded default)."""
 
-from config.celery import app
+from core.celery import app
 from filings import services
 
 

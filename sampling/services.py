@@ -40,11 +40,12 @@ from core.actors import Actor, Role
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.hours import format_hours
 from credits import ledger
-from credits.models import Declaration, DeclarationState, HourRecord, Method, RecordState
+from credits.models import Declaration, DeclarationState, HourRecord, RecordState
 from credits.services import declaration_link
 from notifications.services import notify
 from organisations.models import Organisation
 from policy import selectors as policy_selectors
+from policy.models import Method
 from sampling import selectors
 from sampling.models import AuditSample, SampledDeclaration
 from sampling.selectors import Candidate

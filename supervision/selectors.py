@@ -22,13 +22,13 @@ from core.dates import local_day
 from core.errors import Forbidden, Invalid, NotFound
 from core.replica import reporting_alias
 from credits import selectors as credit_selectors
-from credits.models import Method, Review, Source
-from filings.models import Category, FilingState, PlanItem, PlatformFiling, TrainingPlan
+from credits.models import Review, Source
+from filings.models import FilingState, PlanItem, PlatformFiling, TrainingPlan
 from filings.selectors import FILED_STATES
 from organisations.models import Organisation, Region
 from organisations.selectors import organisations_in_scope, units_in_scope
 from policy import selectors as policy_selectors
-from policy.models import PolicyYear, Profession
+from policy.models import Category, Method, PolicyYear, Profession
 from sampling.models import AuditSample, SampledDeclaration
 from supervision import tally
 from supervision.models import HoursTally, MemberTally, ReviewTally, StandingTally

@@ -6,9 +6,10 @@ from django.db import transaction
 
 from core.errors import DomainError, Forbidden, status_of
 from credits import ledger
-from credits.models import HourRecord, Method, RecordState, Source
+from credits.models import HourRecord, RecordState, Source
 from notifications import services
 from notifications.models import Notification
+from policy.models import Method
 from tests import factories
 
 pytestmark = pytest.mark.django_db

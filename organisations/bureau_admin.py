@@ -9,6 +9,7 @@ from django.forms.models import model_to_dict
 from audit import actions
 from audit.services import record
 from core.actors import Actor, Role
+from organisations.models import Organisation, Region
 
 # Never copied into an audit entry.
 SECRET_FIELDS = {"password", "id_number_encrypted", "id_number_hash", "key_hash"}
@@ -27,8 +28,6 @@ def bureau_role(request):
 
 def is_city_or_province_bureau(request) -> bool:
     """City (or province) bureaus set the rules; county bureaus read them."""
-    from organisations.models import Region
-
     if request.user.is_superuser:
         return True
     role = bureau_role(request)
@@ -68,8 +67,6 @@ class RegionScopedChoices:
     at a region, or an organisation, it does not govern."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from organisations.models import Organisation, Region
-
         allowed = region_ids(request)
         if allowed is not None:
             if db_field.related_model is Region:
@@ -79,8 +76,6 @@ class RegionScopedChoices:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def organisation_choices(self, request, allowed: list[int]):
-        from organisations.models import Organisation
-
         return Organisation.objects.filter(region_id__in=allowed).exclude(kind=Organisation.Kind.BUREAU)
 
 
@@ -189,8 +184,6 @@ class BureauInline(RegionScopedChoices):
 def authorities_above_or_within(allowed: list[int]) -> Q:
     """Organisations a bureau may name as a supervisor: within its region, or an authority of a
     region above it (a city authority supervises county units)."""
-    from organisations.models import Organisation, Region
-
     ancestors = set()
     for region in Region.objects.filter(pk__in=allowed[:1]):
         node = region.parent
