@@ -100,7 +100,7 @@ def platform_completions(request, payload: CompletionsIn):
         raise DomainError.field(
             "items", _("记录列表：每批最多 %(n)s 条。") % {"n": intake.MAX_PLATFORM_BATCH}
         )
-    result = intake.receive_platform_completions(request.auth, [i.model_dump() for i in payload.items])
+    result = intake.receive_platform_completions(request.auth, items=[dict(i) for i in payload.items])
     return CompletionsOut(
         accepted=result.accepted,
         duplicates=result.duplicates,
