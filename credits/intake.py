@@ -24,40 +24,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Person
 from audit import actions
 from audit.services import record, record_many
-from core import bulk, crypto, dates, idnumber
+from core import crypto, dates, idnumber
 from core.actors import SYSTEM, Actor
 from core.errors import Invalid
 from core.text import has_forbidden_characters
-from credits import ledger, plausibility, rules
-from credits.integrity import check_credited, raise_flag
-from credits.models import (
-    COUNTING_STATES,
-    CompletionState,
-    HoldReason,
-    HourRecord,
-    IntegrityFlag,
-    PlatformCompletion,
-    PlatformIntakeDay,
-    RecordState,
-    Source,
-    YearSummary,
-)
-from filings import selectors as filing_selectors
+from credits import rules
+from credits.intake_judge import Item, Judge
+from credits.intake_write import count_day, write
+from credits.models import CompletionState, PlatformCompletion
 from filings.models import PlatformCredential
 from organisations.models import Organisation
-from policy.models import Category, Method
+from policy.models import Category
 
 MAX_PLATFORM_BATCH = 1000
 FINAL_STATES = (
@@ -76,46 +65,12 @@ class PushResult:
     rejected: list[dict] = field(default_factory=list)
 
 
-@dataclass(eq=False)  # items are told apart by identity (sets of the ones written)
-class Item:
-    """A pushed item as judged: what was sent (as far as it could be read) and its fate."""
-
-    external_id: str
-    id_hash: str = ""
-    id_masked: str = ""
-    name: str = ""
-    course: str = ""
-    category: str = ""
-    hours: Decimal | None = None
-    started_on: dt.date | None = None
-    completed_on: dt.date | None = None
-    person_id: int | None = None
-    state: str = CompletionState.CREDITED
-    hold_reason: str = ""
-    reason: str = ""
-    pk: int | None = None  # the stored row, once written
-    previous_state: str | None = None  # a held or rejected row judged again
-    flag: plausibility.Verdict | None = None
-
-    @property
-    def year(self) -> int | None:
-        return self.completed_on.year if self.completed_on else None
-
-    def reject(self, reason: str) -> Item:
-        self.state, self.hold_reason, self.reason = CompletionState.REJECTED, "", reason[:300]
-        return self
-
-    def hold(self, code: str, reason: str) -> Item:
-        self.state, self.hold_reason, self.reason = CompletionState.HELD, code, reason[:300]
-        return self
-
-
 # ---------------------------------------------------------------------------------------------
 # the push
 
 
 @transaction.atomic
-def receive_platform_completions(credential: PlatformCredential, items: list[Mapping]) -> PushResult:
+def receive_platform_completions(credential: PlatformCredential, *, items: list[Mapping]) -> PushResult:
     """Judge and store a batch of ≤ 1,000 items pushed with `credential`; the answer names
     each item's fate (§5: accepted, duplicates, held with reason, rejected with reason)."""
     if len(items) > MAX_PLATFORM_BATCH:
@@ -127,18 +82,22 @@ def receive_platform_completions(credential: PlatformCredential, items: list[Map
     # A re-sent item with a final fate is a duplicate whatever it holds now: answered before
     # its fields are read (a re-sent batch costs one look-up, not 1,000 ID-number checks).
     stored = _stored_fates(platform.pk, [external_id for external_id, _raw in sent])
-    to_judge = []
+    fresh = []
     for external_id, raw in sent:
         row = stored.get(external_id)
         if row is not None and row[1] in FINAL_STATES:
             result.duplicates.append(external_id)
-            continue
-        item = _read_item(external_id, raw)
+        else:
+            fresh.append((external_id, raw, row))
+    reader = _Reader([raw for _e, raw, _row in fresh])
+    to_judge = []
+    for external_id, raw, row in fresh:
+        item = reader.read(external_id, raw)
         if row is not None:
             item.pk, item.previous_state = row
         to_judge.append(item)
     Judge(platform.pk, now).judge(to_judge)
-    written = _write(platform, credential, to_judge, now)
+    written = write(platform, credential, to_judge, now)
     for item in sorted(to_judge, key=lambda i: i.external_id):
         if item not in written:
             result.duplicates.append(item.external_id)  # a concurrent copy got there first
@@ -148,7 +107,15 @@ def receive_platform_completions(credential: PlatformCredential, items: list[Map
             result.held.append({"external_id": item.external_id, "reason": item.reason})
         else:
             result.rejected.append({"external_id": item.external_id, "reason": item.reason})
-    _count_day(platform.pk, now, received=len(items), result=result)
+    count_day(
+        platform.pk,
+        now,
+        received=len(items),
+        credited=len(result.accepted),
+        held=len(result.held),
+        rejected=len(result.rejected),
+        duplicates=len(result.duplicates),
+    )
     _audit_push(platform, credential, result)
     return result
 
@@ -158,9 +125,11 @@ def _read_external_ids(items: list[Mapping], result: PushResult) -> list[tuple[s
     stored nowhere and is only answered; a repeat of an external_id within the batch is a
     duplicate of the first."""
     sent, seen = [], set()
-    for raw in items:
-        external_id = _text(raw.get("external_id"))
-        if has_forbidden_characters(external_id):
+    ids = [_text(raw.get("external_id")) for raw in items]
+    # One search over the batch: a clean batch (the usual one) skips 1,000 searches.
+    suspect = has_forbidden_characters("\t".join(ids))
+    for raw, external_id in zip(items, ids, strict=True):
+        if suspect and has_forbidden_characters(external_id):
             # Not echoed: a lone surrogate cannot even be written into the JSON answer.
             reason = _("平台记录号：含有不允许的控制字符。")
             result.rejected.append({"external_id": None, "reason": reason})
@@ -189,28 +158,58 @@ _TEXT_FIELDS = {
 }
 
 
-def _read_item(external_id: str, raw: Mapping) -> Item:
-    item = Item(external_id)
-    for key, label in _TEXT_FIELDS.items():
-        value = raw.get(key)
-        if isinstance(value, str) and has_forbidden_characters(value):
-            return item.reject(_("%(field)s：含有不允许的控制字符。") % {"field": label})
-    item.name = _text(raw.get("name"))[:60]
-    item.course = _text(raw.get("course"))[:200]
-    category = raw.get("category")
-    item.category = category if category in Category.values else ""
-    item.completed_on = rules.parse_date(raw.get("completed_on"))
-    item.started_on = rules.parse_date(raw.get("started_on")) if raw.get("started_on") else None
-    item.hours = rules.parse_hours(raw.get("hours"))
-    if item.hours is not None and not Decimal(0) < item.hours <= rules.MAX_HOURS:
-        item.hours = None
-    try:
-        number = idnumber.validate(_text(raw.get("id_number")))
-    except ValidationError as exc:
-        return item.reject(_("身份证号码：") + exc.messages[0])
-    item.id_hash, item.id_masked = crypto.lookup_hash(number), idnumber.mask(number)
-    problem = _field_problem(item, raw)
-    return item.reject(problem) if problem else item
+class _Reader:
+    """Reads the items of one batch. Text fields are searched for forbidden characters in one
+    pass over the batch (item by item only if that finds any), and the dates and hours, which
+    repeat across a batch, are parsed once per distinct value."""
+
+    def __init__(self, items: list[Mapping]):
+        texts = [value for raw in items for key in _TEXT_FIELDS if isinstance(value := raw.get(key), str)]
+        self.suspect = has_forbidden_characters("\t".join(texts))
+        self._dates: dict[str, dt.date | None] = {}
+        self._hours: dict[tuple[type, object], Decimal | None] = {}
+
+    def date(self, value) -> dt.date | None:
+        if not isinstance(value, str):
+            return rules.parse_date(value)
+        if value not in self._dates:
+            self._dates[value] = rules.parse_date(value)
+        return self._dates[value]
+
+    def hours(self, value) -> Decimal | None:
+        if not isinstance(value, str | int | float):  # bool is an int: kept apart by the type
+            return _valid_hours(rules.parse_hours(value))
+        key = (type(value), value)
+        if key not in self._hours:
+            self._hours[key] = _valid_hours(rules.parse_hours(value))
+        return self._hours[key]
+
+    def read(self, external_id: str, raw: Mapping) -> Item:
+        item = Item(external_id)
+        if self.suspect:
+            for key, label in _TEXT_FIELDS.items():
+                value = raw.get(key)
+                if isinstance(value, str) and has_forbidden_characters(value):
+                    return item.reject(_("%(field)s：含有不允许的控制字符。") % {"field": label})
+        item.name = _text(raw.get("name"))[:60]
+        item.course = _text(raw.get("course"))[:200]
+        category = raw.get("category")
+        item.category = category if category in Category.values else ""
+        item.completed_on = self.date(raw.get("completed_on"))
+        started_on = raw.get("started_on")
+        item.started_on = self.date(started_on) if started_on else None
+        item.hours = self.hours(raw.get("hours"))
+        try:
+            number = idnumber.validate(_text(raw.get("id_number")))
+        except ValidationError as exc:
+            return item.reject(_("身份证号码：") + exc.messages[0])
+        item.id_hash, item.id_masked = crypto.lookup_hash(number), idnumber.mask(number)
+        problem = _field_problem(item, raw)
+        return item.reject(problem) if problem else item
+
+
+def _valid_hours(hours: Decimal | None) -> Decimal | None:
+    return hours if hours is not None and Decimal(0) < hours <= rules.MAX_HOURS else None
 
 
 def _field_problem(item: Item, raw: Mapping) -> str:
@@ -246,327 +245,6 @@ def _stored_fates(platform_id: int, external_ids: list[str]) -> dict[str, tuple[
     return {e: (pk, state) for pk, e, state in rows.values_list("pk", "external_id", "state")}
 
 
-# ---------------------------------------------------------------------------------------------
-# judging: the year, the person, the filing, plausibility
-
-
-class Judge:
-    """Judges items of one platform at one moment; each year's policy, the platform's filings
-    and the people are read once per batch."""
-
-    def __init__(self, platform_id: int, now: dt.datetime):
-        self.platform_id = platform_id
-        self.now = now
-        self.today = dates.local_day(now)
-        self._policies: dict[int, object] = {}
-        self._offers: dict[tuple[int, str], bool] = {}
-
-    def judge(self, items: list[Item]) -> None:
-        open_items = [i for i in items if i.state != CompletionState.REJECTED]
-        for item in open_items:
-            self._judge_year(item)
-        self._judge_people([i for i in open_items if i.state == CompletionState.CREDITED])
-        for item in open_items:
-            if item.state == CompletionState.CREDITED:
-                self._judge_offer(item)
-        self._judge_plausibility([i for i in open_items if i.state == CompletionState.CREDITED])
-
-    def policy(self, year: int):
-        if year not in self._policies:
-            self._policies[year] = rules.policy_for(year)
-        return self._policies[year]
-
-    def _judge_year(self, item: Item) -> None:
-        if item.completed_on > self.today:
-            item.reject(_("完成日期：不能晚于今天。"))
-            return
-        policy = self.policy(item.year)
-        if policy is None:
-            item.reject(_("%(year)s 年度政策尚未设置。") % {"year": item.year})
-        elif rules.reporting_closed(policy, self.now):
-            reason = rules.reporting_closed_message(policy)
-            if item.previous_state == CompletionState.HELD:
-                item.state, item.reason = CompletionState.EXPIRED, reason
-            else:
-                item.reject(reason)
-
-    def _judge_people(self, items: list[Item]) -> None:
-        if not items:
-            return
-        people = {
-            p["id_number_hash"]: p
-            for p in Person.objects.filter(id_number_hash__any_of={i.id_hash for i in items}).values(
-                "id", "name", "id_number_hash"
-            )
-        }
-        for item in items:
-            person = people.get(item.id_hash)
-            if person is None:
-                item.hold(
-                    HoldReason.UNREGISTERED,
-                    _("未找到该身份证号码的注册人员：已暂存，学员通过管理入口注册后自动计入。"),
-                )
-                continue
-            item.person_id = person["id"]
-            if person["name"] != item.name:
-                item.hold(
-                    HoldReason.NAME_MISMATCH,
-                    _(
-                        "姓名与身份证号码登记的姓名不一致：已暂存，平台以正确姓名重新推送，"
-                        "或人社局核实更正姓名后自动计入。"
-                    ),
-                )
-
-    def _judge_offer(self, item: Item) -> None:
-        key = (item.year, item.category)
-        if key not in self._offers:
-            self._offers[key] = filing_selectors.platform_offers(self.platform_id, *key)
-        if not self._offers[key]:
-            item.hold(
-                HoldReason.NOT_FILED,
-                _("该平台 %(year)s 年度%(cat)s的备案尚未通过：已暂存，备案通过后自动计入。")
-                % {"year": item.year, "cat": Category(item.category).label},
-            )
-
-    def _judge_plausibility(self, items: list[Item]) -> None:
-        """The daily limit per person and day across sources (credits.plausibility). Most items
-        fit whatever else the person learned (`quick_fit` on the year's summary); only the
-        others read the person's records, in one query for the batch."""
-        groups: dict[tuple[int, int], list[Item]] = defaultdict(list)
-        for item in items:
-            groups[(item.person_id, item.year)].append(item)
-        already = _hours_so_far(groups.keys())
-        detailed = []
-        for key, group in groups.items():
-            daily = self.policy(key[1]).max_daily_hours
-            total = already.get(key, Decimal(0))
-            for item in group:
-                if not plausibility.quick_fit(_span(item), total, daily):
-                    detailed.append(key)
-                    break
-                total += item.hours
-        spans = _spans_of(detailed)
-        for key in detailed:
-            daily = self.policy(key[1]).max_daily_hours
-            others = spans.get(key, [])
-            for item in groups[key]:
-                verdict = plausibility.judge(_span(item), others, daily)
-                if not verdict.possible:
-                    item.reject(verdict.message)
-                    continue
-                if verdict.suspicious:
-                    item.flag = verdict
-                others.append(_span(item))
-
-
-def _span(item: Item) -> plausibility.Span:
-    return plausibility.span(item.hours, item.started_on, item.completed_on)
-
-
-def _hours_so_far(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Decimal]:
-    keys = list(keys)
-    if not keys:
-        return {}
-    rows = YearSummary.objects.filter(
-        person_id__any_of={p for p, _y in keys}, year__in={y for _p, y in keys}
-    ).values_list("person_id", "year", "public_hours", "professional_hours", "pending_hours")
-    return {(p, y): pu + pr + pe for p, y, pu, pr, pe in rows}
-
-
-def _spans_of(keys: list[tuple[int, int]]) -> dict[tuple[int, int], list[plausibility.Span]]:
-    """The counting records (credited, in review) of these people and years, as spans."""
-    spans: dict[tuple[int, int], list[plausibility.Span]] = defaultdict(list)
-    if not keys:
-        return spans
-    wanted = set(keys)
-    rows = HourRecord.objects.filter(
-        person_id__any_of={p for p, _y in keys}, year__in={y for _p, y in keys}, state__in=COUNTING_STATES
-    ).values_list("pk", "person_id", "year", "source", "hours", "started_on", "completed_on")
-    for pk, person_id, year, source, hours, started_on, completed_on in rows:
-        if (person_id, year) in wanted:
-            spans[(person_id, year)].append(
-                plausibility.record_span(source, hours, started_on, completed_on, pk)
-            )
-    return spans
-
-
-# ---------------------------------------------------------------------------------------------
-# writing fates, records and flags
-
-
-def _write(platform: Organisation, credential: PlatformCredential | None, items: list[Item], now) -> set:
-    """Store each item's fate; returns the items this transaction really wrote (new rows it
-    inserted, held or rejected rows it moved). Hour records and flags follow for the credited."""
-    fresh = [i for i in items if i.pk is None]
-    inserted = _insert(platform.pk, credential.pk if credential else None, fresh, now)
-    written = {i for i in fresh if i.external_id in inserted}
-    for item in fresh:
-        item.pk = inserted.get(item.external_id)
-    for item in items:
-        if item.previous_state is not None and _move(item, now):
-            written.add(item)
-    credited = [i for i in items if i in written and i.state == CompletionState.CREDITED]
-    _credit(platform, credited)
-    return written
-
-
-_COLUMNS = [
-    "platform_id",
-    "external_id",
-    "person_id",
-    "id_number_hash",
-    "id_number_masked",
-    "name",
-    "course",
-    "category",
-    "hours",
-    "started_on",
-    "completed_on",
-    "year",
-    "state",
-    "hold_reason",
-    "reason",
-    "received_at",
-    "updated_at",
-    "credential_id",
-]
-
-
-def _row(platform_id: int, credential_id: int | None, item: Item, now) -> tuple:
-    return (
-        platform_id,
-        item.external_id,
-        item.person_id,
-        item.id_hash,
-        item.id_masked,
-        item.name,
-        item.course,
-        item.category,
-        item.hours,
-        item.started_on,
-        item.completed_on,
-        item.year,
-        item.state,
-        item.hold_reason,
-        item.reason,
-        now,
-        now,
-        credential_id,
-    )
-
-
-def _insert(platform_id: int, credential_id: int | None, items: list[Item], now) -> dict[str, int]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING (PostgreSQL and SQLite ≥ 3.35): only the rows
-    this transaction really inserted come back; the others were already there."""
-    if not items:
-        return {}
-    rows = sorted(_row(platform_id, credential_id, i, now) for i in items)  # one lock order
-    conflict = "ON CONFLICT (platform_id, external_id) DO NOTHING RETURNING id, external_id"
-    if connection.vendor == "postgresql":
-        returned = bulk.insert_json(PlatformCompletion._meta.db_table, _COLUMNS, rows, conflict)
-        return {external_id: pk for pk, external_id in returned}
-    table = connection.ops.quote_name(PlatformCompletion._meta.db_table)
-    columns = ", ".join(_COLUMNS)
-    inserted: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        ops = connection.ops
-        for start in range(0, len(rows), 50):
-            chunk = rows[start : start + 50]
-            params = [_sqlite_value(ops, value) for row in chunk for value in row]
-            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders} {conflict}", params)
-            inserted.update({external_id: pk for pk, external_id in cursor.fetchall()})
-    return inserted
-
-
-def _sqlite_value(ops, value):
-    if isinstance(value, dt.datetime):
-        return ops.adapt_datetimefield_value(value)
-    if isinstance(value, dt.date):
-        return ops.adapt_datefield_value(value)
-    if isinstance(value, Decimal):
-        return ops.adapt_decimalfield_value(value, 5, 1)
-    return value
-
-
-def _move(item: Item, now) -> bool:
-    """Give a held or rejected row its new fate, only if nobody moved it meanwhile."""
-    return bool(
-        PlatformCompletion.objects.filter(pk=item.pk, state=item.previous_state).update(
-            person_id=item.person_id,
-            id_number_hash=item.id_hash,
-            id_number_masked=item.id_masked,
-            name=item.name,
-            course=item.course,
-            category=item.category,
-            hours=item.hours,
-            started_on=item.started_on,
-            completed_on=item.completed_on,
-            year=item.year,
-            state=item.state,
-            hold_reason=item.hold_reason,
-            reason=item.reason,
-            updated_at=now,
-        )
-    )
-
-
-def _credit(platform: Organisation, items: list[Item]) -> None:
-    """An hour record for each credited item (in person order: the ledger's lock order), and
-    an integrity flag for each one that is possible but suspicious."""
-    items = sorted(items, key=lambda i: (i.person_id, i.pk))
-    organizer = platform.name[:120]
-    values = [
-        {
-            "person_id": item.person_id,
-            "year": item.year,
-            "category": item.category,
-            "method": Method.ONLINE,
-            "hours": item.hours,
-            "source": Source.PLATFORM,
-            "state": RecordState.CREDITED,
-            "title": item.course,
-            "organizer": organizer,
-            "started_on": item.started_on,
-            "completed_on": item.completed_on,
-            "completion_id": item.pk,
-        }
-        for item in items
-    ]
-    ids = ledger.add_record_values(values)
-    records = [HourRecord(pk=pk, **v) for pk, v in zip(ids, values, strict=True)]
-    for item, hour_record in zip(items, records, strict=True):
-        if item.flag is not None:
-            raise_flag(hour_record, IntegrityFlag.Kind.PACE, item.flag)
-    check_credited(records)
-
-
-def _count_day(platform_id: int, now, received: int = 0, result: PushResult | None = None, **counts) -> None:
-    """Add to the platform's figures of the day (Shanghai) in one upsert."""
-    if result is not None:
-        counts = {
-            "credited": len(result.accepted),
-            "held": len(result.held),
-            "rejected": len(result.rejected),
-            "duplicates": len(result.duplicates),
-        }
-    counts = {"received": received, **counts}
-    if not any(counts.values()):
-        return
-    names = ["received", "credited", "held", "rejected", "duplicates", "expired"]
-    values = [counts.get(n, 0) for n in names]
-    table = connection.ops.quote_name(PlatformIntakeDay._meta.db_table)
-    day = connection.ops.adapt_datefield_value(dates.local_day(now))
-    update = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in names)
-    placeholders = ", ".join(["%s"] * (2 + len(names)))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (platform_id, day, {', '.join(names)}) VALUES ({placeholders}) "
-            f"ON CONFLICT (platform_id, day) DO UPDATE SET {update}",
-            [platform_id, day, *values],
-        )
-
-
 def _audit_push(platform: Organisation, credential: PlatformCredential, result: PushResult) -> None:
     actor = Actor(user=None, role="platform", organisation=platform)
     record(
@@ -587,7 +265,7 @@ def _audit_push(platform: Organisation, credential: PlatformCredential, result: 
 
 
 @transaction.atomic
-def release_held(held: Q, actor: Actor = SYSTEM) -> int:
+def release_held(actor: Actor, *, held: Q) -> int:
     """Judge the held items matching `held` again at this moment; those whose reason has gone
     are credited (exactly once: a conditional update), the others keep (or change) their
     reason, and those past their year's reporting deadline expire. Each credited item is
@@ -606,7 +284,7 @@ def release_held(held: Q, actor: Actor = SYSTEM) -> int:
         items = [_item_of(row) for row in platform_rows]
         Judge(platform_id, now).judge(items)
         platform = platform_rows[0].platform
-        written = _write(platform, None, items, now)
+        written = write(platform, None, items, now)
         released = [i for i in items if i in written and i.state == CompletionState.CREDITED]
         expired = [i for i in items if i in written and i.state == CompletionState.EXPIRED]
         record_many(
@@ -615,7 +293,7 @@ def release_held(held: Q, actor: Actor = SYSTEM) -> int:
             [r for r in platform_rows if r.pk in {i.pk for i in released}],
             after={"state": CompletionState.CREDITED},
         )
-        _count_day(platform_id, now, credited=len(released), expired=len(expired))
+        count_day(platform_id, now, credited=len(released), expired=len(expired))
         credited += len(released)
     return credited
 
@@ -636,18 +314,18 @@ def _item_of(row: PlatformCompletion) -> Item:
     )
 
 
-def release_for_person(person: Person, actor: Actor = SYSTEM) -> int:
+def release_for_person(actor: Actor, *, person: Person) -> int:
     """A person registered, or their name was corrected: items held for their ID number."""
-    return release_held(Q(id_number_hash=person.id_number_hash), actor)
+    return release_held(actor, held=Q(id_number_hash=person.id_number_hash))
 
 
-def release_for_platform(platform_id: int, year: int, actor: Actor = SYSTEM) -> int:
+def release_for_platform(actor: Actor, *, platform_id: int, year: int) -> int:
     """A platform's filing of `year` was accepted: its items held for want of it."""
-    return release_held(Q(platform_id=platform_id, year=year), actor)
+    return release_held(actor, held=Q(platform_id=platform_id, year=year))
 
 
 @transaction.atomic
-def expire_held(now: dt.datetime | None = None) -> int:
+def expire_held(*, now: dt.datetime | None = None) -> int:
     """The daily sweep: items still held when their year's reporting deadline has passed
     expire with the reason; returns how many. (A release or re-send after the deadline
     expires them as well.)"""
@@ -678,5 +356,5 @@ def expire_held(now: dt.datetime | None = None) -> int:
             SYSTEM, actions.PLATFORM_COMPLETION_EXPIRED, rows, after={"state": CompletionState.EXPIRED}
         )
         for platform_id, n in by_platform.items():
-            _count_day(platform_id, now, expired=n)
+            count_day(platform_id, now, expired=n)
     return expired

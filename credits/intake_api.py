@@ -98,13 +98,16 @@ class CompletionsOut(Schema):
 def platform_completions(request, payload: CompletionsIn):
     if len(payload.items) > intake.MAX_PLATFORM_BATCH:
         raise Invalid.field("items", _("记录列表：每批最多 %(n)s 条。") % {"n": intake.MAX_PLATFORM_BATCH})
-    result = intake.receive_platform_completions(request.auth, [i.model_dump() for i in payload.items])
-    return CompletionsOut(
-        accepted=result.accepted,
-        duplicates=result.duplicates,
-        held=[ItemReason(**r) for r in result.held],
-        rejected=[ItemReason(**r) for r in result.rejected],
-    )
+    # An item's fields as the dict pydantic keeps them in (`model_dump` or `dict(item)` copies
+    # them through Python-level iteration, a tenth of a re-sent batch's time).
+    result = intake.receive_platform_completions(request.auth, items=[i.__dict__ for i in payload.items])
+    # The plain answer: ninja validates it against CompletionsOut once on the way out.
+    return {
+        "accepted": result.accepted,
+        "duplicates": result.duplicates,
+        "held": result.held,
+        "rejected": result.rejected,
+    }
 
 
 class ReceiptOut(Schema):

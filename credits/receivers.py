@@ -78,9 +78,10 @@ def on_regional_figures_changed(sender, year: int, region_id: int, changed: list
 def on_person_identified(sender, person, **kwargs):
     """A person registered or had their name corrected: items a platform pushed for their ID
     number and held are judged again (credited when nothing else stands in the way)."""
+    from core.actors import SYSTEM
     from credits.intake import release_for_person
 
-    release_for_person(person)
+    release_for_person(SYSTEM, person=person)
 
 
 @receiver(platform_filing_accepted, dispatch_uid="credits.release_for_platform")
@@ -89,4 +90,4 @@ def on_platform_filing_accepted(sender, platform, year: int, actor=None, **kwarg
     from core.actors import SYSTEM
     from credits.intake import release_for_platform
 
-    release_for_platform(platform.pk, year, actor or SYSTEM)
+    release_for_platform(actor or SYSTEM, platform_id=platform.pk, year=year)

@@ -182,7 +182,7 @@ def store_statements(credential: PlatformCredential, statements: list, ids: list
         if verb == COMPLETED:
             items.append(_item(statement_id, statement))
     if items:
-        intake.receive_platform_completions(credential, items)
+        intake.receive_platform_completions(credential, items=items)
     return stored
 
 

@@ -211,7 +211,7 @@ def _push(filing: PlatformFiling, person: Person, courses: dict[str, list[str]],
                 }
             )
     if items:
-        result = credit_services.receive_platform_completions(credential, items)
+        result = credit_services.receive_platform_completions(credential, items=items)
         if result.rejected:
             raise ImproperlyConfigured(f"演示学时推送被拒绝：{result.rejected}")
 

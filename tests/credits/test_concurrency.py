@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
+from core.actors import SYSTEM
 from credits import ledger, services
 from credits.models import HourRecord, PlatformCompletion, RecordState, Review
 from tests import factories
@@ -92,6 +93,26 @@ def test_sixteen_identical_batches_at_once_are_credited_once(world):
         for p in people
     )
     assert total == Decimal("300.0")
+
+
+def test_two_senders_of_the_same_full_batch_credit_it_once(world):
+    """Two copies of a 1,000-item batch at once: the unique index lets each item in once, and
+    each sender's answer names every item (accepted by one, a duplicate for the other)."""
+    token = platform_token(world)
+    people = [world.person, world.other_person] + [
+        factories.person(world.unit, name=f"学员{i}") for i in range(6)
+    ]
+    items = _items(people, 1000)
+    results = run_together(2, lambda i: _push(token, items))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    sent = sorted(i["external_id"] for i in items)
+    assert sorted(e for r in results for e in r["accepted"]) == sent
+    for r in results:
+        assert sorted(r["accepted"] + r["duplicates"]) == sent
+        assert r["held"] == r["rejected"] == []
+    assert PlatformCompletion.objects.count() == 1000
+    assert HourRecord.objects.count() == 1000
+    assert ledger.summary_mismatches() == []
 
 
 def test_overlapping_batches_in_different_orders_neither_deadlock_nor_double_count(world):
@@ -223,7 +244,7 @@ def test_a_held_item_released_twice_at_once_is_credited_once(world):
     assert PlatformCompletion.objects.get().state == CompletionState.HELD
     person.name = "王新"  # … until the name is right; then six releases race
     person.save(update_fields=["name"])
-    results = run_together(6, lambda i: intake.release_for_person(person))
+    results = run_together(6, lambda i: intake.release_for_person(SYSTEM, person=person))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(results) == [0, 0, 0, 0, 0, 1]
     assert PlatformCompletion.objects.get().state == CompletionState.CREDITED
@@ -242,7 +263,7 @@ def test_a_release_racing_a_resend_credits_once(world):
 
     def work(i):
         if i % 2:
-            return intake.release_for_person(world.person)
+            return intake.release_for_person(SYSTEM, person=world.person)
         return _push(token, [_held_item_for(world.person.reveal_id_number(), "张叁")])
 
     results = run_together(8, work)

@@ -24,7 +24,7 @@ def client_for(user):
 
 def _push(token, items):
     credential = filing_selectors.credential_for_token(token)
-    return intake.receive_platform_completions(credential, items)
+    return intake.receive_platform_completions(credential, items=items)
 
 
 def _item(number, name, external_id, **changes):

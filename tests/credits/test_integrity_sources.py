@@ -59,7 +59,7 @@ def resubmit(declaration, reviewer):
 
 
 def push(token, items):
-    return intake.receive_platform_completions(filing_selectors.credential_for_token(token), items)
+    return intake.receive_platform_completions(filing_selectors.credential_for_token(token), items=items)
 
 
 def course(person, external_id="c-1", **changes):

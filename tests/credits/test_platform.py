@@ -9,6 +9,7 @@ from django.test import Client
 
 from accounts.services import correct_person_name
 from audit.models import AuditEntry
+from core.actors import SYSTEM
 from credits import intake, ledger
 from credits.models import (
     CompletionState,
@@ -249,7 +250,7 @@ def test_an_item_for_someone_not_registered_is_held_then_credited_once_on_regist
     assert fate["state"] == "credited" and fate["record_id"] == record.pk and fate["year"] == 2026
     assert AuditEntry.objects.filter(action="platform.completion_released").count() == 1
     # released again (a second signal, the sweep): nothing more
-    assert intake.release_for_person(person) == 0
+    assert intake.release_for_person(SYSTEM, person=person) == 0
     assert platform.push([raw_item(number, "王新", "early")]).json()["duplicates"] == ["early"]
     assert HourRecord.objects.filter(person=person).count() == 1
     assert ledger.summary_mismatches() == []

@@ -41,7 +41,7 @@ class Scenario:
 def push(credential, person: Person, external_id: str, hours, completed_on: str, category="public"):
     result = services.receive_platform_completions(
         credential,
-        [
+        items=[
             {
                 "external_id": external_id,
                 "id_number": person.reveal_id_number(),
