@@ -50,6 +50,8 @@ BENCH_ENV = {
     "LOG_LEVEL": "WARNING",
     "DB_CONN_MAX_AGE": "600",
     "DJANGO_SETTINGS_MODULE": "config.settings",
+    # Every city and county of Henan in the reference data: people spread over the province.
+    "CE_PROVINCE": "henan",
 }
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -139,13 +141,373 @@ def _setval(cursor, table: str) -> None:
     )
 
 
+# The tables the load fills: their secondary indexes and unique constraints are dropped before
+# it and built once after it (sorting once beats maintaining a B-tree row by row); primary keys
+# stay (ids arrive in order, so they only ever append).
+BULK_TABLES = (
+    "accounts_user",
+    "accounts_roleassignment",
+    "accounts_person",
+    "accounts_membership",
+    "credits_platformcompletion",
+    "credits_hourrecord",
+    "credits_yearsummary",
+)
+CHUNK = 5_000_000  # hour records per statement (each logged with its time)
+# Settings of the build's sessions: the rows are consistent by construction, so the deferred
+# foreign-key triggers (one queued event per row) are skipped; sorts and hashes stay in memory;
+# grouping hashes (a sort on text keys under the database's collation costs three times more).
+BUILD_SETTINGS = (
+    "session_replication_role = replica",
+    "synchronous_commit = off",
+    "maintenance_work_mem = '1GB'",
+    "work_mem = '256MB'",
+    "max_parallel_maintenance_workers = 2",
+    "enable_sort = off",
+)
+
+
+class Phases:
+    """Wall-clock time of each build phase, logged as it ends and kept in the saved state."""
+
+    def __init__(self):
+        self.times: dict[str, float] = {}
+        self._last = time.monotonic()
+
+    def done(self, name: str) -> None:
+        now = time.monotonic()
+        self.times[name] = self.times.get(name, 0.0) + now - self._last
+        self._last = now
+        log(f"  {name}: {self.times[name]:.1f} s")
+
+
+def _in_parallel(*jobs) -> None:
+    """Run each job (a function of a cursor) on its own connection with BUILD_SETTINGS, all at
+    once: PostgreSQL runs one statement on one core, and the big tables load independently."""
+    import psycopg
+
+    failures = []
+
+    def run(job):
+        try:
+            with psycopg.connect(
+                os.environ["DATABASE_URL"], autocommit=True, cursor_factory=psycopg.ClientCursor
+            ) as conn:
+                for setting in BUILD_SETTINGS:
+                    conn.execute(f"SET {setting}")
+                job(conn.cursor())
+        except Exception as error:  # re-raised below, in the caller's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+
+
+def _run_all(statements: list[str]):
+    def job(cursor):
+        for statement in statements:
+            cursor.execute(statement)
+
+    return job
+
+
+def _drop_indexes(cursor) -> dict[str, list[str]]:
+    """Drop the secondary indexes and unique constraints of BULK_TABLES; returns, per table,
+    the statements that recreate them."""
+    recreate, drop = {}, []
+    for table in BULK_TABLES:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'u'",
+            [table],
+        )
+        for name, definition in cursor.fetchall():
+            drop.append(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            recreate.setdefault(table, []).append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = %s::regclass AND NOT indisprimary "
+            "AND indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE conindid <> 0)",
+            [table],
+        )
+        for name, definition in cursor.fetchall():
+            drop.append(f"DROP INDEX {name}")
+            recreate.setdefault(table, []).append(definition)
+    for statement in drop:
+        cursor.execute(statement)
+    return recreate
+
+
+def _digit_sum(digits: str, first: int) -> int:
+    """The check-digit weighted sum of `digits` placed at position `first` of an ID number."""
+    from core.idnumber import _WEIGHTS
+
+    return sum(int(d) * w for d, w in zip(digits, _WEIGHTS[first:], strict=False))
+
+
+def _copy_rows(raw, table: str, columns: str, rows) -> None:
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _load_people(cursor, people: int, user0: int, units: list[int], professions: tuple, now) -> None:
+    """Users, role assignments, people and memberships made inside PostgreSQL from
+    generate_series. A person's ID number is the concatenation of three parts (county of the
+    unit, birth date, sequence) whose check-digit sums add, so each part is a small table made
+    here with the same rules as id_number(); the name and its pinyin key come from a table of
+    every name person_name() can give; the ID number is encrypted with the installation's
+    Fernet key by pgcrypto (the same token format crypto.decrypt reads)."""
+    import base64
+
+    from django.conf import settings
+
+    from core import names
+    from core.idnumber import _CHECK_CODES
+
+    started = time.monotonic()
+    raw = cursor.connection
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto")
+    cursor.execute("CREATE TEMP TABLE bench_unit (k int PRIMARY KEY, unit_id bigint, code text, w int)")
+    cursor.execute("CREATE TEMP TABLE bench_birth (k int PRIMARY KEY, s text, w int)")
+    cursor.execute("CREATE TEMP TABLE bench_seq (k int PRIMARY KEY, s text, w int)")
+    cursor.execute("CREATE TEMP TABLE bench_name (k int PRIMARY KEY, name text, sort_key text)")
+    _copy_rows(
+        raw,
+        "bench_unit",
+        "k, unit_id, code, w",
+        ((k, unit, UNIT_COUNTIES[k], _digit_sum(UNIT_COUNTIES[k], 0)) for k, unit in enumerate(units)),
+    )
+    births = ((dt.date(1960, 1, 1) + dt.timedelta(days=k)).strftime("%Y%m%d") for k in range(15000))
+    _copy_rows(raw, "bench_birth", "k, s, w", ((k, s, _digit_sum(s, 6)) for k, s in enumerate(births)))
+    seqs = (f"{k:03d}" for k in range(1000))
+    _copy_rows(raw, "bench_seq", "k, s, w", ((k, s, _digit_sum(s, 14)) for k, s in enumerate(seqs)))
+    g = len(GIVEN)
+    _copy_rows(
+        raw,
+        "bench_name",
+        "k, name, sort_key",
+        (
+            (a * g * g + b * g + c, name, names.sort_key(name))
+            for a in range(len(SURNAMES))
+            for b in range(g)
+            for c in range(g)
+            for name in [SURNAMES[a] + GIVEN[b] + GIVEN[c]]
+        ),
+    )
+    # person_name(i) = SURNAMES[i % S] + GIVEN[(i // 7) % G] + GIVEN[(i // 131) % G]
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE bench_people AS
+        SELECT i, u.unit_id, n.name, n.sort_key,
+               u.code || b.s || q.s || substr(%(check)s, (u.w + b.w + q.w) %% 11 + 1, 1) AS number
+        FROM generate_series(0, %(people)s - 1) i
+        JOIN bench_unit u ON u.k = i %% {len(units)}
+        JOIN bench_birth b ON b.k = i %% 15000
+        JOIN bench_seq q ON q.k = i / 15000 %% 1000
+        JOIN bench_name n ON n.k = (i %% {len(SURNAMES)}) * {g * g} + (i / 7 %% {g}) * {g} + i / 131 %% {g}
+        """,
+        {"check": _CHECK_CODES, "people": people},
+    )
+    cursor.execute(
+        "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
+        "is_staff, is_active, date_joined, must_change_password) "
+        "SELECT %s + i, '!', false, 'bench' || lpad(i::text, 7, '0'), name, '', '', false, true, %s, false "
+        "FROM bench_people",
+        [user0, now],
+    )
+    cursor.execute(
+        "INSERT INTO accounts_roleassignment (user_id, role, created_at) "
+        "SELECT %s + i, %s, %s FROM bench_people",
+        [user0, "person", now],
+    )
+    key = base64.urlsafe_b64decode(settings.FIELD_ENCRYPTION_KEYS[0])
+    signing, encryption = key[:16], key[16:]
+    # Fernet: 0x80 ‖ timestamp ‖ IV ‖ AES-128-CBC(PKCS7) ‖ HMAC-SHA256 of all before, base64url.
+    # The IV is an MD5 of a random salt and the row (gen_random_bytes per row costs 9 µs).
+    cursor.execute(
+        """
+        INSERT INTO accounts_person (id, user_id, name, name_sort, id_number_encrypted, id_number_hash,
+                                     id_number_masked, phone, profession_id, created_at)
+        SELECT i + 1, %(user0)s + i, name, sort_key,
+               translate(encode(body || hmac(body, %(signing)s, 'sha256'), 'base64'), E'+/\\n', '-_'),
+               encode(hmac(convert_to(number, 'UTF8'), convert_to(%(lookup)s, 'UTF8'), 'sha256'), 'hex'),
+               left(number, 3) || repeat('*', 11) || right(number, 4),
+               '13900000000',
+               CASE WHEN i %% 20 = 0 THEN %(accounting)s ELSE %(engineering)s END,
+               %(now)s
+        FROM (
+            SELECT i, name, sort_key, number,
+                   '\\x80'::bytea || int8send(%(stamp)s) || iv
+                   || encrypt_iv(convert_to(number, 'UTF8'), %(encryption)s, iv, 'aes-cbc/pad:pkcs') AS body
+            FROM (SELECT *, decode(md5(%(salt)s || i), 'hex') AS iv FROM bench_people) p
+        ) f
+        """,
+        {
+            "user0": user0,
+            "signing": signing,
+            "encryption": encryption,
+            "lookup": settings.ID_LOOKUP_KEY,
+            "accounting": professions[0],
+            "engineering": professions[1],
+            "now": now,
+            "stamp": int(time.time()),
+            "salt": os.urandom(8).hex(),
+        },
+    )
+    cursor.execute(
+        "INSERT INTO accounts_membership (person_id, unit_id, state, requested_at, reason) "
+        "SELECT i + 1, unit_id, 'confirmed', %s, '' FROM bench_people",
+        [now],
+    )
+    cursor.execute("DROP TABLE bench_people, bench_unit, bench_birth, bench_seq, bench_name")
+    cursor.execute("DROP EXTENSION pgcrypto")
+    log(f"    {people:,} people in {time.monotonic() - started:.0f} s")
+
+
+# The i-th synthetic hour record n (0 ≤ n < records) in SQL: person, year, category, hours and
+# day from a multiplicative hash of n, so the completion and the record of one n agree.
+RECORD_COLUMNS = """
+    n, (n * %(people)s) / %(records)s + 1 AS person, CASE WHEN n %% 2 = 1 THEN 2025 ELSE 2026 END AS year,
+    CASE WHEN h %% 100 < 35 THEN 'public' ELSE 'professional' END AS category,
+    (10 + h / 100 %% 70) / 10.0 AS hours,
+    make_date(CASE WHEN n %% 2 = 1 THEN 2025 ELSE 2026 END, 1, 1) + (h / 7000 %% 300)::int AS day
+"""
+
+
+def _records_source(first: int, last: int) -> str:
+    return (
+        f"(SELECT {RECORD_COLUMNS} FROM (SELECT n, n * 2654435761 %% 4294967291 AS h "
+        f"FROM generate_series({first}::bigint, {last - 1}::bigint) n) g) r"
+    )
+
+
+def _load_completions(cursor, people: int, records: int, platform_id: int, now) -> None:
+    """The platform's completions: record n with n % 5 ≠ 0 is completion number n − n / 5."""
+    started = time.monotonic()
+    params = {"people": people, "records": records, "platform": platform_id, "now": now}
+    for first in range(0, records, CHUNK):
+        last = min(records, first + CHUNK)
+        cursor.execute(
+            f"""
+            INSERT INTO credits_platformcompletion (id, platform_id, external_id, person_id, id_number_hash,
+                   id_number_masked, name, course, category, hours, completed_on, year, state, hold_reason,
+                   reason, received_at, updated_at)
+            SELECT n - n / 5, %(platform)s, 'hist-' || n, person, '', '', '', '历史课程', category, hours,
+                   day, year, 'credited', '', '', %(now)s, %(now)s
+            FROM {_records_source(first, last)} WHERE n %% 5 <> 0
+            """,
+            params,
+        )
+        log(f"    completions of hour records {last:,} of {records:,} ({time.monotonic() - started:.0f} s)")
+
+
+def _load_records(cursor, people: int, records: int, now) -> None:
+    """Hour records of 2025 and 2026, 80 % from the platform (with the completion made by
+    _load_completions), the others base attendance."""
+    started = time.monotonic()
+    params = {"people": people, "records": records, "now": now}
+    for first in range(0, records, CHUNK):
+        last = min(records, first + CHUNK)
+        cursor.execute(
+            f"""
+            INSERT INTO credits_hourrecord (id, person_id, year, category, method, hours, source, state,
+                   title, organizer, completed_on, reason, completion_id, created_at, updated_at)
+            SELECT n + 1, person, year, category,
+                   CASE WHEN n %% 5 = 0 THEN 'training' ELSE 'online' END, hours,
+                   CASE WHEN n %% 5 = 0 THEN 'attendance' ELSE 'platform' END, 'credited', '历史学习', '',
+                   day, '', CASE WHEN n %% 5 = 0 THEN NULL ELSE n - n / 5 END, %(now)s, %(now)s
+            FROM {_records_source(first, last)}
+            """,
+            params,
+        )
+        log(f"    hour records {last:,} of {records:,} ({time.monotonic() - started:.0f} s)")
+
+
+def _build_tallies(cursor) -> None:
+    """The statistics' summary rows computed set-based, with the rules of supervision.tally
+    (`recompute_statistics --check` agrees): members per unit and title series, the standing
+    of each year's confirmed staff as the difference from having no hours, credited hours by
+    source, method, category and month. (No review has been decided yet: no review rows.)"""
+    from supervision import tally
+
+    for table in ("supervision_membertally", "supervision_standingtally", "supervision_hourstally"):
+        cursor.execute(f"DELETE FROM {table}")
+    cursor.execute(
+        "CREATE TEMP TABLE bench_req "
+        "(year int, profession_id bigint, pub numeric, prof numeric, total numeric)"
+    )
+    cursor.execute("SELECT DISTINCT year FROM credits_yearsummary")
+    for (year,) in cursor.fetchall():
+        for profession, req in tally.requirements(year).items():
+            cursor.execute(
+                "INSERT INTO bench_req VALUES (%s, %s, %s, %s, %s)",
+                [year, profession, req.public, req.professional, req.total],
+            )
+    cursor.execute(
+        """
+        INSERT INTO supervision_membertally (unit_id, profession_id, registered, confirmed)
+        SELECT m.unit_id, p.profession_id, count(*), count(*) FILTER (WHERE m.state = 'confirmed')
+        FROM accounts_membership m JOIN accounts_person p ON p.id = m.person_id
+        WHERE m.state IN ('pending', 'confirmed') GROUP BY 1, 2
+        """
+    )
+    cursor.execute(
+        """
+        INSERT INTO supervision_standingtally (year, unit_id, profession_id, compliant, short_public,
+               short_professional, short_total, lack_public, lack_professional, lack_total,
+               public_hours, professional_hours, pending_hours)
+        SELECT year, unit_id, profession_id,
+               COALESCE(SUM((NOT (pu < pub OR pr < prof OR pu + pr < total))::int
+                            - (NOT (0 < pub OR 0 < prof OR 0 < total))::int), 0),
+               COALESCE(SUM((pu < pub)::int - (0 < pub)::int), 0),
+               COALESCE(SUM((pr < prof)::int - (0 < prof)::int), 0),
+               COALESCE(SUM((pu + pr < total)::int - (0 < total)::int), 0),
+               COALESCE(SUM(greatest(0, pub - pu) - greatest(0, pub)), 0),
+               COALESCE(SUM(greatest(0, prof - pr) - greatest(0, prof)), 0),
+               COALESCE(SUM(greatest(0, total - pu - pr) - greatest(0, total)), 0),
+               SUM(pu), SUM(pr), SUM(pe)
+        FROM (
+            SELECT s.year, m.unit_id, p.profession_id, s.public_hours pu, s.professional_hours pr,
+                   s.pending_hours pe, r.pub, r.prof, r.total
+            FROM credits_yearsummary s
+            JOIN accounts_membership m ON m.person_id = s.person_id AND m.state = 'confirmed'
+            JOIN accounts_person p ON p.id = s.person_id
+            LEFT JOIN bench_req r ON r.year = s.year AND r.profession_id = p.profession_id
+        ) s
+        GROUP BY 1, 2, 3
+        """
+    )
+    cursor.execute(
+        """
+        INSERT INTO supervision_hourstally (year, unit_id, source, method, category, month, plan_id,
+               records, hours)
+        SELECT r.year, m.unit_id, r.source, r.method, r.category, EXTRACT(MONTH FROM r.completed_on),
+               i.plan_id, count(*), SUM(r.hours)
+        FROM credits_hourrecord r
+        JOIN accounts_membership m ON m.person_id = r.person_id AND m.state = 'confirmed'
+        LEFT JOIN filings_planitem i ON i.id = r.plan_item_id
+        WHERE r.state = 'credited'
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        """
+    )
+    cursor.execute("DROP TABLE bench_req")
+
+
 def build(people: int, records: int) -> dict:
-    """Bulk-load people, memberships, completions, records and summaries with COPY."""
+    """Load people, memberships, completions, records, summaries and the statistics' rows,
+    generated inside PostgreSQL; prints and saves the time of each phase."""
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from accounts.services import create_staff_account
     from core import crypto, idnumber
-    from core.actors import SYSTEM, Role
+    from core.actors import SYSTEM, Actor, Role
     from filings.models import FilingState, PlatformFiling
     from filings.services import accept_platform_filing
     from organisations.models import Organisation, Region
@@ -153,6 +515,7 @@ def build(people: int, records: int) -> dict:
     from policy.models import Profession
 
     started = time.monotonic()
+    phases = Phases()
     # Every county-level region of the reference data whose code an ID number may begin with;
     # each city gets the benchmark's industry authority, each county its units.
     counties = [
@@ -181,72 +544,14 @@ def build(people: int, records: int) -> dict:
     unit_rows = Organisation.objects.filter(name__startswith="基准测试单位").order_by("name")
     units = [u.pk for u in unit_rows]
     UNIT_COUNTIES[:] = [u.region.code for u in unit_rows.select_related("region")]
-    cities = len(authorities)
-    log(f"{len(units)} units in {len(counties)} counties of {cities} cities")
-    engineering = Profession.objects.get(code="engineering").pk
-    accounting = Profession.objects.get(code="accounting").pk
+    log(f"{len(units)} units in {len(counties)} counties of {len(authorities)} cities")
+    professions = (
+        Profession.objects.get(code="accounting").pk,
+        Profession.objects.get(code="engineering").pk,
+    )
     base = Organisation.objects.get(kind=Organisation.Kind.BASE, name="三门峡市建筑业协会")
-    from accounts.services import create_staff_account
-
     bureau_org = Organisation.objects.get(kind=Organisation.Kind.BUREAU, name="三门峡市人力资源和社会保障局")
     bureau_user = create_staff_account(SYSTEM, "bench-bureau", "Bench2026pass", Role.BUREAU, bureau_org)
-
-    now = timezone.now()
-    connection.ensure_connection()
-    raw = connection.connection
-    cursor = connection.cursor()
-    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM accounts_user")
-    user0 = cursor.fetchone()[0] + 1
-
-    log(f"COPY {people:,} users, role assignments, people and memberships …")
-    with raw.cursor() as cur:
-        with cur.copy(
-            "COPY accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
-            "is_staff, is_active, date_joined, must_change_password) FROM STDIN"
-        ) as copy:
-            for i in range(people):
-                copy.write_row(
-                    (user0 + i, "!", False, f"bench{i:07d}", person_name(i), "", "", False, True, now, False)
-                )
-        with cur.copy("COPY accounts_roleassignment (user_id, role, created_at) FROM STDIN") as copy:
-            for i in range(people):
-                copy.write_row((user0 + i, Role.PERSON, now))
-        with cur.copy(
-            "COPY accounts_person (id, user_id, name, name_sort, id_number_encrypted, id_number_hash, "
-            "id_number_masked, phone, profession_id, created_at) FROM STDIN"
-        ) as copy:
-            from core import idnumber, names
-
-            for i in range(people):
-                number = id_number(i)
-                copy.write_row(
-                    (
-                        i + 1,
-                        user0 + i,
-                        person_name(i),
-                        names.sort_key(person_name(i)),
-                        crypto.encrypt(number),
-                        crypto.lookup_hash(number),
-                        idnumber.mask(number),
-                        "13900000000",
-                        accounting if i % 20 == 0 else engineering,
-                        now,
-                    )
-                )
-        with cur.copy(
-            "COPY accounts_membership (person_id, unit_id, state, requested_at, reason) FROM STDIN"
-        ) as copy:
-            for i in range(people):
-                copy.write_row((i + 1, units[i % len(units)], "confirmed", now, ""))
-        with cur.copy(
-            "COPY accounts_apitoken (user_id, role, key_hash, created_at, expires_at) FROM STDIN"
-        ) as copy:
-            for i in range(min(TOKENS, people)):
-                copy.write_row(
-                    (user0 + i, Role.PERSON, crypto.token_hash(token_of(i)), now, now + dt.timedelta(days=30))
-                )
-    for table in ("accounts_user", "accounts_person"):
-        _setval(cursor, table)
 
     log("an accepted learning platform for 2025 and 2026 …")
     tokens = {}
@@ -267,84 +572,46 @@ def build(people: int, records: int) -> dict:
             manager_phone="03982850937",
             tech_org="测试",
         )
-        from core.actors import Actor
-
         with transaction.atomic():
             filing, token = accept_platform_filing(
                 Actor(user=bureau_user, role=Role.BUREAU, organisation=bureau_org), filing
             )
         tokens[year] = token
     platform_id = filing.platform_id
+    phases.done("organisations, staff and platform")
 
-    log(f"COPY {records:,} hour records (80% from the platform, with their completions) …")
-    rng = random.Random(2026)
-    per_person = records / people
-    with raw.cursor() as cur:
-        with cur.copy(
-            "COPY credits_platformcompletion (id, platform_id, external_id, person_id, id_number_hash, "
-            "id_number_masked, name, course, category, hours, completed_on, year, state, hold_reason, "
-            "reason, received_at, updated_at) FROM STDIN"
-        ) as completions:
-            made = 0
-            record_rows = []
-            for n in range(records):
-                person = int(n / per_person) + 1
-                year = 2025 if n % 2 else 2026
-                day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(0, 300))
-                category = "public" if rng.random() < 0.35 else "professional"
-                hours = rng.randrange(10, 80) / 10
-                if n % 5:
-                    made += 1
-                    completions.write_row(
-                        (
-                            made,
-                            platform_id,
-                            f"hist-{n}",
-                            person,
-                            "",
-                            "",
-                            "",
-                            "历史课程",
-                            category,
-                            hours,
-                            day,
-                            year,
-                            "credited",
-                            "",
-                            "",
-                            now,
-                            now,
-                        )
-                    )
-                    record_rows.append((person, year, category, "online", hours, "platform", made, day))
-                else:
-                    record_rows.append((person, year, category, "training", hours, "attendance", None, day))
-        with cur.copy(
-            "COPY credits_hourrecord (person_id, year, category, method, hours, source, state, title, "
-            "organizer, completed_on, reason, completion_id, created_at, updated_at) FROM STDIN"
-        ) as copy:
-            for person, year, category, method, hours, source, completion, day in record_rows:
-                copy.write_row(
-                    (
-                        person,
-                        year,
-                        category,
-                        method,
-                        hours,
-                        source,
-                        "credited",
-                        "历史学习",
-                        "",
-                        day,
-                        "",
-                        completion,
-                        now,
-                        now,
-                    )
-                )
-    del record_rows
-    _setval(cursor, "credits_platformcompletion")
-    log("yearly summaries from the records (one INSERT … SELECT) and ANALYZE …")
+    now = timezone.now()
+    cursor = connection.cursor()
+    for setting in BUILD_SETTINGS:
+        cursor.execute(f"SET {setting}")
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM accounts_user")
+    user0 = cursor.fetchone()[0] + 1
+    recreate = _drop_indexes(cursor)
+    phases.done("drop secondary indexes")
+
+    log(
+        f"at once: {people:,} users, role assignments, people and memberships; "
+        f"{records:,} hour records (80% from the platform) and their completions (INSERT … SELECT) …"
+    )
+    _in_parallel(
+        lambda c: _load_people(c, people, user0, units, professions, now),
+        lambda c: _load_completions(c, people, records, platform_id, now),
+        lambda c: _load_records(c, people, records, now),
+    )
+    _copy_rows(
+        connection.connection,
+        "accounts_apitoken",
+        "user_id, role, key_hash, created_at, expires_at",
+        (
+            (user0 + i, Role.PERSON, crypto.token_hash(token_of(i)), now, now + dt.timedelta(days=30))
+            for i in range(min(TOKENS, people))
+        ),
+    )
+    for table in ("accounts_user", "accounts_person", "credits_platformcompletion", "credits_hourrecord"):
+        _setval(cursor, table)
+    phases.done("people, hour records and completions")
+
+    log("yearly summaries from the records (one INSERT … SELECT) …")
     cursor.execute(
         """
         INSERT INTO credits_yearsummary
@@ -357,7 +624,27 @@ def build(people: int, records: int) -> dict:
         FROM credits_hourrecord GROUP BY person_id, year
         """
     )
+    phases.done("yearly summaries")
+
+    log(f"recreating {sum(map(len, recreate.values()))} indexes and unique constraints …")
+    records_table = recreate.pop("credits_hourrecord", [])
+    _in_parallel(_run_all(records_table), _run_all([s for table in recreate.values() for s in table]))
+    phases.done("indexes")
+
+    log("statistics summary rows (set-based) …")
+    _build_tallies(cursor)
+    phases.done("statistics rows")
+
+    log("VACUUM ANALYZE (visibility map and planner statistics) …")
+    cursor.execute("RESET session_replication_role")
+    _in_parallel(
+        _run_all(["VACUUM (ANALYZE) credits_hourrecord"]),
+        _run_all([f"VACUUM (ANALYZE) {table}" for table in BULK_TABLES if table != "credits_hourrecord"]),
+    )
     cursor.execute("ANALYZE")
+    cursor.execute("RESET ALL")
+    phases.done("vacuum analyze")
+
     cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
     size = cursor.fetchone()[0]
     state = {
@@ -366,11 +653,15 @@ def build(people: int, records: int) -> dict:
         "records": records,
         "size": size,
         "unit_counties": UNIT_COUNTIES,
+        "build_seconds": round(time.monotonic() - started),
+        "build_phases": {k: round(v, 1) for k, v in phases.times.items()},
     }
     cursor.execute("CREATE TABLE IF NOT EXISTS bench_state (doc jsonb)")
     cursor.execute("DELETE FROM bench_state")
     cursor.execute("INSERT INTO bench_state VALUES (%s)", [json.dumps(state)])
-    log(f"built in {time.monotonic() - started:.0f} s; database size {size}")
+    log(f"built in {state['build_seconds']} s; database size {size}")
+    for name, seconds in state["build_phases"].items():
+        log(f"  {name:<36}{seconds:8.1f} s")
     return state
 
 
@@ -724,6 +1015,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--records", type=int, default=2_000_000)
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the benchmark database")
+    parser.add_argument("--build-only", action="store_true", help="build (or migrate) the database and stop")
     parser.add_argument("--url", help="target a running server instead of starting gunicorn")
     parser.add_argument("--port", type=int, help="default: a free port")
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2)))
@@ -755,6 +1047,8 @@ def main() -> None:
         f"data: {sizes['accounts_person']:,} people, {sizes['credits_hourrecord']:,} hour records, "
         f"{sizes['credits_yearsummary']:,} yearly summaries, database {sizes['size']}"
     )
+    if args.build_only:
+        return
     log("COPY of 200,000 hour-record rows into a bare table (the database's intake yardstick) …")
     copy_rows_per_s = copy_rate()
     from django.db import connection
