@@ -19,7 +19,7 @@ from core.actors import Role
 from core.errors import DomainError, Forbidden, NotFound
 from core.forms import apply_domain_error
 from core.hours import format_hours
-from filings import exports, selectors, services
+from filings import exports, imports, rules, selectors, services
 from filings.forms import (
     ExceptionForm,
     InboxFilterForm,
@@ -36,8 +36,8 @@ from organisations.models import Organisation
 from policy.selectors import end_of_day, today
 
 PAGE_SIZE = 25
-PLAN_FILERS = (Role.UNIT, Role.BASE, Role.AUTHORITY)
-PLATFORM_FILERS = (Role.BASE, Role.AUTHORITY)
+PLAN_FILERS = rules.PLAN_FILERS
+PLATFORM_FILERS = rules.PLATFORM_FILERS
 STAFF = (Role.UNIT, Role.BASE, Role.AUTHORITY, Role.BUREAU)
 
 
@@ -61,7 +61,7 @@ def _deadline(organisation, year: int | None = None):
     """The filing deadline of `year` (default: this year) for `organisation` (the filer, or the
     bureau or authority looking), None when the year has no policy."""
     try:
-        return selectors.plan_filing_deadline(organisation, year or today().year)
+        return rules.plan_filing_deadline(organisation, year or today().year)
     except NotFound:
         return None
 
@@ -74,17 +74,20 @@ def _flash_error(request, exc: DomainError) -> None:
 # lists
 
 
+def _list_filter(form: ListFilterForm) -> selectors.FilingFilter:
+    if not form.is_valid():
+        return selectors.FilingFilter()
+    return selectors.FilingFilter(
+        year=form.cleaned_data.get("year") or None, state=form.cleaned_data.get("state") or ""
+    )
+
+
 @login_required
 def plan_list(request):
     actor = _actor(request, *STAFF)
     form = ListFilterForm(request.GET or None)
-    qs = selectors.plans_in_scope(actor).prefetch_related("items")
-    if form.is_valid():
-        if form.cleaned_data.get("year"):
-            qs = qs.filter(year=form.cleaned_data["year"])
-        if form.cleaned_data.get("state"):
-            qs = qs.filter(state=form.cleaned_data["state"])
-    page = Paginator(qs.order_by("-year", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.plans(actor, _list_filter(form))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "filings/plan_list.html",
@@ -102,13 +105,8 @@ def plan_list(request):
 def platform_list(request):
     actor = _actor(request, *STAFF)
     form = ListFilterForm(request.GET or None)
-    qs = selectors.platform_filings_in_scope(actor)
-    if form.is_valid():
-        if form.cleaned_data.get("year"):
-            qs = qs.filter(year=form.cleaned_data["year"])
-        if form.cleaned_data.get("state"):
-            qs = qs.filter(state=form.cleaned_data["state"])
-    page = Paginator(qs.order_by("-year", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.platform_filings(actor, _list_filter(form))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "filings/platform_list.html",
@@ -167,7 +165,7 @@ def _check_rows(formset, year: int | None) -> None:
         raw = {name: item_form.data.get(item_form.add_prefix(name), "") for name in item_form.fields}
         if not any(str(raw[name]).strip() for name in item_form.REQUIRED_IN_A_ROW):
             continue
-        _cleaned, problems = services.clean_item(raw, year)
+        _cleaned, problems = rules.clean_plan_item(raw, year)
         for problem in problems:
             if problem["field"] in item_form.fields and problem["field"] not in item_form.errors:
                 item_form.add_error(problem["field"], problem["message"])
@@ -208,10 +206,14 @@ def _plan_form_page(request, actor, plan=None):
                 data = {k: v for k, v in item_form.cleaned_data.items() if k != "DELETE"}
                 rows.append(data)
             try:
+                items = tuple(services.PlanItemInput(**row) for row in rows)
                 if plan is None:
-                    plan = services.create_plan(actor, form.cleaned_data, rows)
+                    plan = services.create_plan(
+                        actor, plan=services.PlanInput(**form.cleaned_data, items=items)
+                    )
                 else:
-                    plan = services.update_plan(actor, plan.pk, form.cleaned_data, rows)
+                    change = services.PlanChange(**form.cleaned_data, items=items)
+                    plan = services.update_plan(actor, plan_id=plan.pk, change=change)
             except (NotFound, Forbidden):
                 raise
             except DomainError as exc:
@@ -244,7 +246,7 @@ def _plan_form_page(request, actor, plan=None):
 
 
 def _warn_kept(request, seqs: list[int]) -> None:
-    """Rows the filer removed but a draft declaration names are kept (see services._write_items)."""
+    """Rows the filer removed but a draft declaration names are kept (services.plans.write_items)."""
     if seqs:
         messages.warning(
             request,
@@ -302,8 +304,8 @@ def plan_detail(request, plan_id: int):
 
 
 SUBMIT = {
-    "plan": (PLAN_FILERS, services.submit_plan),
-    "platform": (PLATFORM_FILERS, services.submit_platform_filing),
+    "plan": (PLAN_FILERS, lambda actor, pk: services.submit_plan(actor, plan_id=pk)),
+    "platform": (PLATFORM_FILERS, lambda actor, pk: services.submit_platform_filing(actor, filing_id=pk)),
 }
 
 
@@ -341,7 +343,7 @@ def plan_import(request, plan_id: int):
             job = _import_or_report(actor, ImportJob.Kind.PLAN_ITEMS, plan.pk, form.cleaned_data["file"])
         except (NotFound, Forbidden):
             raise
-        except services.RowErrors as exc:
+        except imports.RowErrors as exc:
             report = exc
         except DomainError as exc:
             apply_domain_error(form, exc)
@@ -397,7 +399,11 @@ def opinion(request, kind: str, pk: int):
         return _detail(kind, pk)
     try:
         services.give_opinion(
-            actor, kind, pk, form.cleaned_data["opinion"], agree=form.cleaned_data["decision"] == "agree"
+            actor,
+            kind=kind,
+            filing_id=pk,
+            opinion=form.cleaned_data["opinion"],
+            agree=form.cleaned_data["decision"] == "agree",
         )
     except (NotFound, Forbidden):
         raise
@@ -423,7 +429,9 @@ def decide(request, kind: str, pk: int):
     else:
         reason = ""
     try:
-        filing, token = services.decide(actor, kind, pk, decision or "", reason)
+        filing, token = services.decide(
+            actor, kind=kind, filing_id=pk, decision=decision or "", reason=reason
+        )
     except (NotFound, Forbidden):
         raise
     except DomainError as exc:
@@ -447,9 +455,13 @@ def _platform_form_page(request, actor, filing=None):
     if request.method == "POST" and form.is_valid():
         try:
             if filing is None:
-                filing = services.create_platform_filing(actor, form.cleaned_data)
+                filing = services.create_platform_filing(
+                    actor, filing=services.PlatformInput(**form.cleaned_data)
+                )
             else:
-                services.update_platform_filing(actor, filing.pk, form.cleaned_data)
+                services.update_platform_filing(
+                    actor, filing_id=filing.pk, change=services.PlatformChange(**form.cleaned_data)
+                )
         except (NotFound, Forbidden):
             raise
         except DomainError as exc:
@@ -467,7 +479,7 @@ def _platform_form_page(request, actor, filing=None):
 def _platform_initial(filing) -> dict:
     if filing is None:
         return {"year": today().year}
-    return {name: getattr(filing, name) for name in services.PLATFORM_FIELDS}
+    return {name: getattr(filing, name) for name in rules.PLATFORM_FIELDS}
 
 
 @login_required
@@ -515,7 +527,7 @@ def platform_export(request, filing_id: int, fmt: str):
 def credential_rotate(request, filing_id: int):
     actor = _actor(request, *STAFF)
     try:
-        credential, token = services.rotate_credential(actor, filing_id)
+        credential, token = services.rotate_credential(actor, filing_id=filing_id)
     except (NotFound, Forbidden):
         raise
     except DomainError as exc:
@@ -530,7 +542,7 @@ def credential_rotate(request, filing_id: int):
 @require_POST
 def credential_revoke(request, credential_id: int):
     actor = _actor(request, *STAFF)
-    credential = services.revoke_credential_by_id(actor, credential_id)
+    credential = services.revoke_credential(actor, credential_id=credential_id)
     messages.success(
         request, _("密钥 %(prefix)s… 已吊销，该密钥推送将被拒绝（401）。") % {"prefix": credential.key_prefix}
     )
@@ -545,14 +557,15 @@ def credential_revoke(request, credential_id: int):
 def inbox(request):
     actor = _actor(request, Role.BUREAU, Role.AUTHORITY)
     form = InboxFilterForm(request.GET or None)
-    kind = state = q = ""
-    year = None
+    filters = selectors.InboxFilter()
     if form.is_valid():
-        kind = form.cleaned_data.get("kind") or ""
-        state = form.cleaned_data.get("state") or ""
-        year = form.cleaned_data.get("year")
-        q = (form.cleaned_data.get("q") or "").strip()
-    rows = selectors.inbox(actor, kind, state, year, q)
+        filters = selectors.InboxFilter(
+            kind=form.cleaned_data.get("kind") or "",
+            state=form.cleaned_data.get("state") or "",
+            year=form.cleaned_data.get("year"),
+            q=(form.cleaned_data.get("q") or "").strip(),
+        )
+    rows = selectors.inbox(actor, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "filings/inbox.html", {"page": page, "form": form, "actor": actor})
 
@@ -581,7 +594,11 @@ def exceptions(request):
         data = form.cleaned_data
         try:
             services.record_exception(
-                actor, data["organisation"].pk, data["year"], data["kind"], data["reason"]
+                actor,
+                organisation_id=data["organisation"].pk,
+                year=data["year"],
+                kind=data["kind"],
+                reason=data["reason"],
             )
         except (NotFound, Forbidden):
             raise
@@ -648,7 +665,7 @@ def attendance(request, item_id: int):
                 job = _import_or_report(actor, ImportJob.Kind.ATTENDANCE, item.pk, form.cleaned_data["file"])
             except (NotFound, Forbidden):
                 raise
-            except services.RowErrors as exc:
+            except imports.RowErrors as exc:
                 report, status = exc, 422
             except DomainError as exc:
                 apply_domain_error(form, exc)
@@ -678,7 +695,7 @@ def attendance(request, item_id: int):
 def _import_or_report(actor, kind: str, target_id: int, upload):
     """Start the import job; one that ended failed (eager: the file was read right away)
     is raised as its error, for the form to show every bad row as before."""
-    job = services.start_import(actor, kind, target_id, upload)
+    job = services.start_import(actor, kind=kind, target_id=target_id, upload=upload)
     if job.state == ImportJob.State.FAILED:
         raise services.import_error(job)
     return job
@@ -717,7 +734,7 @@ def import_job(request, job_id: int):
 def import_job_rerun(request, job_id: int):
     actor = _actor(request, *STAFF)
     try:
-        job = services.rerun_import(actor, job_id)
+        job = services.rerun_import(actor, job_id=job_id)
     except (NotFound, Forbidden):
         raise
     except DomainError as exc:
