@@ -37,12 +37,13 @@ Progress = Callable[[int, "int | None"], None]
 
 @dataclass(frozen=True)
 class ImportKind:
-    """One kind of import: `target(actor, target_id)` checks scope and state before the job is
-    queued and gives the job's plan and plan item; `read(file, job, progress)` reads the sheet
+    """One kind of import: `limits()` the sheet's limits (looked up at each upload);
+    `target(actor, target_id)` checks scope and state before the job is queued and gives the
+    job's plan and plan item; `read(file, job, progress)` reads the sheet
     (DomainError / RowErrors: the job fails with them); `write(actor, job, rows)` writes inside
     the job's transaction and answers the job's result."""
 
-    limits: imports.Limits
+    limits: Callable[[], imports.Limits]
     target: Callable[[Actor, int], tuple[TrainingPlan, PlanItem | None]]
     read: Callable[..., list]
     write: Callable[[Actor, ImportJob, list], dict]
@@ -65,7 +66,7 @@ def _plan_target(actor: Actor, plan_id: int) -> tuple[TrainingPlan, None]:
 register_import_kind(
     ImportJob.Kind.PLAN_ITEMS,
     ImportKind(
-        limits=imports.PLAN_LIMITS,
+        limits=lambda: imports.PLAN_LIMITS,
         target=_plan_target,
         read=lambda source, job, progress: imports.read_plan_rows(source, job.plan.year, progress),
         write=lambda actor, job, rows: plans.write_plan_import(actor, job.plan_id, rows, job.file_name),
@@ -86,7 +87,7 @@ def start_import(actor: Actor, *, kind: str, target_id: int, upload) -> ImportJo
     the job has run when this returns."""
     handler = _kind(kind)
     plan, item = handler.target(actor, target_id)
-    imports.check_upload(upload, handler.limits)
+    imports.check_upload(upload, handler.limits())
     file_name = (getattr(upload, "name", "") or "upload.xlsx")[:200]
     with transaction.atomic():
         job = ImportJob(
