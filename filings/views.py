@@ -1,5 +1,5 @@
 """Filings pages: filers' lists and forms, the authority's opinion, the bureau's inbox with
-accept/return, exceptions, late and missing filers, credentials and attendance reports.
+accept/return, exceptions, late and missing filers, credentials and import jobs.
 
 Thin: every read goes through `filings.selectors` (scoped), every write through
 `filings.services`; objects outside the actor's scope are 404 (DomainErrorMiddleware)."""
@@ -31,7 +31,7 @@ from filings.forms import (
     ReturnForm,
     UploadForm,
 )
-from filings.models import FilingState, ImportJob, PlanItem
+from filings.models import FilingState, ImportJob
 from organisations.models import Organisation
 from policy.selectors import end_of_day, today
 
@@ -646,50 +646,7 @@ def _years():
 
 
 # ---------------------------------------------------------------------------------------------
-# attendance of a class of an accepted plan
-
-
-@login_required
-def attendance(request, item_id: int):
-    actor = _actor(request, *PLAN_FILERS, Role.BUREAU)
-    item: PlanItem = selectors.get_plan_item(actor, item_id)
-    own = actor.organisation is not None and item.plan.filer_id == actor.organisation.pk
-    form = UploadForm(request.POST or None, request.FILES or None)
-    report = None
-    status = 200
-    if request.method == "POST":
-        if not own:
-            raise Forbidden(_("只有培训计划的申报单位（基地）可以报送到课名单。"))
-        if form.is_valid():
-            try:
-                job = _import_or_report(actor, ImportJob.Kind.ATTENDANCE, item.pk, form.cleaned_data["file"])
-            except (NotFound, Forbidden):
-                raise
-            except imports.RowErrors as exc:
-                report, status = exc, 422
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-                status = 422
-            else:
-                if job.state != ImportJob.State.DONE:
-                    return redirect("filings:import_job", job_id=job.pk)
-                _import_message(request, job)
-                return redirect("filings:attendance", item_id=item.pk)
-    uploads = selectors.attendance_uploads(actor, item.pk)[:50]
-    return render(
-        request,
-        "filings/attendance.html",
-        {
-            "item": item,
-            "plan": item.plan,
-            "form": form,
-            "report": report,
-            "uploads": uploads,
-            "credited_people": selectors.attendance_credited_people(actor, item.pk),
-            "own": own,
-        },
-        status=status,
-    )
+# import jobs
 
 
 def _import_or_report(actor, kind: str, target_id: int, upload):
@@ -702,15 +659,8 @@ def _import_or_report(actor, kind: str, target_id: int, upload):
 
 
 def _import_message(request, job) -> None:
-    if job.kind == ImportJob.Kind.PLAN_ITEMS:
-        messages.success(request, _("已导入 %(n)s 行培训项目。") % {"n": job.result["items"]})
-        _warn_kept(request, job.result.get("kept", []))
-    else:
-        messages.success(
-            request,
-            _("名单 %(rows)s 人：新计入 %(credited)s 人，此前已计入（未重复计入） %(duplicates)s 人。")
-            % job.result,
-        )
+    messages.success(request, _("已导入 %(n)s 行培训项目。") % {"n": job.result["items"]})
+    _warn_kept(request, job.result.get("kept", []))
 
 
 @login_required
@@ -741,11 +691,3 @@ def import_job_rerun(request, job_id: int):
         messages.error(request, exc.detail)
         return redirect("filings:import_job", job_id=job_id)
     return redirect("filings:import_job", job_id=job.pk)
-
-
-@login_required
-def attendance_index(request):
-    """The classes of the actor's accepted plans, to pick one and upload its attendance."""
-    actor = _actor(request, *PLAN_FILERS)
-    page = Paginator(selectors.attendance_classes(actor), 50).get_page(request.GET.get("page"))
-    return render(request, "filings/attendance_index.html", {"page": page})
