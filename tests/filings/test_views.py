@@ -21,7 +21,7 @@ def test_plan_and_platform_submit_are_one_view():
 @pytest.fixture
 def marked(monkeypatch):
     """Every string the views pass through gettext comes out marked."""
-    monkeypatch.setattr("filings.views._", lambda text: f"[译]{text}", raising=False)
+    monkeypatch.setattr("filings.views.decisions._", lambda text: f"[译]{text}", raising=False)
     monkeypatch.setattr("filings.services.common.now", lambda now=None: now or in_time(2025))
 
 
