@@ -3,9 +3,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
 
 from accounts.models import ApiToken, Membership, Person, RoleAssignment, User
+from audit import actions
 from audit.services import record
 from core.actors import Role
-from core.admin import BureauInline, BureauModelAdmin, admin_actor, region_ids
+from organisations.bureau_admin import BureauInline, BureauModelAdmin, admin_actor, region_ids
 
 
 class RoleAssignmentInline(BureauInline, admin.TabularInline):
@@ -63,7 +64,7 @@ class UserAdmin(BureauModelAdmin, DjangoUserAdmin):
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, id)
             ApiToken.objects.filter(user=user).delete()
-            record(admin_actor(request), "user.password_set_by_admin", user)
+            record(admin_actor(request), actions.USER_PASSWORD_SET_BY_ADMIN, user)
         return response
 
 

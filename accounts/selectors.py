@@ -52,3 +52,15 @@ def unit_members(actor: Actor, state: str | None = None) -> QuerySet[Membership]
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-requested_at", "-id")
+
+
+def pending_membership(actor: Actor, person_id: int) -> Membership:
+    """A unit's pending membership of one person, or 404 (another unit's person, or decided)."""
+    membership = (
+        Membership.objects.select_related("person", "person__profession")
+        .filter(person_id=person_id, unit=actor.organisation, state=Membership.State.PENDING)
+        .first()
+    )
+    if membership is None or not actor.is_role(Role.UNIT):
+        raise NotFound()
+    return membership

@@ -20,10 +20,11 @@ from django.utils.translation import gettext_noop
 from accounts import sms
 from accounts.models import ApiToken, Membership, PasswordRecovery, Person, RoleAssignment, User
 from accounts.signals import person_identified
+from audit import actions
 from audit.services import record
 from core import crypto, idnumber
 from core.actors import SYSTEM, Actor, Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import DomainError, Forbidden, Invalid, NotFound, Throttled, Unauthenticated
 from core.text import mask_phone
 from organisations.models import Organisation, phone_validator
 from policy.models import Profession
@@ -78,7 +79,7 @@ def _validate_registration(data: Registration) -> tuple[str, Organisation, Profe
     except ValidationError as exc:
         errors.append({"field": "password", "message": _("密码：") + " ".join(exc.messages)})
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     return number, unit, profession
 
 
@@ -108,7 +109,7 @@ def register_person(data: Registration) -> Person:
             actor = Actor(user=user, role=Role.PERSON)
             record(
                 actor,
-                "person.registered",
+                actions.PERSON_REGISTERED,
                 person,
                 after={
                     "name": person.name,
@@ -117,14 +118,17 @@ def register_person(data: Registration) -> Person:
                 },
             )
             record(
-                actor, "membership.requested", membership, after={"unit": unit.pk, "state": membership.state}
+                actor,
+                actions.MEMBERSHIP_REQUESTED,
+                membership,
+                after={"unit": unit.pk, "state": membership.state},
             )
             transaction.on_commit(lambda: person_identified.send(sender=Person, person=person))
     except IntegrityError:
         # Two registrations with the same number racing: the unique hash decides.
         if not Person.objects.filter(id_number_hash=crypto.lookup_hash(number)).exists():
             raise
-        raise DomainError.field("id_number", _("身份证号码：该号码已注册，请直接登录或找回密码。")) from None
+        raise Invalid.field("id_number", _("身份证号码：该号码已注册，请直接登录或找回密码。")) from None
     return person
 
 
@@ -173,7 +177,11 @@ def confirm_membership(actor: Actor, person_id: int) -> Membership:
     membership.decided_by = actor.user
     membership.save(update_fields=["state", "decided_at", "decided_by"])
     record(
-        actor, "membership.confirmed", membership, before={"state": "pending"}, after={"state": "confirmed"}
+        actor,
+        actions.MEMBERSHIP_CONFIRMED,
+        membership,
+        before={"state": "pending"},
+        after={"state": "confirmed"},
     )
     return membership
 
@@ -184,7 +192,7 @@ def reject_membership(actor: Actor, person_id: int, reason: str) -> Membership:
         raise Forbidden()
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError.field("reason", _("原因：不予确认时必须填写原因。"))
+        raise Invalid.field("reason", _("原因：不予确认时必须填写原因。"))
     membership = _unit_membership(actor, person_id)
     membership.state = Membership.State.REJECTED
     membership.decided_at = timezone.now()
@@ -193,7 +201,7 @@ def reject_membership(actor: Actor, person_id: int, reason: str) -> Membership:
     membership.save(update_fields=["state", "decided_at", "decided_by", "reason"])
     record(
         actor,
-        "membership.rejected",
+        actions.MEMBERSHIP_REJECTED,
         membership,
         before={"state": "pending"},
         after={"state": "rejected", "reason": membership.reason},
@@ -209,18 +217,20 @@ def request_unit_change(actor: Actor, unit_id: int) -> Membership:
         raise Forbidden()
     unit = Organisation.objects.filter(pk=unit_id, kind=Organisation.Kind.UNIT, is_active=True).first()
     if unit is None:
-        raise DomainError.field("unit_id", _("工作单位：所选单位不存在，请从单位列表中选择。"))
+        raise Invalid.field("unit_id", _("工作单位：所选单位不存在，请从单位列表中选择。"))
     active = Membership.objects.select_for_update().filter(person=person, state__in=Membership.ACTIVE_STATES)
     for old in active:
         if old.unit_id == unit.pk:
-            raise DomainError.field("unit_id", _("工作单位：已是该单位或正在等待该单位确认。"))
+            raise Invalid.field("unit_id", _("工作单位：已是该单位或正在等待该单位确认。"))
         before = {"state": old.state}
         old.state = Membership.State.ENDED
         old.decided_at = timezone.now()
         old.save(update_fields=["state", "decided_at"])
-        record(actor, "membership.ended", old, before=before, after={"state": "ended"})
+        record(actor, actions.MEMBERSHIP_ENDED, old, before=before, after={"state": "ended"})
     membership = Membership.objects.create(person=person, unit=unit)
-    record(actor, "membership.requested", membership, after={"unit": unit.pk, "state": membership.state})
+    record(
+        actor, actions.MEMBERSHIP_REQUESTED, membership, after={"unit": unit.pk, "state": membership.state}
+    )
     return membership
 
 
@@ -232,23 +242,19 @@ class IssuedToken:
     expires_at: object
 
 
-class LoginThrottled(DomainError):
-    status = 429
-
-
 def authenticate_for_token(request, login: str, password: str) -> User:
     username = login_name_to_username(login)
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
-        raise LoginThrottled(_("登录失败次数过多，账号已被暂时锁定，请15分钟后再试。"))
+        raise Throttled(_("登录失败次数过多，账号已被暂时锁定，请15分钟后再试。"))
     if user is None or not user.is_active:
-        raise DomainError(
-            _("用户名或密码错误。"), [{"field": "password", "message": _("用户名或密码错误。")}], status=401
+        raise Unauthenticated(
+            _("用户名或密码错误。"), [{"field": "password", "message": _("用户名或密码错误。")}]
         )
     if user.must_change_password:
         # A one-time password was seen by whoever reset it: it opens nothing but the change page.
         message = _("密码已被重置，请先登录网页修改密码后再获取令牌。")
-        raise DomainError(message, [{"field": "password", "message": message}], status=403)
+        raise Forbidden(message, [{"field": "password", "message": message}])
     return user
 
 
@@ -263,7 +269,7 @@ def role_for_token(user: User, role: str | None = None, organisation_id: int | N
         assignment = candidates[0] if candidates else None
     if assignment is None:
         message = _("身份：该账号没有此身份。") if role else _("该账号没有任何身份，请联系管理员。")
-        raise DomainError(message, [{"field": "role", "message": message}], status=403)
+        raise Forbidden(message, [{"field": "role", "message": message}])
     return assignment
 
 
@@ -346,7 +352,7 @@ def reset_password(actor: Actor, person_id: int) -> str:
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     ApiToken.objects.filter(user=user).delete()
-    record(actor, "user.password_reset", user, note=f"person={person.pk}")
+    record(actor, actions.USER_PASSWORD_RESET, user, note=f"person={person.pk}")
     return temporary
 
 
@@ -374,13 +380,13 @@ def correct_person_name(actor: Actor, person_id: int, name: str, reason: str) ->
     elif len(reason) > 200:
         errors.append({"field": "reason", "message": _("更正原因：不能超过200个字符。")})
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     before = {"name": person.name}
     person.name = name
     person.save(update_fields=["name"])
     person.user.first_name = name
     person.user.save(update_fields=["first_name"])
-    record(actor, "person.name_corrected", person, before=before, after={"name": name}, note=reason)
+    record(actor, actions.PERSON_NAME_CORRECTED, person, before=before, after={"name": name}, note=reason)
     transaction.on_commit(lambda: person_identified.send(sender=Person, person=person))
     return person
 
@@ -396,16 +402,16 @@ def _temporary_password() -> str:
 def change_password(actor: Actor, old_password: str, new_password: str) -> None:
     user = actor.user
     if not user.check_password(old_password or ""):
-        raise DomainError.field("old_password", _("原密码：原密码不正确。"))
+        raise Invalid.field("old_password", _("原密码：原密码不正确。"))
     try:
         validate_password(new_password or "", user)
     except ValidationError as exc:
-        raise DomainError.field("new_password", _("新密码：") + " ".join(exc.messages)) from None
+        raise Invalid.field("new_password", _("新密码：") + " ".join(exc.messages)) from None
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     ApiToken.objects.filter(user=user).delete()  # tokens issued under the old password end
-    record(actor, "user.password_changed", user)
+    record(actor, actions.USER_PASSWORD_CHANGED, user)
 
 
 @transaction.atomic
@@ -422,19 +428,19 @@ def create_staff_account(
         Role.BUREAU: Organisation.Kind.BUREAU,
     }.get(role)
     if expected_kind is None or organisation.kind != expected_kind:
-        raise DomainError.field("organisation", _("所属机构：机构类型与身份不符。"))
+        raise Invalid.field("organisation", _("所属机构：机构类型与身份不符。"))
     user = User.objects.filter(username=username).first()
     if user is None:
         # Bureau staff work in the admin; reviewers and operators never enter it.
         user = User(username=username, first_name=name, is_staff=role == Role.BUREAU)
         user.set_password(password)
         user.save()
-        record(actor, "user.created", user, after={"username": username})
+        record(actor, actions.USER_CREATED, user, after={"username": username})
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, organisation=organisation
     )
     if created:
-        record(actor, "role.granted", assignment, after={"role": role, "organisation": organisation.pk})
+        record(actor, actions.ROLE_GRANTED, assignment, after={"role": role, "organisation": organisation.pk})
     return user
 
 
@@ -482,7 +488,7 @@ def request_password_recovery(login: str, phone: str) -> None:
         code_hash=_code_hash(user, code),
         expires_at=now + dt.timedelta(minutes=RECOVERY_CODE_MINUTES),
     )
-    record(SYSTEM, "user.password_recovery_sent", user)
+    record(SYSTEM, actions.USER_PASSWORD_RECOVERY_SENT, user)
     try:
         sms.sender().send_code(user.person.phone, code, RECOVERY_CODE_MINUTES)
     except sms.SmsError as exc:
@@ -513,7 +519,7 @@ def _use_recovery_code(login: str, phone: str, code: str, new_password: str):
         else None
     )
     now = timezone.now()
-    failed = DomainError.field("code", _("验证码：") + _(RECOVERY_FAILED))
+    failed = Invalid.field("code", _("验证码：") + _(RECOVERY_FAILED))
     if recovery is None or recovery.expires_at < now or recovery.attempts >= RECOVERY_TRIES:
         return None, failed
     recovery.attempts += 1
@@ -524,12 +530,12 @@ def _use_recovery_code(login: str, phone: str, code: str, new_password: str):
         validate_password(new_password or "", user)
     except ValidationError as exc:
         recovery.attempts -= 1  # the code was right: a weak password does not use up a try
-        return None, DomainError.field("new_password", _("新密码：") + " ".join(exc.messages))
+        return None, Invalid.field("new_password", _("新密码：") + " ".join(exc.messages))
     recovery.used_at = now
     recovery.save(update_fields=["attempts", "used_at"])
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     ApiToken.objects.filter(user=user).delete()
-    record(SYSTEM, "user.password_recovered", user)
+    record(SYSTEM, actions.USER_PASSWORD_RECOVERED, user)
     return user, None

@@ -21,14 +21,13 @@ from accounts.forms import (
     UnitChangeForm,
 )
 from accounts.middleware import SESSION_KEY
-from accounts.selectors import current_membership, person_for_actor, roles_of
+from accounts.selectors import current_membership, pending_membership, person_for_actor, roles_of
 from core.actors import Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import DomainError, Forbidden, Invalid
 from core.forms import apply_domain_error
 from core.security import ClientRateThrottle
 from core.text import mask_phone
 from core.views import actor_in_role
-from web.selectors import pending_membership
 
 # The same limit as POST register in the API: one address registering without end is a bot.
 REGISTER_THROTTLE = ClientRateThrottle("register")
@@ -139,9 +138,7 @@ def confirm_member(request, person_id: int):
     actor = _unit_actor(request)
     try:
         membership = services.confirm_membership(actor, person_id)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(
@@ -160,9 +157,7 @@ def reject_member(request, person_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.reject_membership(actor, person_id, form.cleaned_data["reason"])
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
+        except Invalid as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(
@@ -251,9 +246,7 @@ def correct_name(request, person_id: int):
             services.correct_person_name(
                 actor, person.pk, form.cleaned_data["name"], form.cleaned_data["reason"]
             )
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
+        except Invalid as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(request, _("已更正姓名为 %(name)s。") % {"name": form.cleaned_data["name"]})

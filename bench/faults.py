@@ -328,7 +328,7 @@ def prepare() -> tuple[dict[str, str], dict]:
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("load_reference_data", verbosity=0)
     call_command("load_demo_data", verbosity=0)
-    from core.demo import CREDENTIALS_FILE
+    from provisioning.demo import CREDENTIALS_FILE
 
     demo = json.loads(Path(CREDENTIALS_FILE).read_text())
     return env, demo

@@ -79,11 +79,11 @@ def phase_setup(rows: int, work: Path) -> dict:
 
     from accounts.models import Person, User
     from core import crypto, idnumber
-    from core.reference import load_reference_data
     from organisations.models import Organisation
     from organisations.services import upsert_organisation
     from policy.models import Profession
     from policy.selectors import today
+    from provisioning.reference import load_reference_data
     from tests import factories
 
     call_command("migrate", verbosity=0)

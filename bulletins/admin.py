@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins import services
 from bulletins.models import FaqEntry, Notice, NoticeAttachment
-from core.admin import BureauInline, BureauModelAdmin, admin_actor, is_city_or_province_bureau
 from core.errors import DomainError
+from organisations.bureau_admin import BureauInline, BureauModelAdmin, admin_actor, is_city_or_province_bureau
 
 
 class AttachmentInline(BureauInline, admin.TabularInline):

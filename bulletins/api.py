@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Field, Router
 from ninja.pagination import paginate
 
@@ -16,6 +15,7 @@ from bulletins import selectors, services
 from bulletins.models import Notice
 from core.actors import Actor
 from core.api import BearerAuth
+from core.dates import local_day
 from core.media import DOCX, PDF, XLSX
 from core.openapi import binary_answer, enum_of
 from core.pagination import LimitOffsetPagination
@@ -89,7 +89,7 @@ class NoticeRow(Schema):
 
     @staticmethod
     def resolve_published_on(obj: Notice) -> dt.date | None:
-        return timezone.localdate(obj.published_at) if obj.published_at else None  # Shanghai
+        return local_day(obj.published_at) if obj.published_at else None
 
     @staticmethod
     def resolve_attachment_count(obj: Notice) -> int:

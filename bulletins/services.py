@@ -21,11 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record, snapshot
 from bulletins import selectors
 from bulletins.models import AUDIENCE_ROLES, FaqEntry, Notice, NoticeAttachment, NoticeRead
 from core.actors import Actor
-from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.media import DOCX, PDF, XLSX
 
 MAX_ATTACHMENTS = 10
@@ -94,7 +95,7 @@ def _clean_notice(actor: Actor, data: dict) -> dict:
     elif not audience and not is_public:
         errors.append({"field": "audience", "message": _("发布对象：请选择公开或至少一类对象。")})
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     cleaned = {
         "title": title,
         "document_number": number,
@@ -114,7 +115,7 @@ def create_notice(actor: Actor, data: dict) -> Notice:
         raise Forbidden(_("只有人社局可以发布通知公告。"))
     notice = Notice(bureau=actor.organisation, created_by=actor.user, **_clean_notice(actor, data))
     notice.save()
-    record(actor, "notice.created", notice, after=_snapshot(notice))
+    record(actor, actions.NOTICE_CREATED, notice, after=_snapshot(notice))
     return notice
 
 
@@ -125,7 +126,7 @@ def update_notice(actor: Actor, notice_id: int, data: dict) -> Notice:
     for name, value in _clean_notice(actor, data).items():
         setattr(notice, name, value)
     notice.save()
-    record(actor, "notice.updated", notice, before=before, after=_snapshot(notice))
+    record(actor, actions.NOTICE_UPDATED, notice, before=before, after=_snapshot(notice))
     return notice
 
 
@@ -144,7 +145,7 @@ def publish_notice(actor: Actor, notice_id: int) -> Notice:
     notice.published_at = notice.published_at or timezone.now()
     notice.withdrawn_at = None
     notice.save()
-    record(actor, "notice.published", notice, before=before, after=_snapshot(notice))
+    record(actor, actions.NOTICE_PUBLISHED, notice, before=before, after=_snapshot(notice))
     return notice
 
 
@@ -157,7 +158,7 @@ def withdraw_notice(actor: Actor, notice_id: int) -> Notice:
     notice.state = Notice.State.WITHDRAWN
     notice.withdrawn_at = timezone.now()
     notice.save()
-    record(actor, "notice.withdrawn", notice, before=before, after=_snapshot(notice))
+    record(actor, actions.NOTICE_WITHDRAWN, notice, before=before, after=_snapshot(notice))
     return notice
 
 
@@ -170,7 +171,7 @@ def delete_notice(actor: Actor, notice_id: int) -> None:
             _("只有从未发布的草稿可以删除；已发布的通知请撤回。"),
             [{"field": "state", "message": _("只能删除草稿。")}],
         )
-    record(actor, "notice.deleted", notice, before=_snapshot(notice))
+    record(actor, actions.NOTICE_DELETED, notice, before=_snapshot(notice))
     files = [a.file.name for a in notice.attachments.all()]
     notice.delete()
     transaction.on_commit(lambda: [NoticeAttachment.file.field.storage.delete(name) for name in files])
@@ -207,22 +208,22 @@ def attach_file(actor: Actor, notice_id: int, uploaded) -> NoticeAttachment:
     limit = settings.NOTICE_ATTACHMENT_MAX_BYTES
     too_big = _("附件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)}
     if getattr(uploaded, "size", 0) and uploaded.size > limit:
-        raise DomainError.field("file", too_big)
+        raise Invalid.field("file", too_big)
     data = uploaded.read(limit + 1)
     if not data:
-        raise DomainError.field("file", _("附件：文件为空。"))
+        raise Invalid.field("file", _("附件：文件为空。"))
     if len(data) > limit:
-        raise DomainError.field("file", too_big)
+        raise Invalid.field("file", too_big)
     mime = sniff(data)
     if mime is None:
-        raise DomainError.field(
+        raise Invalid.field(
             "file", _("附件：只接受 PDF、Word（.docx）或 Excel（.xlsx）文件（按文件内容识别）。")
         )
     if notice.attachments.count() >= MAX_ATTACHMENTS:
-        raise DomainError.field("file", _("附件：每条通知最多 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS})
+        raise Invalid.field("file", _("附件：每条通知最多 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS})
     digest = hashlib.sha256(data).hexdigest()
     if notice.attachments.filter(sha256=digest).exists():
-        raise DomainError.field("file", _("附件：该文件已经上传过。"))
+        raise Invalid.field("file", _("附件：该文件已经上传过。"))
     name = os.path.basename((getattr(uploaded, "name", "") or "").replace("\\", "/")).strip()[:200]
     stem = Path(name).stem if name else _("附件")
     attachment = NoticeAttachment(
@@ -236,7 +237,7 @@ def attach_file(actor: Actor, notice_id: int, uploaded) -> NoticeAttachment:
     attachment.save()
     record(
         actor,
-        "notice.attachment_added",
+        actions.NOTICE_ATTACHMENT_ADDED,
         notice,
         after={"attachment": attachment.pk, "name": attachment.original_name, "sha256": digest},
     )
@@ -251,7 +252,7 @@ def remove_attachment(actor: Actor, notice_id: int, attachment_id: int) -> None:
         raise NotFound()
     record(
         actor,
-        "notice.attachment_removed",
+        actions.NOTICE_ATTACHMENT_REMOVED,
         notice,
         before={"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256},
     )
@@ -296,7 +297,7 @@ def _clean_faq(data: dict) -> dict:
     if not 0 <= position <= 1000:
         errors.append({"field": "position", "message": _("排序：应为 0 至 1000 的整数。")})
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     return {
         "audience": audience,
         "question": question,
@@ -315,7 +316,7 @@ def _faq_editor(actor: Actor) -> None:
 def create_faq(actor: Actor, data: dict) -> FaqEntry:
     _faq_editor(actor)
     entry = FaqEntry.objects.create(**_clean_faq(data))
-    record(actor, "faq.created", entry, after=snapshot(entry, FAQ_FIELDS))
+    record(actor, actions.FAQ_CREATED, entry, after=snapshot(entry, FAQ_FIELDS))
     return entry
 
 
@@ -327,7 +328,7 @@ def update_faq(actor: Actor, entry_id: int, data: dict) -> FaqEntry:
     for name, value in _clean_faq(data).items():
         setattr(entry, name, value)
     entry.save()
-    record(actor, "faq.updated", entry, before=before, after=snapshot(entry, FAQ_FIELDS))
+    record(actor, actions.FAQ_UPDATED, entry, before=before, after=snapshot(entry, FAQ_FIELDS))
     return entry
 
 
@@ -351,6 +352,6 @@ def load_faq(actor: Actor) -> int:
             answer="\n\n".join(row["answer"]) if isinstance(row["answer"], list) else row["answer"],
             position=row.get("position", position * 10),
         )
-        record(actor, "faq.seeded", entry, after=snapshot(entry, FAQ_FIELDS))
+        record(actor, actions.FAQ_SEEDED, entry, after=snapshot(entry, FAQ_FIELDS))
         added += 1
     return added

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from bulletins import selectors, services
 from bulletins.forms import AttachmentForm, FaqForm, NoticeForm
 from bulletins.models import Notice
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from core.forms import apply_domain_error
 
 PAGE_SIZE = 20
@@ -171,9 +171,7 @@ def upload(request, notice_id: int):
         return redirect("bulletins:edit", notice.pk)
     try:
         item = services.attach_file(actor, notice.pk, form.cleaned_data["file"])
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
+    except Invalid as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("已添加附件“%(name)s”。") % {"name": item.original_name})
@@ -197,9 +195,7 @@ def _state_change(request, notice_id: int, change, done: str, back: str = "bulle
     actor = _manager(request)
     try:
         notice = change(actor, notice_id)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
+    except (Conflict, Invalid) as exc:
         messages.error(request, exc.detail)
         return redirect(back, notice_id)
     messages.success(request, done % {"t": notice.title})
@@ -227,9 +223,7 @@ def delete(request, notice_id: int):
     notice = selectors.managed_notice(actor, notice_id)
     try:
         services.delete_notice(actor, notice.pk)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
+    except (Conflict, Invalid) as exc:
         messages.error(request, exc.detail)
         return redirect("bulletins:edit", notice.pk)
     messages.success(request, _("已删除草稿“%(t)s”。") % {"t": notice.title})

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from catalogue.models import ActivityType, EvidenceSlot, ItemLevel
-from core.admin import BureauInline
+from organisations.bureau_admin import BureauInline
 from policy.admin import PolicyEditorAdmin
 
 

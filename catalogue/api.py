@@ -10,8 +10,7 @@ from catalogue.models import ActivityType, HourRule
 from core.errors import NotFound
 from core.openapi import enum_of
 from core.schemas import Schema
-from credits.models import Method
-from filings.models import Category
+from policy.models import Category, Method
 
 router = Router(tags=["继续教育方式目录"])
 

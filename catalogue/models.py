@@ -11,9 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from credits.models import Method
-from filings.models import Category
-from policy.models import PolicyYear
+from policy.models import Category, Method, PolicyYear
 
 
 class HourRule(models.TextChoices):

@@ -15,10 +15,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record
 from catalogue.models import ActivityType, EvidenceSlot, HourRule, ItemLevel
 from core.actors import SYSTEM, Actor
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Forbidden, Invalid, NotFound
 from policy import selectors as policy_selectors
 from policy.models import PolicyYear
 
@@ -98,10 +99,10 @@ def _fill(year: int) -> bool:
     previous = ActivityType.objects.filter(policy_year__year__lt=year).order_by("-policy_year__year").first()
     if previous is not None:
         _create(policy, export_rows(previous.policy_year_id))
-        record(SYSTEM, "catalogue.carried_forward", policy, after={"from": previous.policy_year_id})
+        record(SYSTEM, actions.CATALOGUE_CARRIED_FORWARD, policy, after={"from": previous.policy_year_id})
     else:
         _create(policy, seed_rows())
-        record(SYSTEM, "catalogue.seeded", policy, after={"source": SEED_FILE.name})
+        record(SYSTEM, actions.CATALOGUE_SEEDED, policy, after={"source": SEED_FILE.name})
     return True
 
 
@@ -145,7 +146,7 @@ def _check(fields: Mapping, slots: Sequence[Mapping], levels: Sequence[Mapping])
             }
         )
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
 
 
 @transaction.atomic
@@ -170,7 +171,7 @@ def save_activity_type(
     if code is None:
         new_code = fields["code"]
         if ActivityType.objects.filter(policy_year=policy, code=new_code).exists():
-            raise DomainError.field("code", _("代码：本年度目录中已有“%(code)s”。") % {"code": new_code})
+            raise Invalid.field("code", _("代码：本年度目录中已有“%(code)s”。") % {"code": new_code})
         kind = ActivityType.objects.create(policy_year=policy, code=new_code, **values)
         before = None
     else:

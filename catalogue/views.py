@@ -19,7 +19,7 @@ from catalogue.forms import (
     initial_slots,
     rows_of,
 )
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Forbidden, Invalid, NotFound
 from core.forms import apply_domain_error
 from policy import selectors as policy_selectors
 from policy.models import PolicyYear
@@ -87,9 +87,7 @@ def edit(request, year: int, code: str | None = None):
             fields.pop("code", None)
         try:
             saved = services.save_activity_type(actor, year, code, fields, rows_of(slots), rows_of(levels))
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
+        except Invalid as exc:
             apply_domain_error(form, exc)  # slot and level problems: above the form
         else:
             messages.success(

@@ -4,7 +4,7 @@ read-only: numbers and credentials are only made by the services."""
 from django.contrib import admin
 
 from certificates.models import Certificate, CertificatePrint, YearCredential
-from core.admin import BureauModelAdmin
+from organisations.bureau_admin import BureauModelAdmin
 
 
 class ReadOnly(BureauModelAdmin):

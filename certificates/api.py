@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
 from ninja import Field, Router
 
 from certificates import selectors, services
 from certificates.credentials import MEDIA_TYPE
 from certificates.views import base_url, credential_response
 from core.api import BearerAuth
-from core.dates import SHANGHAI
+from core.dates import local_day
 from core.openapi import binary_answer
 from core.schemas import Schema
 from policy.api import Requirements
@@ -59,7 +58,7 @@ def _out(request, person) -> CertificateOut:
         number=certificate.number,
         issuing_bureau=certificate.issuing_bureau_name,
         issuing_level=certificate.issuing_level,
-        issued_on=timezone.localtime(certificate.issued_at, SHANGHAI).date(),
+        issued_on=local_day(certificate.issued_at),
         person_name=person.name,
         id_number_masked=person.id_number_masked,
         years=[

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from certificates.numbering import display
+from core.dates import local_time
 from core.pdf import as_pdfa_2b, cjk_font
-from reports.records import format_code, local_time, numbered_canvas, paragraph_maker, qr_drawing
+from reports.records import format_code, numbered_canvas, paragraph_maker, qr_drawing
 
 TITLE = "河南省专业技术人员继续教育证书"  # the name the Measures gives it
 

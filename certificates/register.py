@@ -14,10 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.utils import timezone
-
 from accounts.models import Person
-from core.dates import SHANGHAI, today
+from core.dates import local_day, today
 from core.errors import DomainError
 from core.hours import format_hours
 from credits import selectors as credit_selectors
@@ -25,7 +23,7 @@ from credits.models import HourRecord, RecordState, YearSummary
 
 
 def _years(person: Person) -> list[int]:
-    first = timezone.localtime(person.created_at, SHANGHAI).year
+    first = local_day(person.created_at).year
     earliest = (
         YearSummary.objects.filter(person=person).order_by("year").values_list("year", flat=True).first()
     )

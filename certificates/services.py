@@ -25,14 +25,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Person
 from accounts.selectors import current_membership
+from audit import actions
 from audit.services import record as audit
 from certificates import credentials, keys, numbering
 from certificates.models import Certificate, CertificatePrint, YearCredential
 from certificates.pdf import CertificateSheet, render_certificate_pdf
 from certificates.register import digest, register_of
 from core.actors import SYSTEM, Actor, Role
-from core.dates import SHANGHAI, today
-from core.errors import DomainError, Forbidden
+from core.dates import local_day, today
+from core.errors import Forbidden, Invalid
 from credits import selectors as credit_selectors
 from credits.models import HourRecord, RecordState
 from organisations.models import Organisation, Region
@@ -78,7 +79,7 @@ def ensure_certificate(actor: Actor, person: Person) -> Certificate:
                 issuing_level=region.level,
                 issued_at=issued_at,
             )
-            audit(actor, "certificate.issued", certificate, after={"number": certificate.number})
+            audit(actor, actions.CERTIFICATE_ISSUED, certificate, after={"number": certificate.number})
             return certificate
     except IntegrityError:
         # SQLite has no row lock: the other issuer's certificate won (its number stands)
@@ -129,7 +130,7 @@ def print_certificate(actor: Actor, verify_url: Callable[[str, str], str]) -> Pr
         unit=_unit_label(person),
         bureau=certificate.issuing_bureau_name,
         level=certificate.get_issuing_level_display() + _("级"),
-        issued_on=timezone.localtime(certificate.issued_at, SHANGHAI).date(),
+        issued_on=local_day(certificate.issued_at),
         register=register,
         printed_at=printed_at,
         code=code,
@@ -147,7 +148,9 @@ def print_certificate(actor: Actor, verify_url: Callable[[str, str], str]) -> Pr
             printed_by=actor.user,
             printed_role=actor.role,
         )
-        audit(actor, "certificate.printed", printout, after={"number": certificate.number, "code": code})
+        audit(
+            actor, actions.CERTIFICATE_PRINTED, printout, after={"number": certificate.number, "code": code}
+        )
     return Printed(printout, pdf, f"continuing-education-certificate-{certificate.number}.pdf")
 
 
@@ -215,11 +218,11 @@ def issue_year_credential(actor: Actor, year: int, host: str, base_url: str) -> 
     person = _own_person(actor)
     entry = next((y for y in register_of(person) if y["year"] == int(year)), None)
     if entry is None:
-        raise DomainError.field("year", _("年度：%(year)s 年度没有学时登记。") % {"year": year})
+        raise Invalid.field("year", _("年度：%(year)s 年度没有学时登记。") % {"year": year})
     try:
         key = keys.signing_key()
     except keys.MissingKey:
-        raise DomainError(
+        raise Invalid(
             _("凭证签名密钥尚未生成，请联系平台管理员（manage.py generate_credential_key）。")
         ) from None
     certificate = ensure_certificate(actor, person)
@@ -310,7 +313,7 @@ def issue_year_credential(actor: Actor, year: int, host: str, base_url: str) -> 
         token = credentials.sign(payload, key, issuer)
         row.jwt_sha256 = hashlib.sha256(token.encode()).hexdigest()
         row.save(update_fields=["jwt_sha256"])
-        audit(actor, "credential.issued", row, after={"year": year, "credential_id": credential_id})
+        audit(actor, actions.CREDENTIAL_ISSUED, row, after={"year": year, "credential_id": credential_id})
     return Credential(row, token, f"credential-{year}-{certificate.number}.jwt")
 
 
@@ -336,6 +339,6 @@ def revoke_for_record(hour_record: HourRecord) -> list[YearCredential]:
             revoked_at=now, revoked_reason=reason
         ):
             row.revoked_at, row.revoked_reason = now, reason
-            audit(SYSTEM, "credential.revoked", row, after={"reason": reason, "record": hour_record.pk})
+            audit(SYSTEM, actions.CREDENTIAL_REVOKED, row, after={"reason": reason, "record": hour_record.pk})
             revoked.append(row)
     return revoked

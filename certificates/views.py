@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from certificates import credentials, keys, selectors, services
 from certificates.numbering import display
-from core.dates import SHANGHAI
+from core.dates import local_day, local_time
 from core.errors import Forbidden, NotFound
 from core.media import PDF
-from reports.records import format_code, local_time
+from reports.records import format_code
 from reports.services import mask_name
 
 
@@ -59,7 +59,7 @@ def _page(request, person, staff: bool):
             "view": view,
             "certificate": certificate,
             "number": display(certificate.number),
-            "issued_on": certificate.issued_at.astimezone(SHANGHAI).date(),
+            "issued_on": local_day(certificate.issued_at),
             "staff": staff,
             "credential_links": not staff,
         },

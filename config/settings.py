@@ -67,7 +67,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "core.apps.BureauAdminConfig",
+    "organisations.apps.BureauAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "certificates",
     "supervision",
     "web",
+    "provisioning",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,9 @@ elif DATABASE_POOLER:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Turns an API bearer token into the Actor (core.api.BearerAuth): accounts owns the tokens, and
+# core, below every app, only reads the header.
+CE_TOKEN_ACTOR = "accounts.services.actor_for_token"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -6,14 +6,10 @@ Every selector and service takes an Actor, so the scope of a query is decided in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from accounts.models import Person, User
-    from organisations.models import Organisation
 
 
 class Role(models.TextChoices):
@@ -26,12 +22,14 @@ class Role(models.TextChoices):
 
 @dataclass(frozen=True)
 class Actor:
-    user: User | None
+    # accounts' User and organisations' Organisation, typed by their Django bases: core sits
+    # below every app and imports none of them.
+    user: AbstractBaseUser | None
     role: str
-    organisation: Organisation | None = None
+    organisation: models.Model | None = None
 
     @property
-    def person(self) -> Person | None:
+    def person(self) -> models.Model | None:
         if self.role != Role.PERSON or self.user is None:
             return None
         return getattr(self.user, "person", None)

@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -14,7 +15,7 @@ from ninja.security import HttpBearer
 
 from core import crypto
 from core.actors import Actor
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError, Forbidden, status_of
 from core.schemas import INT64_MAX
 from core.text import has_forbidden_characters
 
@@ -187,7 +188,7 @@ def error_body(detail: str, errors: list[dict] | None = None) -> dict:
 def install_error_handlers(api) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return api.create_response(request, error_body(exc.detail, exc.errors), status=exc.status)
+        return api.create_response(request, error_body(exc.detail, exc.errors), status=status_of(exc))
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc: NinjaValidationError):
@@ -277,9 +278,7 @@ class BearerAuth(HttpBearer):
     def authenticate(self, request, token: str) -> Actor | str | None:
         if self.deferred:
             return crypto.token_hash(token)
-        from accounts.services import actor_for_token
-
-        return actor_for_token(token)
+        return import_string(settings.CE_TOKEN_ACTOR)(token)
 
 
 def require_role(actor: Actor, *roles: str) -> Actor:

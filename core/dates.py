@@ -31,6 +31,11 @@ def local_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment, SHANGHAI).date()
 
 
+def local_time(moment: dt.datetime) -> str:
+    """An instant in Shanghai to the minute, 2025-12-31 23:59 (when a sheet or PDF was made)."""
+    return timezone.localtime(moment, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
 def end_of_day(day: dt.date) -> dt.datetime:
     """The last instant of `day` in Shanghai: a deadline on 31 Dec holds until 23:59:59.999999."""
     return dt.datetime.combine(day, dt.time.max, tzinfo=SHANGHAI)

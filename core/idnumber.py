@@ -16,6 +16,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core import dates
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CODES = "10X98765432"
 _PATTERN = re.compile(r"^\d{17}[\dX]$")
@@ -69,7 +71,7 @@ def validate(raw: str) -> str:
         born = birth_date(number)
     except ValueError:
         raise ValidationError(_("身份证号码中的出生日期不存在。"), code="birth_date") from None
-    if born.year < 1900 or born > date.today():
+    if born.year < 1900 or born > dates.today():
         raise ValidationError(_("身份证号码中的出生日期不合理。"), code="birth_date")
     if check_digit(number[:17]) != number[17]:
         raise ValidationError(_("身份证号码校验位错误，请核对后重新输入。"), code="check_digit")

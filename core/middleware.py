@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 
 from core import logs
 from core.api import HTTP_STATUS_DETAILS, error_body, forbidden_input_errors, status_detail
-from core.errors import Forbidden, NotFound
+from core.errors import DomainError, status_of
 
 # A caller's own id is kept if it is short and plain (a proxy's or a platform's trace id);
 # anything else would let a caller write arbitrary text into our log lines.
@@ -68,7 +68,8 @@ def _json(body: dict, status: int) -> JsonResponse:
 
 
 class DomainErrorMiddleware:
-    """Pages: an object outside the actor's scope is a plain 404, a wrong role a 403."""
+    """Pages: an object outside the actor's scope is a plain 404, a wrong role a 403 (the
+    statuses of core.errors). Views catch only the refusals they show on the page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -77,10 +78,12 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, NotFound):
-            raise Http404(exception.detail)
-        if isinstance(exception, Forbidden):
-            raise PermissionDenied(exception.detail)
+        if isinstance(exception, DomainError):
+            status = status_of(exception)
+            if status == 404:
+                raise Http404(exception.detail)
+            if status == 403:
+                raise PermissionDenied(exception.detail)
         if isinstance(exception, OverflowError):
             # A number in the URL beyond 64 bits (SQLite cannot even bind it): no such object.
             raise Http404(str(exception))

@@ -3,8 +3,8 @@
 
 from django.contrib import admin
 
-from core.admin import BureauModelAdmin
 from credits.models import Declaration, Evidence, HourRecord, PlatformCompletion, Review, YearSummary
+from organisations.bureau_admin import BureauModelAdmin
 
 
 class ReadOnlyAdmin(BureauModelAdmin):

@@ -13,17 +13,17 @@ from ninja.pagination import paginate
 
 from core.actors import Role
 from core.api import BearerAuth, require_role
-from core.errors import DomainError
+from core.errors import Invalid
 from core.media import PDF
 from core.openapi import binary_answer, enum_of
 from core.pagination import MAX_OFFSET, LimitOffsetPagination
 from core.replica import reporting_alias
 from core.schemas import Schema
 from credits import forecast, selectors, services
-from credits.models import Declaration, DeclarationState, HourRecord, Method, RecordState, Review, Source
-from filings.models import Category
+from credits.models import Declaration, DeclarationState, HourRecord, RecordState, Review, Source
 from policy import selectors as policy_selectors
 from policy.api import Requirements
+from policy.models import Category, Method
 
 router = Router(tags=["学时"])
 # me/progress alone, added to the API before every other router: Django tries URL patterns in
@@ -780,7 +780,7 @@ def _parse_years(years: str) -> list[int]:
     try:
         return [int(y) for y in years.split(",") if y.strip()] if years else []
     except ValueError:
-        raise DomainError.field("years", _("年度：应为以逗号分隔的年份，如 2024,2025。")) from None
+        raise Invalid.field("years", _("年度：应为以逗号分隔的年份，如 2024,2025。")) from None
 
 
 def _readiness_out(t: selectors.TitleReadiness) -> ReadinessOut:

@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form
 from core.hours import format_hours
-from credits.models import Method
-from filings.models import Category
+from policy.models import Category, Method
 
 METHOD_HELP = {
     Method.TRAINING: (

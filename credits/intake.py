@@ -34,10 +34,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Person
+from audit import actions
 from audit.services import record, record_many
 from core import bulk, crypto, dates, idnumber
 from core.actors import SYSTEM, Actor
-from core.errors import DomainError
+from core.errors import Invalid
 from core.text import has_forbidden_characters
 from credits import ledger, plausibility, rules
 from credits.integrity import check_credited, raise_flag
@@ -47,7 +48,6 @@ from credits.models import (
     HoldReason,
     HourRecord,
     IntegrityFlag,
-    Method,
     PlatformCompletion,
     PlatformIntakeDay,
     RecordState,
@@ -55,8 +55,9 @@ from credits.models import (
     YearSummary,
 )
 from filings import selectors as filing_selectors
-from filings.models import Category, PlatformCredential
+from filings.models import PlatformCredential
 from organisations.models import Organisation
+from policy.models import Category, Method
 
 MAX_PLATFORM_BATCH = 1000
 FINAL_STATES = (
@@ -118,7 +119,7 @@ def receive_platform_completions(credential: PlatformCredential, items: list[Map
     """Judge and store a batch of ≤ 1,000 items pushed with `credential`; the answer names
     each item's fate (§5: accepted, duplicates, held with reason, rejected with reason)."""
     if len(items) > MAX_PLATFORM_BATCH:
-        raise DomainError.field("items", _("记录列表：每批最多 %(n)s 条。") % {"n": MAX_PLATFORM_BATCH})
+        raise Invalid.field("items", _("记录列表：每批最多 %(n)s 条。") % {"n": MAX_PLATFORM_BATCH})
     platform = credential.platform
     now = dates.now()
     result = PushResult()
@@ -570,7 +571,7 @@ def _audit_push(platform: Organisation, credential: PlatformCredential, result: 
     actor = Actor(user=None, role="platform", organisation=platform)
     record(
         actor,
-        "platform.completions_received",
+        actions.PLATFORM_COMPLETIONS_RECEIVED,
         credential,
         after={
             "accepted": result.accepted,
@@ -610,7 +611,7 @@ def release_held(held: Q, actor: Actor = SYSTEM) -> int:
         expired = [i for i in items if i in written and i.state == CompletionState.EXPIRED]
         record_many(
             actor,
-            "platform.completion_released",
+            actions.PLATFORM_COMPLETION_RELEASED,
             [r for r in platform_rows if r.pk in {i.pk for i in released}],
             after={"state": CompletionState.CREDITED},
         )
@@ -673,7 +674,9 @@ def expire_held(now: dt.datetime | None = None) -> int:
             )
             by_platform[row.platform_id] += updated
             expired += updated
-        record_many(SYSTEM, "platform.completion_expired", rows, after={"state": CompletionState.EXPIRED})
+        record_many(
+            SYSTEM, actions.PLATFORM_COMPLETION_EXPIRED, rows, after={"state": CompletionState.EXPIRED}
+        )
         for platform_id, n in by_platform.items():
             _count_day(platform_id, now, expired=n)
     return expired

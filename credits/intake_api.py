@@ -11,14 +11,14 @@ from ninja.security import HttpBearer
 from pydantic import BaseModel, ConfigDict
 
 from core.api import BearerAuth
-from core.errors import DomainError
+from core.errors import Invalid
 from core.openapi import enum_of
 from core.pagination import LimitOffsetPagination
 from core.schemas import Schema
 from core.security import PlatformRateThrottle
 from credits import intake, intake_selectors, integrity
 from filings import selectors as filing_selectors
-from filings.models import Category
+from policy.models import Category
 
 router = Router(tags=["学习平台推送"])
 auth = BearerAuth()
@@ -97,9 +97,7 @@ class CompletionsOut(Schema):
 )
 def platform_completions(request, payload: CompletionsIn):
     if len(payload.items) > intake.MAX_PLATFORM_BATCH:
-        raise DomainError.field(
-            "items", _("记录列表：每批最多 %(n)s 条。") % {"n": intake.MAX_PLATFORM_BATCH}
-        )
+        raise Invalid.field("items", _("记录列表：每批最多 %(n)s 条。") % {"n": intake.MAX_PLATFORM_BATCH})
     result = intake.receive_platform_completions(request.auth, [i.model_dump() for i in payload.items])
     return CompletionsOut(
         accepted=result.accepted,

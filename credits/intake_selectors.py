@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import persons_in_scope
 from core import dates
 from core.actors import Actor, Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Forbidden, Invalid, NotFound
 from credits import rules
 from credits.models import CompletionState, IntegrityFlag, PlatformCompletion, PlatformIntakeDay
 from credits.selectors import own_person
@@ -80,7 +80,7 @@ def receipt(platform: Organisation, external_id: str) -> Receipt:
 def receipts(platform: Organisation, state: str | None = None, since: dt.datetime | None = None):
     """The platform's items changed since `since`, oldest change first (to poll for fates)."""
     if state and state not in RECEIPT_STATES:
-        raise DomainError.field(
+        raise Invalid.field(
             "state", _("处理结果：应为 %(states)s 之一。") % {"states": "、".join(RECEIPT_STATES)}
         )
     qs = PlatformCompletion.objects.filter(platform=platform).select_related("hour_record")
@@ -179,11 +179,11 @@ def integrity_flags(
         qs = qs.filter(year=year)
     if state and state != "all":
         if state not in IntegrityFlag.State.values:
-            raise DomainError.field("state", _("状态：应为 open、dismissed、upheld 或 all。"))
+            raise Invalid.field("state", _("状态：应为 open、dismissed、upheld 或 all。"))
         qs = qs.filter(state=state)
     if kind:
         if kind not in IntegrityFlag.Kind.values:
-            raise DomainError.field(
+            raise Invalid.field(
                 "kind", _("类型：应为 %(kinds)s 之一。") % {"kinds": "、".join(IntegrityFlag.Kind.values)}
             )
         qs = qs.filter(kind=kind)

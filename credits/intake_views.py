@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.actors import Role
-from core.errors import DomainError, Forbidden
+from core.errors import Conflict, Forbidden, Invalid
 from core.forms import Form
 from credits import intake_selectors, integrity
 from credits.models import CompletionState, IntegrityFlag
@@ -120,9 +120,7 @@ def integrity_decide(request, flag_id: int):
         return redirect(back or "credits:integrity")
     try:
         flag = integrity.decide_flag(actor, flag_id, form.cleaned_data["decision"], form.cleaned_data["note"])
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
+    except (Conflict, Invalid) as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("已核查：%(state)s。") % {"state": flag.get_state_display()})

@@ -41,10 +41,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as account_selectors
+from audit import actions
 from audit.services import record, record_many
 from core.actors import SYSTEM, Actor, Role
 from core.dates import format_day
-from core.errors import Conflict, DomainError, Forbidden
+from core.errors import Conflict, Forbidden, Invalid
 from core.hours import format_hours
 from credits import intake_selectors, plausibility, rules, selectors
 from credits.models import (
@@ -100,7 +101,7 @@ def raise_flag(hour_record: HourRecord, kind: str, verdict: Verdict) -> Integrit
     flag.declarations.set(declarations)
     record(
         SYSTEM,
-        "integrity.flagged",
+        actions.INTEGRITY_FLAGGED,
         flag,
         after={"kind": kind, "records": records, "declarations": declarations},
     )
@@ -193,7 +194,7 @@ def _raise(cases: list[Case]) -> list[IntegrityFlag]:
     for f in flags:
         by_kind[f.kind].append(f)
     for kind, of_kind in by_kind.items():
-        record_many(SYSTEM, "integrity.flagged", of_kind, after={"kind": kind})
+        record_many(SYSTEM, actions.INTEGRITY_FLAGGED, of_kind, after={"kind": kind})
     return flags
 
 
@@ -612,11 +613,11 @@ def decide_flag(actor: Actor, flag_id: int, decision: str, note: str) -> Integri
     flag = IntegrityFlag.objects.select_for_update().get(pk=flag.pk)
     note = (note or "").strip()
     if decision not in (IntegrityFlag.State.DISMISSED, IntegrityFlag.State.UPHELD):
-        raise DomainError.field("decision", _("核查结论：应为 dismissed（核查无误）或 upheld（确有问题）。"))
+        raise Invalid.field("decision", _("核查结论：应为 dismissed（核查无误）或 upheld（确有问题）。"))
     if not note:
-        raise DomainError.field("note", _("核查意见：必须填写。"))
+        raise Invalid.field("note", _("核查意见：必须填写。"))
     if len(note) > 300:
-        raise DomainError.field("note", _("核查意见：不能超过 300 个字符。"))
+        raise Invalid.field("note", _("核查意见：不能超过 300 个字符。"))
     if flag.state != IntegrityFlag.State.OPEN:
         raise Conflict(
             _("该事项已核查（%(state)s）。") % {"state": flag.get_state_display()},
@@ -626,5 +627,11 @@ def decide_flag(actor: Actor, flag_id: int, decision: str, note: str) -> Integri
     flag.state, flag.note = decision, note
     flag.decided_at, flag.decided_by = timezone.now(), actor.user
     flag.save(update_fields=["state", "note", "decided_at", "decided_by"])
-    record(actor, f"integrity.{decision}", flag, before=before, after={"state": decision, "note": note})
+    record(
+        actor,
+        actions.INTEGRITY_DECIDED[decision],
+        flag,
+        before=before,
+        after={"state": decision, "note": note},
+    )
     return flag

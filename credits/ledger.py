@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core import bulk
 from credits.models import HourRecord, RecordState, YearSummary
-from filings.models import Category
+from policy.models import Category
 from supervision import tally
 
 ZERO = Decimal(0)

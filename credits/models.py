@@ -6,16 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from core.hours import format_hours
-from filings.models import Category, PlanItem
+from filings.models import PlanItem
 from organisations.models import Organisation
-
-
-class Method(models.TextChoices):
-    TRAINING = "training", _("研修培训")
-    PRACTICE = "practice", _("实践操作")
-    GRASSROOTS = "grassroots", _("服务基层")
-    ONLINE = "online", _("在线学习")
-    SELF_STUDY = "self_study", _("经批准且有考核的自学")
+from policy.models import Category, Method
 
 
 class Source(models.TextChoices):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import dates
-from core.errors import DomainError
+from core.errors import Invalid
 from core.hours import format_hours
 from policy import selectors as policy_selectors
 from policy.models import PolicyYear
@@ -133,9 +133,9 @@ def require_reporting_open(year: int, field: str, now: dt.datetime | None = None
     """The year's policy, or a 422 naming `field` when it has none or its reporting has closed."""
     policy = policy_for(year)
     if policy is None:
-        raise DomainError.field(field, _("%(year)s 年度政策尚未设置。") % {"year": year})
+        raise Invalid.field(field, _("%(year)s 年度政策尚未设置。") % {"year": year})
     if reporting_closed(policy, now):
-        raise DomainError.field(field, reporting_closed_message(policy))
+        raise Invalid.field(field, reporting_closed_message(policy))
     return policy
 
 
@@ -143,7 +143,7 @@ def require_open_year(year: int, field: str, now: dt.datetime | None = None) -> 
     """The year's policy, or a 422 naming `field` when the year is unknown or closed."""
     policy = policy_for(year)
     if policy is None:
-        raise DomainError.field(field, _("%(year)s 年度政策尚未设置，暂不能申报。") % {"year": year})
+        raise Invalid.field(field, _("%(year)s 年度政策尚未设置，暂不能申报。") % {"year": year})
     if year_is_closed(policy, now):
-        raise DomainError.field(field, year_closed_message(policy))
+        raise Invalid.field(field, year_closed_message(policy))
     return policy

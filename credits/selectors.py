@@ -41,7 +41,7 @@ from accounts import services as account_services
 from accounts.models import Membership, Person
 from core.actors import Actor, Role
 from core.db import prepared_cursor
-from core.errors import DomainError, Forbidden, NotFound, Unauthenticated
+from core.errors import Forbidden, Invalid, NotFound, Unauthenticated
 from core.text import tidy_punctuation
 from credits import rules
 from credits.models import (
@@ -197,7 +197,7 @@ def _progress(where: str, param, year: int) -> Progress:
 def _progress_of_row(row: tuple, year: int) -> Progress:
     person_id, public, professional, pending, deadline, total_req, public_req, professional_req = row[:8]
     if total_req is None:
-        raise DomainError.field("year", _("年度：%(year)s 年度学时要求尚未设置。") % {"year": year})
+        raise Invalid.field("year", _("年度：%(year)s 年度学时要求尚未设置。") % {"year": year})
     return Progress(
         person_id=person_id,
         year=year,
@@ -376,7 +376,7 @@ def declarations(actor: Actor, year: int | None = None, state: str | None = None
         qs = qs.filter(year=year)
     if state:
         if state not in DeclarationState.values:
-            raise DomainError.field("state", _("状态：取值不正确。"))
+            raise Invalid.field("state", _("状态：取值不正确。"))
         qs = qs.filter(state=state)
     return qs.order_by("-created_at", "-id")
 
@@ -446,7 +446,7 @@ def review_queue(
         raise Forbidden(_("只有用人单位和行业主管部门的审核人员有审核队列。"))
     state = state or "pending"
     if state not in REVIEW_STATES:
-        raise DomainError.field("state", _("状态：应为 pending、overdue、decided 或 all。"))
+        raise Invalid.field("state", _("状态：应为 pending、overdue、decided 或 all。"))
     qs = Review.objects.filter(organisation_id=actor.organisation.pk, level=_LEVEL[actor.role]).exclude(
         declaration__person__user_id=actor.user.pk
     )
@@ -592,7 +592,7 @@ def title_readiness(
     on_date = on_date or policy_selectors.today()
     years = sorted(set(years or [on_date.year]))
     if len(years) > 10:
-        raise DomainError.field("years", _("年度：最多同时核验 10 个年度。"))
+        raise Invalid.field("years", _("年度：最多同时核验 10 个年度。"))
     own = Declaration.objects.filter(person=person, year=on_date.year).order_by("created_at", "id")
     return TitleReadiness(
         person=person,
@@ -615,7 +615,7 @@ def year_requirements(year: int) -> tuple[list[Requirement], Requirement]:
     rows = list(Requirement.objects.filter(policy_year_id=year).select_related("profile"))
     default = next((r for r in rows if r.profile.is_default), None)
     if default is None:
-        raise DomainError.field("year", _("年度：%(year)s 年度学时要求尚未设置。") % {"year": year})
+        raise Invalid.field("year", _("年度：%(year)s 年度学时要求尚未设置。") % {"year": year})
     return rows, default
 
 

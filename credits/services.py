@@ -33,11 +33,12 @@ from django.utils.translation import gettext_noop
 
 from accounts import selectors as account_selectors
 from accounts.models import Membership, Person, RoleAssignment
+from audit import actions
 from audit.services import record, record_many
 from catalogue import selectors as catalogue_selectors
 from catalogue.models import ActivityType, HourRule
 from core.actors import SYSTEM, Actor, Role
-from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from core.hours import format_hours
 from credits import ledger, plausibility, rules, selectors
 from credits.intake import (  # noqa: F401  (the push lives in credits.intake; callers import it here)
@@ -53,17 +54,17 @@ from credits.models import (
     Evidence,
     HourRecord,
     IntegrityFlag,
-    Method,
     PendingEvidence,
     RecordState,
     Review,
     Source,
 )
 from filings import selectors as filing_selectors
-from filings.models import Category, FilingState, PlanItem, TrainingPlan
+from filings.models import FilingState, PlanItem, TrainingPlan
 from notifications.services import notify
 from organisations.models import Region
 from policy import selectors as policy_selectors
+from policy.models import Category, Method
 from policy.selectors import SHANGHAI
 from supervision import tally
 
@@ -260,7 +261,7 @@ def _clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None =
     if problem:
         bad("hours", problem)
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     return {
         "category": category,
         "method": method,
@@ -432,7 +433,7 @@ def create_declaration(actor: Actor, data: Mapping) -> Declaration:
     person = _person_of(actor)
     cleaned = _clean(data)
     declaration = Declaration.objects.create(person=person, state=DeclarationState.DRAFT, **cleaned)
-    record(actor, "declaration.created", declaration, after=_snapshot(declaration))
+    record(actor, actions.DECLARATION_CREATED, declaration, after=_snapshot(declaration))
     return declaration
 
 
@@ -454,7 +455,7 @@ def update_declaration(actor: Actor, declaration_id: int, data: Mapping) -> Decl
     for name, value in cleaned.items():
         setattr(declaration, name, value)
     declaration.save()
-    record(actor, "declaration.updated", declaration, before=before, after=_snapshot(declaration))
+    record(actor, actions.DECLARATION_UPDATED, declaration, before=before, after=_snapshot(declaration))
     return declaration
 
 
@@ -466,7 +467,7 @@ def delete_declaration(actor: Actor, declaration_id: int) -> None:
         raise Conflict(
             _("只有未提交过的草稿可以删除。"), [{"field": "state", "message": _("只能删除草稿。")}]
         )
-    record(actor, "declaration.deleted", declaration, before=_snapshot(declaration))
+    record(actor, actions.DECLARATION_DELETED, declaration, before=_snapshot(declaration))
     files = [e.file.name for e in declaration.evidence.all()]
     declaration.delete()
     transaction.on_commit(lambda: [Evidence.file.field.storage.delete(name) for name in files])
@@ -485,15 +486,15 @@ def _read_evidence(uploaded) -> tuple[bytes, str, str]:
     """The file's bytes, its type (by content) and a safe name; a field error otherwise."""
     limit = settings.EVIDENCE_MAX_BYTES
     if getattr(uploaded, "size", 0) and uploaded.size > limit:
-        raise DomainError.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)})
+        raise Invalid.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)})
     data = uploaded.read(limit + 1)
     if not data:
-        raise DomainError.field("file", _("文件：文件为空。"))
+        raise Invalid.field("file", _("文件：文件为空。"))
     if len(data) > limit:
-        raise DomainError.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)})
+        raise Invalid.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)})
     mime = _sniff(data[:8192])
     if mime is None:
-        raise DomainError.field("file", _("文件：只接受 PDF、JPG 或 PNG 格式（按文件内容识别）。"))
+        raise Invalid.field("file", _("文件：只接受 PDF、JPG 或 PNG 格式（按文件内容识别）。"))
     name = os.path.basename((getattr(uploaded, "name", "") or "").replace("\\", "/")).strip()[:200]
     return data, mime, name or f"证明材料.{EVIDENCE_TYPES[mime].lower()}"
 
@@ -512,11 +513,11 @@ def _check_slot(declaration: Declaration, slot: str) -> str:
         return ""
     slots = _slots_of(declaration)
     if declaration.activity_type_id is None:
-        raise DomainError.field(
+        raise Invalid.field(
             "slot", _("证明材料项目：按学习方式申报的申报不分材料项目，请不填 slot（或先选择继续教育方式）。")
         )
     if slot not in slots:
-        raise DomainError.field(
+        raise Invalid.field(
             "slot",
             _("证明材料项目：“%(type)s”的材料项目为 %(slots)s，没有“%(slot)s”。")
             % {
@@ -536,12 +537,12 @@ def _store_evidence(
             _("已提交的申报不能再添加证明材料。"), [{"field": "file", "message": _("申报已提交。")}]
         )
     if declaration.evidence.count() >= MAX_EVIDENCE_FILES:
-        raise DomainError.field(
+        raise Invalid.field(
             "file", _("文件：每份申报最多上传 %(n)s 个证明材料。") % {"n": MAX_EVIDENCE_FILES}
         )
     digest = hashlib.sha256(data).hexdigest()
     if declaration.evidence.filter(sha256=digest).exists():
-        raise DomainError.field("file", _("文件：该文件已经上传过。"))
+        raise Invalid.field("file", _("文件：该文件已经上传过。"))
     evidence = Evidence(
         declaration=declaration,
         original_name=name,
@@ -554,7 +555,7 @@ def _store_evidence(
     evidence.save()
     record(
         actor,
-        "evidence.attached",
+        actions.EVIDENCE_ATTACHED,
         evidence,
         after={
             "declaration": declaration.pk,
@@ -656,7 +657,7 @@ def remove_evidence(actor: Actor, declaration_id: int, evidence_id: int) -> None
         raise NotFound()
     if not declaration.editable:
         raise Conflict(_("已提交的申报不能删除证明材料。"), [{"field": "file", "message": _("申报已提交。")}])
-    record(actor, "evidence.removed", evidence, before={"name": evidence.original_name})
+    record(actor, actions.EVIDENCE_REMOVED, evidence, before={"name": evidence.original_name})
     name = evidence.file.name
     evidence.delete()
     transaction.on_commit(lambda: Evidence.file.field.storage.delete(name))
@@ -676,18 +677,18 @@ def _submission_unit(person: Person):
     """The confirmed employer and its supervising authority, or a 422 naming `unit`."""
     membership = account_selectors.current_membership(person)
     if membership is None:
-        raise DomainError.field(
+        raise Invalid.field(
             "unit", _("工作单位：您尚未关联工作单位，请先在个人信息中选择单位，经单位确认后再提交。")
         )
     if membership.state != Membership.State.CONFIRMED:
-        raise DomainError.field(
+        raise Invalid.field(
             "unit",
             _("工作单位：您与“%(unit)s”的单位关系尚待单位确认，确认后才能提交申报。")
             % {"unit": membership.unit.name},
         )
     unit = membership.unit
     if unit.supervisor_id is None:
-        raise DomainError.field(
+        raise Invalid.field(
             "unit",
             _(
                 "工作单位：“%(unit)s”尚未设置行业主管部门，申报无法进入主管部门审核。"
@@ -726,12 +727,10 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
     if kind is not None:
         _require_slots(declaration, kind)
     elif not declaration.evidence.exists():
-        raise DomainError.field("evidence", _(NO_EVIDENCE))
+        raise Invalid.field("evidence", _(NO_EVIDENCE))
     unit = _submission_unit(declaration.person)
     if _already_credited(declaration.person_id, declaration.plan_item_id, declaration.pk):
-        raise DomainError.field(
-            "plan_item_id", _("培训计划项目：该培训的学时已计入您的学时档案，无需重复申报。")
-        )
+        raise Invalid.field("plan_item_id", _("培训计划项目：该培训的学时已计入您的学时档案，无需重复申报。"))
     _require_plausible(declaration)
     if kind is not None and kind.yearly_cap is not None:
         _require_within_cap(declaration, kind)
@@ -790,7 +789,7 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
                 "培训未按规定备案（所选培训计划未备案或未选择培训计划项目），学时不予认可。培训计划备案后将自动进入审核。"
             ),
         )
-    record(actor, "declaration.submitted", declaration, before=before, after=_snapshot(declaration))
+    record(actor, actions.DECLARATION_SUBMITTED, declaration, before=before, after=_snapshot(declaration))
     check_declaration(declaration)
     return declaration
 
@@ -809,7 +808,7 @@ def _require_slots(declaration: Declaration, kind: ActivityType) -> None:
         if slot.required and slot.code not in present
     ]
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
 
 
 def type_hours_used(person_id: int, year: int, kind: ActivityType, exclude_declaration: int | None = None):
@@ -834,7 +833,7 @@ def _require_within_cap(declaration: Declaration, kind: ActivityType) -> None:
     ).first()
     used = type_hours_used(declaration.person_id, declaration.year, kind, declaration.pk)
     if used + declaration.hours > kind.yearly_cap:
-        raise DomainError.field(
+        raise Invalid.field(
             "hours",
             _(
                 "学时：“%(type)s”每年最多计入 %(cap)s 学时（%(year)s 年度继续教育方式目录）；本年度该方式"
@@ -867,7 +866,7 @@ def _require_plausible(declaration: Declaration) -> None:
         policy.max_daily_hours,
     )
     if not verdict.possible:
-        raise DomainError.field("hours", verdict.message)
+        raise Invalid.field("hours", verdict.message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -926,16 +925,16 @@ def _credit_approved(declaration: Declaration, hour_record: HourRecord) -> bool:
 def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> Declaration:
     comment = (comment or "").strip()
     if decision not in Review.Decision.values:
-        raise DomainError.field(
+        raise Invalid.field(
             "decision", _("审核结果：应为 approve（通过）、reject（不通过）或 return（退回修改）。")
         )
     # The person can only fix what they are told: a return needs its comment like a rejection.
     if decision == Review.Decision.REJECT and not comment:
-        raise DomainError.field("comment", _("审核意见：不通过时必须填写原因。"))
+        raise Invalid.field("comment", _("审核意见：不通过时必须填写原因。"))
     if decision == Review.Decision.RETURN and not comment:
-        raise DomainError.field("comment", _("审核意见：退回修改时必须写明需要修改什么。"))
+        raise Invalid.field("comment", _("审核意见：退回修改时必须写明需要修改什么。"))
     if len(comment) > 300:
-        raise DomainError.field("comment", _("审核意见：不能超过 300 个字符。"))
+        raise Invalid.field("comment", _("审核意见：不能超过 300 个字符。"))
     declaration, review = _reviewable(actor, declaration_id)
     now = _now()
     before = _snapshot(declaration)
@@ -987,7 +986,7 @@ def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> D
         )
     record(
         actor,
-        f"declaration.review.{decision}",
+        actions.DECLARATION_REVIEWED[decision],
         declaration,
         before=before,
         after={**_snapshot(declaration), "level": review.level, "comment": comment},
@@ -1014,9 +1013,9 @@ def batch_approve(actor: Actor, declaration_ids: Iterable[int], comment: str = "
     """Approve a selection from the queue; each one succeeds or fails on its own (reason given)."""
     ids = list(dict.fromkeys(int(i) for i in declaration_ids))
     if not ids:
-        raise DomainError.field("ids", _("申报编号：请至少选择一条申报。"))
+        raise Invalid.field("ids", _("申报编号：请至少选择一条申报。"))
     if len(ids) > MAX_BATCH_APPROVE:
-        raise DomainError.field("ids", _("申报编号：每次最多批量通过 %(n)s 条。") % {"n": MAX_BATCH_APPROVE})
+        raise Invalid.field("ids", _("申报编号：每次最多批量通过 %(n)s 条。") % {"n": MAX_BATCH_APPROVE})
     result = BatchResult()
     for declaration_id in ids:
         try:
@@ -1056,7 +1055,9 @@ def recognise_plan(plan: TrainingPlan, actor: Actor = SYSTEM) -> list[Declaratio
             HourRecord.objects.select_for_update().filter(declaration=declaration), RecordState.PENDING, ""
         )
         _open_review(declaration, Review.Level.UNIT, declaration.unit_id, now)
-        record(actor, "declaration.recognised", declaration, before=before, after=_snapshot(declaration))
+        record(
+            actor, actions.DECLARATION_RECOGNISED, declaration, before=before, after=_snapshot(declaration)
+        )
         check_daily_limit(declaration)
         _notify_person(
             declaration,
@@ -1125,7 +1126,7 @@ def _recompute_due_dates(reviews, actor: Actor) -> int:
         review.save(update_fields=["due_on", "due_provisional"])
         record(
             actor,
-            "review.due_recomputed",
+            actions.REVIEW_DUE_RECOMPUTED,
             review,
             before=before,
             after={"due_on": due.date, "due_provisional": due.provisional},
@@ -1170,7 +1171,7 @@ def notify_overdue_reviews(actor: Actor = SYSTEM) -> int:
             )
     now = _now()
     Review.objects.filter(pk__in=[r.pk for r in overdue]).update(overdue_notified_at=now)
-    record_many(actor, "review.overdue_flagged", overdue, after={"flagged_at": now})
+    record_many(actor, actions.REVIEW_OVERDUE_FLAGGED, overdue, after={"flagged_at": now})
     return len(overdue)
 
 
@@ -1227,12 +1228,12 @@ def credit_attendance(
     plan = plan_item.plan
     _require_attendance_reporter(actor, plan)
     if filing_selectors.recognised_plan_item(plan_item.pk) is None:
-        raise DomainError.field("plan_item", _("培训计划项目：所属培训计划尚未备案，不能报送出勤学时。"))
+        raise Invalid.field("plan_item", _("培训计划项目：所属培训计划尚未备案，不能报送出勤学时。"))
     day = completed_on or plan_item.starts_on
     if day > policy_selectors.today():
-        raise DomainError.field("completed_on", _("完成日期：不能晚于今天。"))
+        raise Invalid.field("completed_on", _("完成日期：不能晚于今天。"))
     if day.year != plan.year:
-        raise DomainError.field(
+        raise Invalid.field(
             "completed_on",
             _(
                 "完成日期：应在培训计划的年度（%(plan)s 年）内。学时属于学习发生的年度，"
@@ -1241,7 +1242,7 @@ def credit_attendance(
             % {"plan": plan.year},
         )
     if day < plan_item.starts_on:
-        raise DomainError.field(
+        raise Invalid.field(
             "completed_on",
             _("完成日期：不能早于培训班的开班时间（%(day)s）。") % {"day": plan_item.starts_on.isoformat()},
         )
@@ -1258,12 +1259,12 @@ def credit_attendance(
             continue
         prepared.append((person_id, rules.parse_hours(hours)))
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     # Only the keys: a 100,000-row sheet should not hold 100,000 whole people (names, ciphertexts).
     people = {p.pk: p for p in Person.objects.only("pk").filter(pk__any_of=[p for p, _h in prepared])}
     missing = [p for p, _h in prepared if p not in people]
     if missing:
-        raise DomainError.field("rows", _("人员不存在：%(ids)s") % {"ids": ", ".join(map(str, missing))})
+        raise Invalid.field("rows", _("人员不存在：%(ids)s") % {"ids": ", ".join(map(str, missing))})
     result = AttendanceResult()
     seen: set[int] = set()
     candidates = []
@@ -1301,7 +1302,9 @@ def credit_attendance(
     result.credited = [people[r.person_id] for r in created]
     result.duplicates += [people[r.person_id] for r in refused]
     if created:
-        record_many(actor, "hour_record.credited_attendance", created, after={"plan_item": plan_item.pk})
+        record_many(
+            actor, actions.HOUR_RECORD_CREDITED_ATTENDANCE, created, after={"plan_item": plan_item.pk}
+        )
         _flag_over_daily_limit(plan_item, created, policy.max_daily_hours)
         check_credited(created)
     return result

@@ -24,20 +24,19 @@ from django.views.decorators.http import require_POST
 from catalogue import display as catalogue_display
 from catalogue import selectors as catalogue_selectors
 from core.actors import Role
-from core.errors import Conflict, DomainError, Forbidden
+from core.errors import Conflict, DomainError, Forbidden, Invalid
 from core.forms import apply_domain_error
 from core.hours import format_hours
 from core.replica import reporting_alias
 from credits import forecast as forecast_model
 from credits import intake_selectors, integrity, selectors, services
+from credits.display import state_badge
 from credits.forms import BatchApproveForm, DeclarationForm, ReadinessForm, ReviewForm, method_help
-from credits.models import DeclarationState, Evidence, Method, Review
+from credits.models import DeclarationState, Evidence, Review
 from filings import selectors as filing_selectors
-from filings.models import Category
 from organisations.selectors import units_in_scope
 from policy import selectors as policy_selectors
-from policy.models import PolicyYear
-from web.selectors import state_badge
+from policy.models import Category, Method, PolicyYear
 
 PAGE_SIZE = 20
 # Service field names that are not form fields land on the nearest form field.
@@ -73,7 +72,7 @@ def _place_errors(form, exc: DomainError) -> None:
             form.add_error(None, error["message"])
             continue
         error["field"] = field
-        apply_domain_error(form, DomainError(error["message"], [error]))
+        apply_domain_error(form, Invalid(error["message"], [error]))
     if not exc.errors:
         apply_domain_error(form, exc)
 
@@ -179,8 +178,8 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
     except DomainError as exc:
         for name in stored:  # the rows were rolled back; their files go too
             Evidence.file.field.storage.delete(name)
-        if exc.status in (403, 404):
-            raise
+        if not isinstance(exc, Conflict | Invalid):
+            raise  # once the files are gone: out of scope or role is the middleware's 404 / 403
         _place_errors(form, exc)
         _keep_files(actor, form, uploads)
         _name_missing_files(request, form, declaration_id)
@@ -192,9 +191,7 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
         return declaration
     try:
         declaration = services.submit_declaration(actor, declaration.pk)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
+    except (Conflict, Invalid) as exc:
         messages.warning(
             request,
             _("已保存草稿“%(title)s”（含证明材料），但未能提交审核：%(reason)s")
@@ -414,11 +411,7 @@ def declaration_submit(request, declaration_id: int):
     actor = _person_actor(request)
     try:
         declaration = services.submit_declaration(actor, declaration_id)
-    except Forbidden:
-        raise
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
+    except (Conflict, Invalid) as exc:
         messages.error(
             request,
             _("未能提交：") + "；".join(e["message"] for e in exc.errors or [{"message": exc.detail}]),
@@ -626,9 +619,7 @@ def review_decide(request, declaration_id: int):
         except Conflict as exc:
             messages.error(request, exc.detail)
             return redirect("credits:review_detail", declaration_id)
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
+        except Invalid as exc:
             _place_errors(form, exc)
         else:
             text = _DECISION_DONE[decision] % {"title": decided.title}
@@ -680,9 +671,7 @@ def batch_approve(request):
         return back
     try:
         result = services.batch_approve(actor, form.cleaned_data["ids"], form.cleaned_data["comment"])
-    except Forbidden:
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         messages.error(request, exc.detail)
         return back
     if result.approved:
@@ -778,9 +767,7 @@ def person_detail(request, person_id: int):
         years = form.cleaned_data["years"] or None
     try:
         readiness = selectors.title_readiness(actor, person_id, on_date, years)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
+    except Invalid as exc:
         _place_errors(form, exc)
         readiness = selectors.title_readiness(actor, person_id)
     records = selectors.person_hour_records(actor, person_id, readiness.year)

@@ -30,6 +30,7 @@ import uuid
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record
 from core import dates
 from core.actors import Actor
@@ -143,7 +144,7 @@ def _void(credential: PlatformCredential, statement: dict) -> None:
     completion.save(update_fields=["state", "hold_reason", "reason", "updated_at"])
     record(
         _platform_actor(credential),
-        "platform.completion_voided",
+        actions.PLATFORM_COMPLETION_VOIDED,
         completion,
         before=before,
         after={"state": completion.state},

@@ -4,7 +4,6 @@ through the filings pages/API (services: validated, audited), never through the 
 from django.contrib import admin
 from django.db.models import Q
 
-from core.admin import BureauModelAdmin, bureau_role
 from filings.models import (
     AttendanceUpload,
     FilingException,
@@ -13,6 +12,7 @@ from filings.models import (
     PlatformFiling,
     TrainingPlan,
 )
+from organisations.bureau_admin import BureauModelAdmin, bureau_role
 
 
 class ReadOnlyMixin:

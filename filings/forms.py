@@ -7,9 +7,9 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form
-from filings.models import Category, FilingException, FilingState
+from filings.models import FilingException, FilingState
 from filings.rules import ITEM_REQUIRED
-from policy.models import PolicyYear
+from policy.models import Category, PolicyYear
 
 
 def year_choices():

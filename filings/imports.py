@@ -35,9 +35,10 @@ from openpyxl.xml.functions import iterparse
 
 from accounts.models import Person
 from core import crypto, idnumber
-from core.errors import DomainError
+from core.errors import DomainError, Invalid
 from filings import rules, validators
-from filings.models import Category, PlanItem
+from filings.models import PlanItem
+from policy.models import Category
 
 HEADER_SCAN_ROWS = 12
 PROGRESS_EVERY = 2000  # rows between two progress reports of a reader
@@ -90,7 +91,7 @@ _SPACE = re.compile(r"[\s\u3000]+")
 _CATEGORY_PREFIX = re.compile(r"^(公需科目|专业科目)\s*[;；,，]?\s*")
 
 
-class RowErrors(DomainError):
+class RowErrors(Invalid):
     """A bulk import refused: every bad row, with its row number in the file."""
 
     def __init__(self, detail: str, rows: list[dict]):
@@ -112,7 +113,7 @@ def _cell_text(value) -> str:
 
 
 def _refuse(message: str) -> DomainError:
-    return DomainError.field("file", message)
+    return Invalid.field("file", message)
 
 
 def _unreadable() -> DomainError:

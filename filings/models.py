@@ -5,11 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
-
-
-class Category(models.TextChoices):
-    PUBLIC = "public", _("公需科目")
-    PROFESSIONAL = "professional", _("专业科目")
+from policy.models import Category
 
 
 class FilingState(models.TextChoices):

@@ -15,10 +15,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.actors import Role
-from core.errors import DomainError
+from core.errors import Invalid
 from filings import validators
-from filings.models import Category, FilingException, PlanItem, PlatformFiling
+from filings.models import FilingException, PlanItem, PlatformFiling
 from organisations.models import Organisation, Region
+from policy.models import Category
 from policy.selectors import figures_for, is_past
 
 # ---------------------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def check_filing_deadline(filing, kind: str, now: dt.datetime) -> FilingExceptio
         return None
     exception = FilingException.objects.filter(organisation=filing.filer, year=filing.year, kind=kind).first()
     if exception is None:
-        raise DomainError.field(
+        raise Invalid.field(
             "year",
             _(
                 "年度：%(year)s 年度的备案截止时间为 %(date)s 24:00（北京时间），已逾期，不能提交。"
@@ -316,5 +317,5 @@ def clean_platform_filing(data: Mapping) -> dict:
     if not (cleaned["offers_public"] or cleaned["offers_professional"]):
         errors.append({"field": "offers_public", "message": _("培训内容：公需科目、专业科目至少选择一项。")})
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     return cleaned

@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record
 from core.actors import Actor, Role
-from core.errors import DomainError, Forbidden
+from core.errors import Conflict, DomainError, Forbidden, Invalid
 from core.hours import format_hours
 from core.text import tidy_punctuation
 from notifications.models import Notification, ReminderRun
@@ -100,16 +101,16 @@ def remind_unit_staff(actor: Actor, year: int | None = None) -> int:
     today = policy_selectors.today()
     year = year or today.year
     if policy_selectors.is_past(policy_selectors.get_policy_year(year).declaration_deadline):
-        raise DomainError.field("year", _("年度：%(year)s 年度已截止，不能再提醒。") % {"year": year})
+        raise Invalid.field("year", _("年度：%(year)s 年度已截止，不能再提醒。") % {"year": year})
     key = f"unit:{actor.organisation.pk}:{year}:{today.isoformat()}"
     try:
         with transaction.atomic():
             run = ReminderRun.objects.create(key=key)
     except IntegrityError:
-        raise DomainError(_("今天已经提醒过本单位人员，请明天再试。"), status=409) from None
+        raise Conflict(_("今天已经提醒过本单位人员，请明天再试。")) from None
     run.recipients = _remind(actor, year, today, unit_id=actor.organisation.pk)
     run.save(update_fields=["recipients"])
-    record(actor, "reminder.unit_staff", run, after={"year": year, "recipients": run.recipients})
+    record(actor, actions.REMINDER_UNIT_STAFF, run, after={"year": year, "recipients": run.recipients})
     return run.recipients
 
 

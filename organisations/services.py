@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from audit import actions
 from audit.services import record, snapshot
 from core.actors import SYSTEM, Actor
 from organisations.models import Organisation, Region
@@ -46,7 +47,7 @@ def load_regions(actor: Actor = SYSTEM) -> int:
             parent=by_code.get(row["parent"]) if row["parent"] else None,
         )
         by_code[region.code] = region
-        record(actor, "region.created", region, after={"code": region.code, "name": region.name})
+        record(actor, actions.REGION_CREATED, region, after={"code": region.code, "name": region.name})
         created += 1
     for row in data["bureaus"]:
         _, was_created = upsert_organisation(
@@ -76,7 +77,7 @@ def load_province(actor: Actor = SYSTEM, key: str = "henan") -> int:
         if region is None:
             region = Region.objects.create(code=code, name=name, level=level, parent=parent)
             by_code[code] = region
-            record(actor, "region.created", region, after={"code": code, "name": name})
+            record(actor, actions.REGION_CREATED, region, after={"code": code, "name": name})
             created += 1
         return region
 
@@ -105,7 +106,7 @@ def upsert_organisation(actor: Actor, kind: str, name: str, **fields) -> tuple[O
     org = Organisation.objects.filter(kind=kind, name=name).first()
     if org is None:
         org = Organisation.objects.create(kind=kind, name=name, **fields)
-        record(actor, "organisation.created", org, after=snapshot(org, _ORG_FIELDS))
+        record(actor, actions.ORGANISATION_CREATED, org, after=snapshot(org, _ORG_FIELDS))
         return org, True
     changed = {k: v for k, v in fields.items() if getattr(org, k) != v}
     if changed:
@@ -113,7 +114,7 @@ def upsert_organisation(actor: Actor, kind: str, name: str, **fields) -> tuple[O
         for key, value in changed.items():
             setattr(org, key, value)
         org.save(update_fields=list(changed))
-        record(actor, "organisation.changed", org, before=before, after=snapshot(org, _ORG_FIELDS))
+        record(actor, actions.ORGANISATION_CHANGED, org, before=before, after=snapshot(org, _ORG_FIELDS))
     return org, False
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import BureauInline, BureauModelAdmin, admin_actor
+from organisations.bureau_admin import BureauInline, BureauModelAdmin, admin_actor
 from policy.models import (
     CalendarDay,
     CalendarYear,

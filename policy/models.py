@@ -8,6 +8,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+# The notice's vocabulary: the two categories its hour requirements are counted in, and the
+# ways of learning it recognises. Here, below the apps that file, record and list learning.
+class Category(models.TextChoices):
+    PUBLIC = "public", _("公需科目")
+    PROFESSIONAL = "professional", _("专业科目")
+
+
+class Method(models.TextChoices):
+    TRAINING = "training", _("研修培训")
+    PRACTICE = "practice", _("实践操作")
+    GRASSROOTS = "grassroots", _("服务基层")
+    ONLINE = "online", _("在线学习")
+    SELF_STUDY = "self_study", _("经批准且有考核的自学")
+
+
 class PolicyYear(models.Model):
     """The rules of one year (2025: 三人社专技〔2025〕1号). No figure of the notice lives in code."""
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor, Role
 from core.dates import SHANGHAI, end_of_day, is_past, today
-from core.errors import DomainError, NotFound
+from core.errors import Invalid, NotFound
 from organisations.models import Region
 from policy.models import (
     REGIONAL_FIGURES,
@@ -184,9 +184,9 @@ def add_working_days(start: dt.date, days: int) -> WorkingDay:
     Days of a year nobody has entered are taken Monday–Friday and the answer is provisional.
     """
     if days < 0:
-        raise DomainError.field("days", _("工作日天数不能为负数。"))
+        raise Invalid.field("days", _("工作日天数不能为负数。"))
     if days > MAX_WORKING_DAYS:
-        raise DomainError.field("days", _("工作日天数不能超过 %(max)s。") % {"max": MAX_WORKING_DAYS})
+        raise Invalid.field("days", _("工作日天数不能超过 %(max)s。") % {"max": MAX_WORKING_DAYS})
     if days == 0:
         return WorkingDay(start, start.year not in _entered_years(start.year, start.year))
     window_end = start + dt.timedelta(days=days * 2 + 40)

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record, snapshot
 from core.actors import SYSTEM, Actor
-from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from organisations.models import Region
 from policy import selectors as policy_selectors
 from policy.models import (
@@ -85,7 +86,7 @@ def seed_calendar_from_package(actor: Actor = SYSTEM, years: list[int] | None = 
             continue
         CalendarDay.objects.bulk_create(_package_deviations(year), ignore_conflicts=True)
         entry = CalendarYear.objects.create(year=year, source=CalendarYear.Source.PACKAGE)
-        record(actor, "calendar.year_entered", entry, after={"year": year, "source": entry.source})
+        record(actor, actions.CALENDAR_YEAR_ENTERED, entry, after={"year": year, "source": entry.source})
         added += 1
         transaction.on_commit(lambda y=year: calendar_year_entered.send(sender=CalendarYear, year=y))
     return added
@@ -100,14 +101,14 @@ def enter_calendar_year(
     for field, days, weekend in (("holidays", holidays, False), ("make_up_days", make_up_days, True)):
         for day in days:
             if day.year != year:
-                raise DomainError.field(field, _("%(day)s 不在 %(year)s 年内。") % {"day": day, "year": year})
+                raise Invalid.field(field, _("%(day)s 不在 %(year)s 年内。") % {"day": day, "year": year})
             if (day.weekday() >= 5) != weekend:
                 message = (
                     _("%(day)s 是周末，无需作为节假日录入。")
                     if not weekend
                     else _("%(day)s 不是周末，不能作为调休上班日。")
                 )
-                raise DomainError.field(field, message % {"day": day})
+                raise Invalid.field(field, message % {"day": day})
     previous = CalendarDay.objects.filter(date__year=year)
     before = {
         "holidays": [d for d, working in previous.values_list("date", "is_working_day") if not working],
@@ -123,7 +124,7 @@ def enter_calendar_year(
     )
     record(
         actor,
-        "calendar.year_entered",
+        actions.CALENDAR_YEAR_ENTERED,
         entry,
         before=before,
         after={
@@ -165,7 +166,7 @@ def confirm_policy_year(actor: Actor, year: int) -> PolicyYear:
             [{"field": "year", "message": _("该年度政策已确认，无需再次确认。")}],
         )
     _mark_confirmed(actor, policy)
-    record(actor, "policy.year_confirmed", policy, after=snapshot(policy, AUDITED_FIELDS))
+    record(actor, actions.POLICY_YEAR_CONFIRMED, policy, after=snapshot(policy, AUDITED_FIELDS))
     return policy
 
 
@@ -175,7 +176,7 @@ def policy_year_edited(actor: Actor, policy: PolicyYear, changed: list[str]) -> 
     limit; compliance is never stored, so every progress read already uses the new figures)."""
     if policy.awaiting_confirmation:
         _mark_confirmed(actor, policy)
-        record(actor, "policy.year_confirmed", policy, after={"by_edit": changed})
+        record(actor, actions.POLICY_YEAR_CONFIRMED, policy, after={"by_edit": changed})
     year = policy.year
     transaction.on_commit(lambda: policy_year_changed.send(sender=PolicyYear, year=year, changed=changed))
 
@@ -232,7 +233,7 @@ def set_regional_figures(actor: Actor, year: int, region: Region, figures: dict)
                 {"field": field, "message": _("%(label)s：应为 1 至 60 个工作日。") % {"label": label}}
             )
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     fields = list(REGIONAL_FIGURES)
     before = snapshot(row, fields) if row else None
     if row is None:
@@ -244,7 +245,7 @@ def set_regional_figures(actor: Actor, year: int, region: Region, figures: dict)
         return row
     row.updated_by = actor.user
     row.save()
-    record(actor, "policy.regional_figures_set", row, before=before, after=snapshot(row, fields))
+    record(actor, actions.POLICY_REGIONAL_FIGURES_SET, row, before=before, after=snapshot(row, fields))
     region_id = region.pk
     transaction.on_commit(
         lambda: regional_figures_changed.send(
@@ -289,7 +290,7 @@ def load_notice_2025(actor: Actor = SYSTEM) -> PolicyYear:
             },
         )
     if created:
-        record(actor, "policy.year_created", policy, after=snapshot(policy, AUDITED_FIELDS))
+        record(actor, actions.POLICY_YEAR_CREATED, policy, after=snapshot(policy, AUDITED_FIELDS))
     return policy
 
 
@@ -302,7 +303,7 @@ def load_profiles_and_professions(actor: Actor = SYSTEM) -> int:
             code=row["code"], defaults={"name": row["name"], "is_default": row["is_default"]}
         )
         if was_created:
-            record(actor, "policy.profile_created", profile, after=row)
+            record(actor, actions.POLICY_PROFILE_CREATED, profile, after=row)
             created += 1
     profiles = {p.code: p for p in RequirementProfile.objects.all()}
     for order, (code, name, profile_code) in enumerate(data["professions"]):

@@ -7,10 +7,11 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record, snapshot
 from core.actors import SYSTEM, Actor
 from core.dates import this_year
-from core.errors import DomainError
+from core.errors import Invalid
 from policy.models import PolicyYear, RegionalFigures, Requirement
 
 
@@ -24,7 +25,7 @@ def ensure_policy_year(actor: Actor, year: int) -> PolicyYear:
         return existing
     previous = PolicyYear.objects.filter(year__lt=year).order_by("-year").first()
     if previous is None:
-        raise DomainError.field("year", _("没有可沿用的上一年度政策。"))
+        raise Invalid.field("year", _("没有可沿用的上一年度政策。"))
     policy = PolicyYear.objects.create(
         year=year,
         declaration_deadline=_same_day_in(previous.declaration_deadline, year),
@@ -60,7 +61,7 @@ def ensure_policy_year(actor: Actor, year: int) -> PolicyYear:
             for r in previous.regional_figures.all()
         ]
     )
-    record(actor, "policy.year_carried_forward", policy, after=snapshot(policy, AUDITED_FIELDS))
+    record(actor, actions.POLICY_YEAR_CARRIED_FORWARD, policy, after=snapshot(policy, AUDITED_FIELDS))
     return policy
 
 

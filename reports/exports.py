@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from core.dates import local_time
 from core.hours import format_hours
 from core.sheets import set_up_pages, text_cell
-from policy.selectors import SHANGHAI
 
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _SHORT_FILL = PatternFill("solid", fgColor="FDE9D9")
@@ -83,7 +83,7 @@ def write_compliance(
 
     title = _("%(scope)s %(year)s 年度专业技术人员继续教育学时达标情况") % {"scope": scope_name, "year": year}
     ws.append([cell(title, bold=True)])
-    generated = timezone.localtime(timezone.now(), SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    generated = local_time(timezone.now())
     ws.append([cell(_("导出时间：%(t)s（北京时间）；学时为已审核通过并计入的学时。") % {"t": generated})])
     header_cells = []
     for h in HEADERS:

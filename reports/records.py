@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import local_time
 from core.hours import format_hours
 from core.pdf import as_pdfa_2b, canvas_maker, cjk_font
-from policy.selectors import SHANGHAI
 
 PLATFORM_NAME = "专业技术人员继续教育管理平台"
 
@@ -33,10 +32,6 @@ def issuer_name() -> str:
 def format_code(code: str) -> str:
     """ABCD2345EFGH → ABCD-2345-EFGH (easier to read out and type)."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def local_time(moment: dt.datetime) -> str:
-    return timezone.localtime(moment, SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Person, RoleAssignment
 from accounts.selectors import current_membership
+from audit import actions
 from audit.services import record
 from core import jobs
 from core.actors import SYSTEM, Actor, Role
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError, Forbidden, Invalid
 from core.replica import reporting_alias
 from credits import selectors as credit_selectors
 from credits.models import RecordState
@@ -100,7 +101,7 @@ def issue_record(
     actor's scope, and keep an IssuedRecord (code, SHA-256 of the PDF, the figures printed) so
     that the printout can be verified. `verify_url(code)` gives the address printed on it."""
     if not 2000 <= int(year) <= 2100:
-        raise DomainError.field("year", _("年度：取值不正确。"))
+        raise Invalid.field("year", _("年度：取值不正确。"))
     person, progress, credited = _sheet_data(actor, year, person_id)
     membership = current_membership(person)
     unit = membership.unit.name if membership else _("（未关联工作单位）")
@@ -170,7 +171,7 @@ def issue_record(
         )
         record(
             actor,
-            "report.record_issued",
+            actions.REPORT_RECORD_ISSUED,
             issued,
             after={"person": person.pk, "year": year, "code": code, "sha256": issued.sha256},
         )
@@ -206,7 +207,7 @@ def start_compliance_export(actor: Actor, filters: dict) -> ExportJob:
             organisation=actor.organisation,
             params=params,
         )
-        record(actor, "report.export_queued", job, after={"kind": job.kind, "params": params})
+        record(actor, actions.REPORT_EXPORT_QUEUED, job, after={"kind": job.kind, "params": params})
     # After the commit, so that a worker finds the job; eager (no REDIS_URL) it runs right here.
     transaction.on_commit(lambda: _dispatch(job.pk))
     return job
@@ -239,7 +240,13 @@ def purge_expired_exports(now: dt.datetime | None = None) -> int:
                 job.file.delete(save=False)
             job.state = ExportJob.State.EXPIRED
             job.save(update_fields=["state", "file"])
-            record(SYSTEM, "report.export_expired", job, before={"state": "done"}, after={"state": "expired"})
+            record(
+                SYSTEM,
+                actions.REPORT_EXPORT_EXPIRED,
+                job,
+                before={"state": "done"},
+                after={"state": "expired"},
+            )
         purged += 1
     return purged
 
@@ -251,7 +258,7 @@ def _fail(job: ExportJob, error: str, was: str) -> None:
         )
         record(
             Actor(user=job.created_by, role=job.actor_role, organisation=job.organisation),
-            "report.export_failed",
+            actions.REPORT_EXPORT_FAILED,
             job,
             before={"state": was},
             after={"state": "failed", "error": error},
@@ -265,7 +272,7 @@ def end_stale_exports(now: dt.datetime | None = None) -> int:
     def audit(job: ExportJob) -> None:
         record(
             Actor(user=job.created_by, role=job.actor_role, organisation=job.organisation),
-            "report.export_failed",
+            actions.REPORT_EXPORT_FAILED,
             job,
             before={"state": "running"},
             after={"state": "failed", "error": job.error},
@@ -310,7 +317,11 @@ def run_export(job_id: int, progress_every: int | None = None) -> str:
         with guard:
             actor = _actor_of(job)
             record(
-                actor, "report.export_started", job, before={"state": previous}, after={"state": "running"}
+                actor,
+                actions.REPORT_EXPORT_STARTED,
+                job,
+                before={"state": previous},
+                after={"state": "running"},
             )
             # On the replica when there is one (a worker has no request that wrote); the
             # header's export time is the primary's, the rows those the replica had by then.
@@ -353,7 +364,7 @@ def run_export(job_id: int, progress_every: int | None = None) -> str:
         )
         record(
             actor,
-            "report.compliance_exported",
+            actions.REPORT_COMPLIANCE_EXPORTED,
             job,
             before={"state": "running"},
             after={"state": "done", "rows": written, "params": job.params},

@@ -1,6 +1,6 @@
 """Background work of reports (Celery; eager in-process in the embedded default)."""
 
-from config.celery import app
+from core.celery import app
 from reports import services
 
 

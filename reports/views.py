@@ -15,12 +15,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from core.actors import Role
+from core.dates import local_time
 from core.errors import Forbidden, NotFound
 from core.media import PDF, XLSX
 from credits.views import compliance_filters
 from policy import selectors as policy_selectors
 from reports import selectors, services
-from reports.records import format_code, issuer_name, local_time
+from reports.records import format_code, issuer_name
 
 
 def _year(request) -> int:

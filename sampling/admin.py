@@ -3,7 +3,7 @@ which notify, audit and move hours through the ledger."""
 
 from django.contrib import admin
 
-from core.admin import BureauModelAdmin
+from organisations.bureau_admin import BureauModelAdmin
 from sampling.models import AuditSample, SampledDeclaration
 
 

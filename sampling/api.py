@@ -10,7 +10,7 @@ from ninja import Field, Router, Status
 from core.api import BearerAuth
 from core.openapi import enum_of
 from core.schemas import Schema
-from credits.models import Method
+from policy.models import Method
 from sampling import selectors, services
 from sampling.models import AuditSample, SampledDeclaration
 

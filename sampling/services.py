@@ -34,16 +34,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment
+from audit import actions
 from audit.services import record
 from core.actors import Actor, Role
-from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.hours import format_hours
 from credits import ledger
-from credits.models import Declaration, DeclarationState, HourRecord, Method, RecordState
+from credits.models import Declaration, DeclarationState, HourRecord, RecordState
 from credits.services import declaration_link
 from notifications.services import notify
 from organisations.models import Organisation
 from policy import selectors as policy_selectors
+from policy.models import Method
 from sampling import selectors
 from sampling.models import AuditSample, SampledDeclaration
 from sampling.selectors import Candidate
@@ -102,7 +104,7 @@ def draw_keys(candidates: Iterable[Candidate], seed: int, k: int) -> list[tuple[
 
 def _size(population: int, share, count) -> tuple[int, Decimal | None, int | None]:
     if (share in (None, "")) == (count in (None, "")):
-        raise DomainError(
+        raise Invalid(
             _("抽查比例和抽查数量：请填写其中一项。"),
             [
                 {"field": "share", "message": _("抽查比例：与抽查数量二选一。")},
@@ -113,22 +115,22 @@ def _size(population: int, share, count) -> tuple[int, Decimal | None, int | Non
         try:
             share = Decimal(str(share)).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
-            raise DomainError.field("share", _("抽查比例：应为数字（百分比）。")) from None
+            raise Invalid.field("share", _("抽查比例：应为数字（百分比）。")) from None
         if not Decimal(0) < share <= Decimal(100):
-            raise DomainError.field("share", _("抽查比例：应大于 0 且不超过 100。"))
+            raise Invalid.field("share", _("抽查比例：应大于 0 且不超过 100。"))
         k = math.ceil(population * share / 100)
         count = None
     else:
         try:
             count = int(count)
         except (TypeError, ValueError):
-            raise DomainError.field("count", _("抽查数量：应为整数。")) from None
+            raise Invalid.field("count", _("抽查数量：应为整数。")) from None
         if count < 1:
-            raise DomainError.field("count", _("抽查数量：至少抽取 1 条。"))
+            raise Invalid.field("count", _("抽查数量：至少抽取 1 条。"))
         k = min(count, population)
         share = None
     if k > MAX_SAMPLE:
-        raise DomainError.field(
+        raise Invalid.field(
             "count" if count else "share", _("抽查数量：每次最多抽取 %(n)s 条。") % {"n": MAX_SAMPLE}
         )
     return k, share, count
@@ -140,9 +142,9 @@ def _seed(seed) -> int:
     try:
         seed = int(seed)
     except (TypeError, ValueError):
-        raise DomainError.field("seed", _("随机种子：应为整数。")) from None
+        raise Invalid.field("seed", _("随机种子：应为整数。")) from None
     if not 0 <= seed < MAX_SEED:
-        raise DomainError.field("seed", _("随机种子：应在 0 到 999999999999 之间。"))
+        raise Invalid.field("seed", _("随机种子：应在 0 到 999999999999 之间。"))
     return seed
 
 
@@ -154,9 +156,9 @@ def _due(evidence_due_on) -> dt.date:
         try:
             evidence_due_on = dt.date.fromisoformat(evidence_due_on)
         except ValueError:
-            raise DomainError.field("evidence_due_on", _("提交原件截止日期：格式应为 YYYY-MM-DD。")) from None
+            raise Invalid.field("evidence_due_on", _("提交原件截止日期：格式应为 YYYY-MM-DD。")) from None
     if evidence_due_on <= today:
-        raise DomainError.field("evidence_due_on", _("提交原件截止日期：应晚于今天。"))
+        raise Invalid.field("evidence_due_on", _("提交原件截止日期：应晚于今天。"))
     return evidence_due_on
 
 
@@ -227,12 +229,12 @@ def draw_sample(
     try:
         year = int(year)
     except (TypeError, ValueError):
-        raise DomainError.field("year", _("学时年度：应为年份。")) from None
+        raise Invalid.field("year", _("学时年度：应为年份。")) from None
     if not 2000 <= year <= policy_selectors.today().year:
-        raise DomainError.field("year", _("学时年度：只能抽查今年及以前的年度。"))
+        raise Invalid.field("year", _("学时年度：只能抽查今年及以前的年度。"))
     note = (note or "").strip()
     if len(note) > 300:
-        raise DomainError.field("note", _("说明：不能超过 300 个字符。"))
+        raise Invalid.field("note", _("说明：不能超过 300 个字符。"))
     seed = _seed(seed)
     due = _due(evidence_due_on)
     # One draw at a time per organisation: a double submit must not put the same declarations
@@ -241,7 +243,7 @@ def draw_sample(
     pool = selectors.candidates(actor, year)
     population = pool.count()
     if not population:
-        raise DomainError.field("year", _("学时年度：%(year)s 年度没有可抽查的已通过申报。") % {"year": year})
+        raise Invalid.field("year", _("学时年度：%(year)s 年度没有可抽查的已通过申报。") % {"year": year})
     k, share, count = _size(population, share, count)
     sample = AuditSample.objects.create(
         organisation=actor.organisation,
@@ -277,7 +279,7 @@ def draw_sample(
     )
     record(
         actor,
-        "sampling.drawn",
+        actions.SAMPLING_DRAWN,
         sample,
         after={
             "year": year,
@@ -300,11 +302,11 @@ def decide(actor: Actor, sample_id: int, item_id: int, outcome: str, reason: str
     sample = selectors.sample_for(actor, sample_id)
     reason = (reason or "").strip()
     if outcome not in (Outcome.CONFIRMED, Outcome.REVOKED):
-        raise DomainError.field("outcome", _("核验结果：应为 confirmed（核验属实）或 revoked（撤销学时）。"))
+        raise Invalid.field("outcome", _("核验结果：应为 confirmed（核验属实）或 revoked（撤销学时）。"))
     if outcome == Outcome.REVOKED and not reason:
-        raise DomainError.field("reason", _("核验意见：撤销学时必须写明原因。"))
+        raise Invalid.field("reason", _("核验意见：撤销学时必须写明原因。"))
     if len(reason) > 300:
-        raise DomainError.field("reason", _("核验意见：不能超过 300 个字符。"))
+        raise Invalid.field("reason", _("核验意见：不能超过 300 个字符。"))
     if not selectors.may_decide(actor, sample):
         raise Forbidden(_("只有抽取该样本的机构可以记录核验结果。"))
     item = SampledDeclaration.objects.select_for_update().filter(sample_id=sample.pk, pk=item_id).first()
@@ -340,7 +342,7 @@ def decide(actor: Actor, sample_id: int, item_id: int, outcome: str, reason: str
     item.save(update_fields=["outcome", "reason", "decided_at", "decided_by"])
     record(
         actor,
-        f"sampling.{outcome}",
+        actions.SAMPLING_DECIDED[outcome],
         item,
         before={"outcome": Outcome.PENDING},
         after={"outcome": outcome, "reason": reason, "declaration": declaration.pk},
@@ -366,7 +368,7 @@ def _revoke(actor: Actor, sample: AuditSample, declaration: Declaration, reason:
     )
     record(
         actor,
-        "declaration.revoked",
+        actions.DECLARATION_REVOKED,
         declaration,
         before=before,
         after={"state": declaration.state, "record_state": hour_record.state, "sample": sample.pk},

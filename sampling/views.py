@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, Forbidden
+from core.errors import Conflict, Forbidden, Invalid
 from core.forms import Form, apply_domain_error
 from credits.views import _page, _year, _years
 from policy import selectors as policy_selectors
@@ -92,9 +92,7 @@ def sample_list(request):
                     evidence_due_on=data["evidence_due_on"],
                     note=data["note"],
                 )
-            except DomainError as exc:
-                if exc.status in (403, 404):
-                    raise
+            except Invalid as exc:
                 apply_domain_error(form, exc)
             else:
                 messages.success(
@@ -153,9 +151,7 @@ def item_decide(request, sample_id: int, item_id: int):
         item = services.decide(
             actor, sample_id, item_id, form.cleaned_data["outcome"], form.cleaned_data["reason"]
         )
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
+    except (Conflict, Invalid) as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("已记录核验结果：%(o)s。") % {"o": item.get_outcome_display()})

@@ -1,11 +1,11 @@
-"""The chart of each statistic where people would rather look than read (reports.charts:
+"""The chart of each statistic where people would rather look than read (core.charts:
 server-side SVG with the same figures as a table beside it)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from reports import charts
+from core import charts
 from supervision.selectors import Statistic
 
 TOP = 15  # bars in one chart; the table below the chart lists every row

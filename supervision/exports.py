@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from core import sheets
+from core.dates import local_time
 from core.hours import format_hours
-from policy.selectors import SHANGHAI
 from supervision.selectors import Statistic, Table
 
 BOLD = Font(bold=True)
@@ -79,7 +79,7 @@ def write_table(ws, table: Table, heading: list[str]) -> None:
 
 
 def _heading(title: str, scope: str) -> list[str]:
-    issued = timezone.now().astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    issued = local_time(timezone.now())
     return [title, _("统计范围：%(scope)s　　生成时间：%(at)s（北京时间）") % {"scope": scope, "at": issued}]
 
 
@@ -109,8 +109,7 @@ def report_workbook(year: int, scope: str, sections: list[tuple[str, Table]]) ->
     lines = [
         _("%(year)s 年度专业技术人员继续教育统计报告") % {"year": year},
         _("统计范围：%(scope)s") % {"scope": scope},
-        _("生成时间：%(at)s（北京时间）")
-        % {"at": timezone.now().astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")},
+        _("生成时间：%(at)s（北京时间）") % {"at": local_time(timezone.now())},
         "",
         _("工作表："),
         *(f"{i}. {name}" for i, (name, _t) in enumerate(sections, start=1)),

@@ -18,16 +18,17 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from core.actors import Actor, Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.dates import local_day
+from core.errors import Forbidden, Invalid, NotFound
 from core.replica import reporting_alias
 from credits import selectors as credit_selectors
-from credits.models import Method, Review, Source
-from filings.models import Category, FilingState, PlanItem, PlatformFiling, TrainingPlan
+from credits.models import Review, Source
+from filings.models import FilingState, PlanItem, PlatformFiling, TrainingPlan
 from filings.selectors import FILED_STATES
 from organisations.models import Organisation, Region
 from organisations.selectors import organisations_in_scope, units_in_scope
 from policy import selectors as policy_selectors
-from policy.models import PolicyYear, Profession
+from policy.models import Category, Method, PolicyYear, Profession
 from sampling.models import AuditSample, SampledDeclaration
 from supervision import tally
 from supervision.models import HoursTally, MemberTally, ReviewTally, StandingTally
@@ -160,7 +161,7 @@ def years() -> list[int]:
 
 def check_year(year: int) -> int:
     if not 2000 <= year <= 2100:
-        raise DomainError.field("year", _("年度：应在 2000 至 2100 之间。"))
+        raise Invalid.field("year", _("年度：应在 2000 至 2100 之间。"))
     return year
 
 
@@ -237,7 +238,7 @@ def completion(actor: Actor, year: int, by: str = "region", **narrow) -> Statist
     """People registered and confirmed, compliant, short (of which category, by how many hours),
     by region, authority, unit or title series."""
     if by not in DIMENSIONS:
-        raise DomainError.field("by", _("分组：应为 region、authority、unit 或 profession。"))
+        raise Invalid.field("by", _("分组：应为 region、authority、unit 或 profession。"))
     s = scope(actor, **narrow)
     figures = _unit_profession_figures(s, check_year(year))
     alias = reporting_alias()
@@ -838,7 +839,7 @@ def sampling(actor: Actor, year: int, **narrow) -> Statistic:
         sample = samples[sample_id]
         label = _("%(org)s %(day)s 抽查（种子 %(seed)s）") % {
             "org": orgs.get(sample.organisation_id, ""),
-            "day": sample.drawn_at.astimezone(policy_selectors.SHANGHAI).date().isoformat(),
+            "day": local_day(sample.drawn_at).isoformat(),
             "seed": sample.seed,
         }
         sample_rows.append(Row(str(sample_id), label, _rates(n, c, r, p)))

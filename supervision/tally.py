@@ -27,10 +27,10 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import ExtractMonth
 
 from accounts.models import Membership
+from core.dates import local_day
 from credits.models import HourRecord, RecordState, Review, YearSummary
 from filings.models import PlanItem
 from policy.models import CalendarDay, Profession, Requirement
-from policy.selectors import SHANGHAI
 from supervision.models import HoursTally, MemberTally, ReviewTally, StandingTally
 
 ZERO = Decimal(0)
@@ -233,19 +233,15 @@ class WorkCalendar:
         return count
 
 
-def _local_day(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(SHANGHAI).date()
-
-
 def _review_key(review: Review, year: int, calendar: WorkCalendar) -> tuple:
-    arrived, decided = _local_day(review.arrived_at), _local_day(review.decided_at)
+    arrived, decided = local_day(review.arrived_at), local_day(review.decided_at)
     days = min(calendar.between(arrived, decided), 32767)
     return (year, review.organisation_id, review.level, days), (1, int(decided <= review.due_on))
 
 
 def review_decided(review: Review, year: int) -> None:
     """A level decided `review` of a declaration of `year`: count how long it took."""
-    calendar = WorkCalendar(_local_day(review.arrived_at), _local_day(review.decided_at))
+    calendar = WorkCalendar(local_day(review.arrived_at), local_day(review.decided_at))
     key, values = _review_key(review, year, calendar)
     _insert(ReviewTally, REVIEW_SUMS, REVIEW_KEYS, {key: list(values)})
 
@@ -370,7 +366,7 @@ def _expected_reviews() -> dict:
     last = decided.order_by("-decided_at").values_list("decided_at", flat=True).first()
     if first is None:
         return acc
-    calendar = WorkCalendar(_local_day(first), _local_day(last))
+    calendar = WorkCalendar(local_day(first), local_day(last))
     for review in decided.only("organisation_id", "level", "arrived_at", "decided_at", "due_on").iterator(
         chunk_size=5000
     ):

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import connections
 from django.test import Client
 
-from core.reference import load_reference_data
 from organisations.models import Region
+from provisioning.reference import load_reference_data
 from tests import factories
 from tests.clock import TODAY, Clock
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors as account_selectors
 from accounts.models import Membership
+from core import charts
 from core.actors import Actor, Role
 from core.errors import DomainError
 from credits import forecast
@@ -15,7 +16,6 @@ from filings import selectors as filing_selectors
 from filings.models import FilingState
 from organisations import selectors as org_selectors
 from policy import selectors as policy_selectors
-from reports import charts
 from reports import selectors as report_selectors
 from supervision import selectors as supervision_selectors
 from web import selectors as web_selectors

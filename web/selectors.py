@@ -15,6 +15,7 @@ from accounts.selectors import persons_in_scope
 from core import crypto, idnumber
 from core.actors import Actor, Role
 from core.errors import Forbidden
+from credits.display import state_badge
 from policy.models import CalendarDay, CalendarYear, PolicyYear
 
 ZERO = Decimal(0)
@@ -173,21 +174,6 @@ def units_timeliness(actor: Actor, year: int) -> list[UnitTimeliness]:
     return result
 
 
-_STATE_BADGES = {
-    "draft": "secondary",
-    "pending_unit": "warning",
-    "pending_authority": "warning",
-    "approved": "success",
-    "rejected": "danger",
-    "returned": "info",
-    "not_recognised": "danger",
-}
-
-
-def state_badge(state: str) -> str:
-    return _STATE_BADGES.get(state, "secondary")
-
-
 def person_open_declarations(actor: Actor, limit: int = 8) -> list:
     """The person's declarations that are in review or wait for them (draft, returned)."""
     from credits.models import Declaration, Review
@@ -209,20 +195,6 @@ def person_open_declarations(actor: Actor, limit: int = 8) -> list:
         d.open_review = open_reviews.get(d.pk)
         d.badge = state_badge(d.state)
     return rows
-
-
-def pending_membership(actor: Actor, person_id: int) -> Membership:
-    """A unit's pending membership of one person, or 404 (another unit's person, or decided)."""
-    from core.errors import NotFound
-
-    membership = (
-        Membership.objects.select_related("person", "person__profession")
-        .filter(person_id=person_id, unit=actor.organisation, state=Membership.State.PENDING)
-        .first()
-    )
-    if membership is None or not actor.is_role(Role.UNIT):
-        raise NotFound()
-    return membership
 
 
 def last_refused_membership(person: Person) -> Membership | None:

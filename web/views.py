@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as account_selectors
 from accounts.models import Membership
 from core.actors import Role
-from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from core.forms import apply_domain_error
 from core.views import actor_in_role
 from filings import selectors as filing_selectors
@@ -125,9 +125,7 @@ def remind_staff(request):
     actor = _unit_actor(request)
     try:
         sent = notification_services.remind_unit_staff(actor)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except (Conflict, Invalid) as exc:
         messages.error(request, exc.detail)
     else:
         if sent:

@@ -9,7 +9,7 @@ from ninja import Status
 
 from core.actors import Role
 from core.api import require_role
-from core.errors import DomainError
+from core.errors import Invalid
 from filings import selectors, services
 from filings.api.common import PAGE_SIZE, exception_out, paginate, router, row_out
 from filings.api.schemas import ExceptionIn, ExceptionOut, InboxPage, LateMissingOut, MissingOut
@@ -28,7 +28,7 @@ def inbox(
 ):
     actor = require_role(request.auth, Role.BUREAU, Role.AUTHORITY)
     if state and state != "all" and state not in FilingState.values:
-        raise DomainError.field(
+        raise Invalid.field(
             "state", _("状态：取值应为 %(v)s 或 all。") % {"v": "、".join(FilingState.values)}
         )
     filters = selectors.InboxFilter(kind=kind, state=state, year=year, q=q.strip())

@@ -9,7 +9,8 @@ from ninja import Field
 
 from core.openapi import enum_of
 from core.schemas import Schema
-from filings.models import Category, FilingException, FilingState
+from filings.models import FilingException, FilingState
+from policy.models import Category
 
 
 class OrgRef(Schema):

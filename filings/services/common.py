@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actors import Actor, Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Forbidden, Invalid, NotFound
 from filings import rules, selectors
 from filings.models import FilingState
 from organisations.models import Organisation
@@ -25,10 +25,10 @@ def now(when: dt.datetime | None = None) -> dt.datetime:
 
 def policy(year) -> PolicyYear:
     if not isinstance(year, int) or isinstance(year, bool):
-        raise DomainError.field("year", _("年度：应为整数，如 2025。"))
+        raise Invalid.field("year", _("年度：应为整数，如 2025。"))
     found = policy_year(year)
     if found is None:
-        raise DomainError.field("year", _("年度：%(year)s 年度政策尚未设置，不能申报。") % {"year": year})
+        raise Invalid.field("year", _("年度：%(year)s 年度政策尚未设置，不能申报。") % {"year": year})
     return found
 
 
@@ -64,7 +64,7 @@ def addressed_bureau(filer: Organisation) -> Organisation:
     """The bureau a filer files with (rules.bureau_for), or a refusal naming its region."""
     bureau = rules.bureau_for(filer)
     if bureau is None:
-        raise DomainError.field(
+        raise Invalid.field(
             "filer",
             _("申报单位：所在地区（%(region)s）没有受理备案的市人社局，请联系平台管理员。")
             % {"region": filer.region.name},
@@ -76,7 +76,7 @@ def require_editable(actor: Actor, filing) -> None:
     if actor.organisation is None or filing.filer_id != actor.organisation.pk:
         raise Forbidden(_("只有申报单位可以修改本备案。"))
     if not filing.is_editable:
-        raise DomainError.field(
+        raise Invalid.field(
             "state",
             _("状态：“%(state)s”的备案不能修改，只有草稿或已退回的备案可以修改。")
             % {"state": filing.get_state_display()},

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record
 from core import crypto
 from core.actors import Actor
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Forbidden, Invalid, NotFound
 from filings import selectors
 from filings.models import FilingState, PlatformCredential, PlatformFiling
 
@@ -41,7 +42,7 @@ def issue_credential(actor: Actor, *, filing_id: int) -> tuple[PlatformCredentia
     _may_manage_credentials(actor, filing_id)
     filing = PlatformFiling.objects.select_for_update().get(pk=filing_id)
     if filing.state != FilingState.ACCEPTED or filing.platform_id is None:
-        raise DomainError.field("state", _("状态：平台备案尚未通过，不能签发接口密钥。"))
+        raise Invalid.field("state", _("状态：平台备案尚未通过，不能签发接口密钥。"))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     credential = PlatformCredential.objects.create(
         filing=filing,
@@ -53,7 +54,7 @@ def issue_credential(actor: Actor, *, filing_id: int) -> tuple[PlatformCredentia
     )
     record(
         actor,
-        "platform_credential.issued",
+        actions.PLATFORM_CREDENTIAL_ISSUED,
         credential,
         after={"prefix": credential.key_prefix, "year": credential.year, "platform": filing.platform_id},
     )
@@ -68,7 +69,7 @@ def _revoke(actor: Actor, credential_id: int) -> PlatformCredential:
         credential.save(update_fields=["revoked_at"])
         record(
             actor,
-            "platform_credential.revoked",
+            actions.PLATFORM_CREDENTIAL_REVOKED,
             credential,
             before={"revoked_at": None},
             after={"revoked_at": credential.revoked_at},

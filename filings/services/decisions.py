@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record
 from core.actors import Actor, Role
-from core.errors import DomainError, Forbidden
+from core.errors import Forbidden, Invalid
 from filings.models import FilingState, PlatformFiling, TrainingPlan
 from filings.services import common, credentials
 from filings.services.platform_filings import platform_of
@@ -22,12 +23,11 @@ from organisations.models import Organisation
 from organisations.services import upsert_organisation
 
 MODELS = {"plan": TrainingPlan, "platform": PlatformFiling}
-LABELS = {"plan": "training_plan", "platform": "platform_filing"}
 
 
 def _model(kind: str):
     if kind not in MODELS:
-        raise DomainError.field("kind", _("备案类型：应为 plan（培训计划）或 platform（网络学习平台）。"))
+        raise Invalid.field("kind", _("备案类型：应为 plan（培训计划）或 platform（网络学习平台）。"))
     return MODELS[kind]
 
 
@@ -49,12 +49,12 @@ def give_opinion(
     if filing.filer.supervisor_id != actor.organisation.pk:
         raise Forbidden(_("只有申报单位的行业主管部门可以出具意见。"))
     if filing.state != FilingState.PENDING_OPINION:
-        raise DomainError.field("state", _("状态：该备案当前不需要主管部门意见。"))
+        raise Invalid.field("state", _("状态：该备案当前不需要主管部门意见。"))
     opinion = (opinion or "").strip()
     if not opinion:
-        raise DomainError.field("opinion", _("行业主管单位意见：必须填写。"))
+        raise Invalid.field("opinion", _("行业主管单位意见：必须填写。"))
     if len(opinion) > 300:
-        raise DomainError.field("opinion", _("行业主管单位意见：不能超过 300 个字符。"))
+        raise Invalid.field("opinion", _("行业主管单位意见：不能超过 300 个字符。"))
     before = common.state_of(filing)
     filing.authority_opinion = opinion
     filing.authority_opinion_at = now
@@ -68,7 +68,7 @@ def give_opinion(
     filing.save()
     record(
         actor,
-        f"{LABELS[kind]}.opinion",
+        actions.FILING_OPINION[kind],
         filing,
         before=before,
         after={**common.state_of(filing), "opinion": opinion, "agree": agree},
@@ -84,11 +84,11 @@ def return_filing(actor: Actor, *, kind: str, filing_id: int, reason: str, now: 
     common.require_deciding_bureau(actor, filing)
     reason = (reason or "").strip()
     if filing.state != FilingState.SUBMITTED:
-        raise DomainError.field("state", _("状态：只有待备案的申报可以退回。"))
+        raise Invalid.field("state", _("状态：只有待备案的申报可以退回。"))
     if len(reason) < 2:
-        raise DomainError.field("reason", _("退回原因：必须填写（至少2个字）。"))
+        raise Invalid.field("reason", _("退回原因：必须填写（至少2个字）。"))
     if len(reason) > 300:
-        raise DomainError.field("reason", _("退回原因：不能超过 300 个字符。"))
+        raise Invalid.field("reason", _("退回原因：不能超过 300 个字符。"))
     before = common.state_of(filing)
     filing.state = FilingState.RETURNED
     filing.return_reason = reason
@@ -97,7 +97,7 @@ def return_filing(actor: Actor, *, kind: str, filing_id: int, reason: str, now: 
     filing.save()
     record(
         actor,
-        f"{LABELS[kind]}.returned",
+        actions.FILING_RETURNED[kind],
         filing,
         before=before,
         after={**common.state_of(filing), "reason": reason},
@@ -112,14 +112,14 @@ def accept_plan(actor: Actor, *, plan_id: int, now: dt.datetime | None = None) -
     plan = common.lock(TrainingPlan, actor, plan_id)
     common.require_deciding_bureau(actor, plan)
     if plan.state != FilingState.SUBMITTED:
-        raise DomainError.field("state", _("状态：只有待备案的培训计划可以备案。"))
+        raise Invalid.field("state", _("状态：只有待备案的培训计划可以备案。"))
     before = common.state_of(plan)
     plan.state = FilingState.ACCEPTED
     plan.decided_at = common.now(now)
     plan.decided_by = actor.user
     plan.return_reason = ""
     plan.save()
-    record(actor, "training_plan.accepted", plan, before=before, after=common.state_of(plan))
+    record(actor, actions.TRAINING_PLAN_ACCEPTED, plan, before=before, after=common.state_of(plan))
     plan_accepted.send(sender=TrainingPlan, plan=plan, actor=actor)
     return plan
 
@@ -133,7 +133,7 @@ def accept_platform_filing(actor: Actor, *, filing_id: int) -> tuple[PlatformFil
     filing = common.lock(PlatformFiling, actor, filing_id)
     common.require_deciding_bureau(actor, filing)
     if filing.state != FilingState.SUBMITTED:
-        raise DomainError.field("state", _("状态：只有待备案的平台备案可以备案。"))
+        raise Invalid.field("state", _("状态：只有待备案的平台备案可以备案。"))
     before = common.state_of(filing)
     filer = filing.filer
     platform = platform_of(filing)
@@ -150,7 +150,7 @@ def accept_platform_filing(actor: Actor, *, filing_id: int) -> tuple[PlatformFil
                 **fields,
             )
     except IntegrityError:  # another platform of that name was created meanwhile
-        raise DomainError.field(
+        raise Invalid.field(
             "site_name",
             _("网站名称：“%(name)s”已是另一个已备案学习平台的名称，请核对网站名称和域名。")
             % {"name": filing.site_name},
@@ -163,7 +163,7 @@ def accept_platform_filing(actor: Actor, *, filing_id: int) -> tuple[PlatformFil
     filing.save(update_fields=["platform", "state", "decided_at", "decided_by", "return_reason"])
     record(
         actor,
-        "platform_filing.accepted",
+        actions.PLATFORM_FILING_ACCEPTED,
         filing,
         before=before,
         after={**common.state_of(filing), "platform": platform.pk},
@@ -185,4 +185,4 @@ def decide(actor: Actor, *, kind: str, filing_id: int, decision: str, reason: st
         return accept_plan(actor, plan_id=filing_id), None
     if decision == "return":
         return return_filing(actor, kind=kind, filing_id=filing_id, reason=reason), None
-    raise DomainError.field("decision", _("备案结果：应为 accept（备案）或 return（退回）。"))
+    raise Invalid.field("decision", _("备案结果：应为 accept（备案）或 return（退回）。"))

@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record
 from core.actors import Actor
-from core.errors import Conflict, DomainError, Forbidden
+from core.errors import Conflict, Forbidden, Invalid
 from filings import rules, selectors
 from filings.models import FilingException
 from filings.services import common
@@ -28,20 +29,20 @@ def record_exception(
         raise Forbidden(_("只有受理备案的市人社局可以登记逾期备案特批；县（市、区）人社局只能查看。"))
     policy = common.policy(year)
     if kind not in FilingException.Kind.values:
-        raise DomainError.field("kind", _("备案类型：应为 plan（培训计划）或 platform（网络学习平台）。"))
+        raise Invalid.field("kind", _("备案类型：应为 plan（培训计划）或 platform（网络学习平台）。"))
     organisation = selectors.filers_of(actor).filter(pk=organisation_id).first()
     if organisation is None or not selectors.may_grant_exception(actor, organisation):
-        raise DomainError.field("organisation_id", _("申报单位：不在本局管辖范围内或不存在。"))
+        raise Invalid.field("organisation_id", _("申报单位：不在本局管辖范围内或不存在。"))
     if not rules.may_file(organisation, kind):
-        raise DomainError.field(
+        raise Invalid.field(
             "organisation_id",
             _("申报单位：%(kind)s不能申报该类备案。") % {"kind": organisation.get_kind_display()},
         )
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise DomainError.field("reason", _("原因：必须填写特批原因（至少2个字）。"))
+        raise Invalid.field("reason", _("原因：必须填写特批原因（至少2个字）。"))
     if len(reason) > 300:
-        raise DomainError.field("reason", _("原因：不能超过 300 个字符。"))
+        raise Invalid.field("reason", _("原因：不能超过 300 个字符。"))
     try:
         with transaction.atomic():
             exception = FilingException.objects.create(
@@ -54,7 +55,7 @@ def record_exception(
         ) from None
     record(
         actor,
-        "filing_exception.granted",
+        actions.FILING_EXCEPTION_GRANTED,
         exception,
         after={"organisation": organisation.pk, "year": policy.year, "kind": kind, "reason": reason},
     )

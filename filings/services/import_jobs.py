@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment
+from audit import actions
 from audit.services import record
 from core import jobs
 from core.actors import Actor
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError, Forbidden, Invalid
 from filings import imports, selectors
 from filings.imports import RowErrors
 from filings.models import ImportJob, PlanItem, TrainingPlan
@@ -76,7 +77,7 @@ register_import_kind(
 
 def _kind(kind: str) -> ImportKind:
     if kind not in _KINDS:
-        raise DomainError.field("kind", _("导入内容：不支持。"))
+        raise Invalid.field("kind", _("导入内容：不支持。"))
     return _KINDS[kind]
 
 
@@ -102,7 +103,7 @@ def start_import(actor: Actor, *, kind: str, target_id: int, upload) -> ImportJo
         upload.seek(0)
         job.file.save("upload.xlsx", upload, save=False)
         job.save()
-        record(actor, "import.queued", job, after={"kind": kind, "plan": plan.pk, "file": file_name})
+        record(actor, actions.IMPORT_QUEUED, job, after={"kind": kind, "plan": plan.pk, "file": file_name})
     _dispatch_import(job.pk)
     job.refresh_from_db()
     return job
@@ -116,8 +117,8 @@ def rerun_import(actor: Actor, *, job_id: int) -> ImportJob:
         if not again.update(
             state=ImportJob.State.QUEUED, stage="", error="", row_errors=[], finished_at=None
         ):
-            raise DomainError.field("job", _("导入任务：只有中断（文件仍保留）的任务可以重新运行。"))
-        record(actor, "import.requeued", job, before={"state": "failed"}, after={"state": "queued"})
+            raise Invalid.field("job", _("导入任务：只有中断（文件仍保留）的任务可以重新运行。"))
+        record(actor, actions.IMPORT_REQUEUED, job, before={"state": "failed"}, after={"state": "queued"})
     _dispatch_import(job.pk)
     job.refresh_from_db()
     return job
@@ -161,7 +162,7 @@ def _fail_import(job_id: int, error: str, row_errors: list | None = None) -> Non
             return
         record(
             _job_actor(job, check=False),
-            "import.failed",
+            actions.IMPORT_FAILED,
             job,
             before={"state": was},
             after={"state": "failed", "error": error[:300]},
@@ -223,7 +224,11 @@ def run_import(job_id: int) -> str:
                 result = handler.write(actor, job, rows)
                 mine.update(state=ImportJob.State.DONE, stage="", result=result, finished_at=timezone.now())
                 record(
-                    actor, "import.done", job, before={"state": "running"}, after={"state": "done", **result}
+                    actor,
+                    actions.IMPORT_DONE,
+                    job,
+                    before={"state": "running"},
+                    after={"state": "done", **result},
                 )
     except _Superseded:
         return ImportJob.objects.filter(pk=job_id).values_list("state", flat=True).first()
@@ -244,7 +249,7 @@ def import_error(job: ImportJob) -> DomainError:
     """A failed job's outcome as the error the API and pages show (422, every bad row)."""
     if any("row" in e for e in job.row_errors):
         return RowErrors(job.error, job.row_errors)
-    return DomainError(job.error, job.row_errors)
+    return Invalid(job.error, job.row_errors)
 
 
 def end_stale_imports(now: dt.datetime | None = None) -> int:
@@ -254,7 +259,7 @@ def end_stale_imports(now: dt.datetime | None = None) -> int:
     def audit(job: ImportJob) -> None:
         record(
             _job_actor(job, check=False),
-            "import.failed",
+            actions.IMPORT_FAILED,
             job,
             before={"state": "running"},
             after={"state": "failed", "error": job.error},

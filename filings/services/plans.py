@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record, snapshot
 from core.actors import Actor
-from core.errors import DomainError
+from core.errors import Invalid
 from filings import rules
 from filings.models import AttendanceUpload, FilingException, PlanItem, TrainingPlan
 from filings.services import common
@@ -75,14 +76,14 @@ class PlanChange:
 
 def _clean_items(rows, year: int) -> list[dict]:
     if len(rows) > rules.MAX_ITEMS:
-        raise DomainError.field("items", _("培训项目：最多 %(n)s 行。") % {"n": rules.MAX_ITEMS})
+        raise Invalid.field("items", _("培训项目：最多 %(n)s 行。") % {"n": rules.MAX_ITEMS})
     cleaned_rows, errors = [], []
     for index, row in enumerate(rows, start=1):
         cleaned, row_errors = rules.clean_plan_item(asdict(row), year, prefix=f"items.{index}.")
         errors += [{**e, "message": _("第%(n)s行 ") % {"n": index} + e["message"]} for e in row_errors]
         cleaned_rows.append(cleaned)
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     return cleaned_rows
 
 
@@ -94,7 +95,7 @@ def _clean_header(contact_name, contact_phone, filer_opinion) -> dict:
     }
     errors = rules.plan_header_errors(**cleaned)
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     return cleaned
 
 
@@ -135,7 +136,7 @@ def write_items(plan: TrainingPlan, rows: list[dict]) -> list[PlanItem]:
         kept_ids |= answer.kept
     if fixed:
         seqs = "、".join(str(removed[pk].seq) for pk in sorted(fixed, key=lambda pk: removed[pk].seq))
-        raise DomainError.field(
+        raise Invalid.field(
             "items",
             _(
                 "培训项目：第%(seqs)s行已有提交的学时申报或学时记录引用，不能删除；"
@@ -170,7 +171,7 @@ def create_plan(actor: Actor, *, plan: PlanInput) -> TrainingPlan:
     write_items(created, rows)
     record(
         actor,
-        "training_plan.created",
+        actions.TRAINING_PLAN_CREATED,
         created,
         after={**snapshot(created, [*PLAN_FIELDS, "state"]), "items": _items_snapshot(created)},
     )
@@ -198,13 +199,11 @@ def update_plan(actor: Actor, *, plan_id: int, change: PlanChange) -> TrainingPl
     plan.year = policy.year
     kept = write_items(plan, _clean_items(change.items, policy.year)) if change.items is not None else []
     if plan.items.exclude(starts_on__year=policy.year).exists():
-        raise DomainError.field(
-            "year", _("年度：已有培训项目的开班时间不在 %(y)s 年度内。") % {"y": policy.year}
-        )
+        raise Invalid.field("year", _("年度：已有培训项目的开班时间不在 %(y)s 年度内。") % {"y": policy.year})
     plan.save()
     record(
         actor,
-        "training_plan.changed",
+        actions.TRAINING_PLAN_CHANGED,
         plan,
         before=before,
         after={**snapshot(plan, PLAN_FIELDS), "items": _items_snapshot(plan)},
@@ -222,7 +221,7 @@ def write_plan_import(actor: Actor, plan_id: int, rows: list[dict], file_name: s
     kept = write_items(plan, rows)
     record(
         actor,
-        "training_plan.items_imported",
+        actions.TRAINING_PLAN_ITEMS_IMPORTED,
         plan,
         before=before,
         after={"items": _items_snapshot(plan)},
@@ -238,7 +237,7 @@ def submit_plan(actor: Actor, *, plan_id: int, now: dt.datetime | None = None) -
     common.require_editable(actor, plan)
     errors = rules.plan_submission_errors(plan)
     if errors:
-        raise DomainError(errors[0]["message"], errors)
+        raise Invalid(errors[0]["message"], errors)
     common.policy(plan.year)
     exception = rules.check_filing_deadline(plan, FilingException.Kind.PLAN, now)
     before = common.state_of(plan)
@@ -250,7 +249,7 @@ def submit_plan(actor: Actor, *, plan_id: int, now: dt.datetime | None = None) -
     plan.save()
     record(
         actor,
-        "training_plan.submitted",
+        actions.TRAINING_PLAN_SUBMITTED,
         plan,
         before=before,
         after={**common.state_of(plan), "late_exception": exception.pk if exception else None},

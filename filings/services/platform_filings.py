@@ -12,9 +12,10 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit import actions
 from audit.services import record, snapshot
 from core.actors import Actor
-from core.errors import DomainError
+from core.errors import Invalid
 from filings import rules
 from filings.models import FilingException, FilingState, PlatformFiling
 from filings.services import common
@@ -76,7 +77,10 @@ def create_platform_filing(actor: Actor, *, filing: PlatformInput) -> PlatformFi
         filer=filer, bureau=common.addressed_bureau(filer), year=policy.year, created_by=actor.user, **cleaned
     )
     record(
-        actor, "platform_filing.created", created, after=snapshot(created, [*rules.PLATFORM_FIELDS, "state"])
+        actor,
+        actions.PLATFORM_FILING_CREATED,
+        created,
+        after=snapshot(created, [*rules.PLATFORM_FIELDS, "state"]),
     )
     return created
 
@@ -95,7 +99,7 @@ def update_platform_filing(actor: Actor, *, filing_id: int, change: PlatformChan
     filing.save()
     record(
         actor,
-        "platform_filing.changed",
+        actions.PLATFORM_FILING_CHANGED,
         filing,
         before=before,
         after=snapshot(filing, rules.PLATFORM_FIELDS),
@@ -110,7 +114,7 @@ def submit_platform_filing(actor: Actor, *, filing_id: int, now: dt.datetime | N
     common.require_editable(actor, filing)
     rules.clean_platform_filing(snapshot(filing, rules.PLATFORM_FIELDS))  # rows saved before a rule changed
     if not filing.base_opinion:
-        raise DomainError.field("base_opinion", _("申报单位（基地）意见：必须填写。"))
+        raise Invalid.field("base_opinion", _("申报单位（基地）意见：必须填写。"))
     platform_of(filing)  # a site name another platform already bears is refused now
     common.policy(filing.year)
     exception = rules.check_filing_deadline(filing, FilingException.Kind.PLATFORM, now)
@@ -123,7 +127,7 @@ def submit_platform_filing(actor: Actor, *, filing_id: int, now: dt.datetime | N
     filing.save()
     record(
         actor,
-        "platform_filing.submitted",
+        actions.PLATFORM_FILING_SUBMITTED,
         filing,
         before=before,
         after={**common.state_of(filing), "late_exception": exception.pk if exception else None},
@@ -156,7 +160,7 @@ def platform_of(filing: PlatformFiling) -> Organisation | None:
             .order_by("-year", "-id")
             .first()
         )
-        raise DomainError.field(
+        raise Invalid.field(
             "site_name",
             _("网站名称：“%(name)s”已是另一个已备案学习平台的名称%(whose)s，请核对网站名称和域名。")
             % {

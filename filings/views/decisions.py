@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.actors import Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Invalid
 from filings import rules, selectors, services
 from filings.forms import OpinionForm, ReturnForm
 from filings.models import FilingState
@@ -35,9 +35,7 @@ def submit(request, kind: str, pk: int):
     actor = current_actor(request, *roles)
     try:
         filing = service(actor, pk)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         flash_error(request, exc)
     else:
         if filing.state == FilingState.PENDING_OPINION:
@@ -64,9 +62,7 @@ def opinion(request, kind: str, pk: int):
             opinion=form.cleaned_data["opinion"],
             agree=form.cleaned_data["decision"] == "agree",
         )
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         flash_error(request, exc)
     else:
         messages.success(request, _("意见已提交。"))
@@ -91,9 +87,7 @@ def decide(request, kind: str, pk: int):
         filing, token = services.decide(
             actor, kind=kind, filing_id=pk, decision=decision or "", reason=reason
         )
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         flash_error(request, exc)
         return detail_redirect(kind, pk)
     if token:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Invalid
 from filings import selectors, services
 from filings.models import ImportJob
 from filings.views.common import STAFF, current_actor, warn_kept
@@ -50,9 +50,7 @@ def import_job_rerun(request, job_id: int):
     actor = current_actor(request, *STAFF)
     try:
         job = services.rerun_import(actor, job_id=job_id)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         messages.error(request, exc.detail)
         return redirect("filings:import_job", job_id=job_id)
     return redirect("filings:import_job", job_id=job.pk)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.actors import Role
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Conflict, Forbidden, Invalid
 from core.forms import apply_domain_error
 from filings import rules, selectors, services
 from filings.forms import ExceptionForm, InboxFilterForm
@@ -65,9 +65,7 @@ def exceptions(request):
                 kind=data["kind"],
                 reason=data["reason"],
             )
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
+        except (Conflict, Invalid) as exc:
             exc.errors = [
                 {**e, "field": "organisation" if e["field"] == "organisation_id" else e["field"]}
                 for e in exc.errors

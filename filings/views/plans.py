@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import DomainError, Forbidden, Invalid
 from core.forms import apply_domain_error
 from core.hours import format_hours
 from filings import exports, imports, rules, selectors, services
@@ -141,9 +141,7 @@ def _plan_form_page(request, actor, plan=None):
                 else:
                     change = services.PlanChange(**form.cleaned_data, items=items)
                     plan = services.update_plan(actor, plan_id=plan.pk, change=change)
-            except (NotFound, Forbidden):
-                raise
-            except DomainError as exc:
+            except Invalid as exc:
                 if not _place_item_errors(formset, kept, exc):
                     apply_domain_error(form, exc)
                 else:
@@ -210,11 +208,9 @@ def plan_import(request, plan_id: int):
     if form.is_valid():
         try:
             job = import_or_report(actor, ImportJob.Kind.PLAN_ITEMS, plan.pk, form.cleaned_data["file"])
-        except (NotFound, Forbidden):
-            raise
         except imports.RowErrors as exc:
             report = exc
-        except DomainError as exc:
+        except Invalid as exc:
             apply_domain_error(form, exc)
         else:
             if job.state != ImportJob.State.DONE:

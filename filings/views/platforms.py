@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, Forbidden, NotFound
+from core.errors import Forbidden, Invalid
 from core.forms import apply_domain_error
 from filings import exports, rules, selectors, services
 from filings.forms import ListFilterForm, PlatformForm
@@ -60,9 +60,7 @@ def _platform_form_page(request, actor, filing=None):
                 services.update_platform_filing(
                     actor, filing_id=filing.pk, change=services.PlatformChange(**form.cleaned_data)
                 )
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
+        except Invalid as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(request, _("平台备案已保存。核对无误后请点击“提交”。"))
@@ -126,9 +124,7 @@ def credential_rotate(request, filing_id: int):
     actor = current_actor(request, *STAFF)
     try:
         credential, token = services.rotate_credential(actor, filing_id=filing_id)
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
+    except Invalid as exc:
         flash_error(request, exc)
         return redirect("filings:platform_detail", filing_id=filing_id)
     return render(

@@ -4,9 +4,9 @@ Screenshots in artifacts/screenshots/."""
 
 import pytest
 
-from bulletins.demo import TITLE, publish_notice_2025
 from core.actors import Role
 from organisations.models import Organisation
+from provisioning.notice import TITLE, publish_notice_2025
 from tests import factories
 from tests.browser.conftest import PHONE
 from tests.reports.conftest import credit

@@ -5,7 +5,7 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from bulletins.models import Notice
-from core import demo
+from provisioning import demo
 
 pytestmark = pytest.mark.django_db
 

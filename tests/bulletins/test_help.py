@@ -11,6 +11,7 @@ from audit.models import AuditEntry
 from bulletins import selectors, services
 from bulletins.models import FaqEntry
 from core.actors import SYSTEM
+from core.errors import DomainError
 from organisations.models import Organisation
 from tests.bulletins.conftest import login
 
@@ -92,7 +93,7 @@ def test_city_bureau_edits_the_help_page_and_every_edit_is_audited(world):
 def test_bad_input_names_the_field(world):
     from tests import factories
 
-    with pytest.raises(services.DomainError) as refused:
+    with pytest.raises(DomainError) as refused:
         services.create_faq(
             factories.actor(world.bureau_user), {"audience": "platform", "question": "", "answer": "x"}
         )

@@ -11,7 +11,7 @@ from catalogue import selectors, services
 from catalogue.models import ActivityType
 from core.actors import SYSTEM, Role
 from core.errors import DomainError, Forbidden
-from credits.models import Method
+from policy.models import Method
 from policy.years import ensure_policy_year
 from tests import factories
 from tests.catalogue.helpers import SLOTS, edit_kind, kind

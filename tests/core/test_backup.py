@@ -13,7 +13,7 @@ from django.db import ProgrammingError, connection
 
 from accounts.models import Person
 from audit.models import AuditEntry
-from core import backup
+from provisioning import backup
 from tests import factories
 from tests.credits.helpers import declare
 

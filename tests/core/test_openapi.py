@@ -110,8 +110,7 @@ def test_a_platform_item_names_its_required_fields(spec):
 
 
 def test_the_queue_filters_offer_exactly_the_models_choices(spec):
-    from credits.models import Method
-    from filings.models import Category
+    from policy.models import Category, Method
 
     parameters = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/reviews"]["get"]["parameters"]}
     assert set(parameters["method"]["enum"]) == {"", *Method.values}

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.models import User
-from core import demo
+from provisioning import demo
 
 pytestmark = pytest.mark.django_db
 

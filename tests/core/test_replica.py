@@ -28,7 +28,8 @@ from accounts.models import Person
 from core.actors import Role
 from core.replica import PrimaryAfterWriteMiddleware, reporting_alias
 from credits import ledger, selectors
-from credits.models import HourRecord, Method, RecordState, Source, YearSummary
+from credits.models import HourRecord, RecordState, Source, YearSummary
+from policy.models import Method
 from reports import services
 from reports.models import ExportJob
 from tests import factories

@@ -21,12 +21,12 @@ from credits.models import (
     Evidence,
     HourRecord,
     IntegrityFlag,
-    Method,
     RecordState,
     Source,
 )
 from filings import selectors as filing_selectors
 from filings.models import FilingState
+from policy.models import Method
 from tests import factories
 from tests.credits.helpers import PDF, actor, declare, pdf_file, person_actor, plan_item, platform_token
 

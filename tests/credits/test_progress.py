@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from credits import ledger, selectors, services
-from credits.models import HourRecord, Method, RecordState, Source, YearSummary
-from policy.models import Requirement
+from credits.models import HourRecord, RecordState, Source, YearSummary
+from policy.models import Method, Requirement
 from tests import factories
 from tests.credits.helpers import person_actor
 

@@ -7,8 +7,9 @@ import pytest
 from django.db import transaction
 
 from credits import ledger, selectors, services, tasks
-from credits.models import HourRecord, Method, RecordState, Review, Source
+from credits.models import HourRecord, RecordState, Review, Source
 from notifications.models import Notification
+from policy.models import Method
 from tests import factories
 from tests.credits.helpers import actor, declare, person_actor
 

@@ -4,11 +4,12 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError, Forbidden, status_of
 from credits import ledger
-from credits.models import HourRecord, Method, RecordState, Source
+from credits.models import HourRecord, RecordState, Source
 from notifications import services
 from notifications.models import Notification
+from policy.models import Method
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_unit_reminds_only_its_own_staff_once_a_day(world, today):
     assert messages_of(world.other_person) == []
     with pytest.raises(DomainError) as exc:
         services.remind_unit_staff(unit, 2026)
-    assert exc.value.status == 409
+    assert status_of(exc.value) == 409
 
 
 def test_only_units_send_staff_reminders(world):

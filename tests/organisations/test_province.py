@@ -7,10 +7,10 @@ from django.test import override_settings
 
 from audit.models import AuditEntry
 from core.actors import SYSTEM
-from core.reference import load_reference_data
 from organisations.models import Organisation, Region
 from organisations.provinces import PROVINCES, current_divisions
 from organisations.services import load_province
+from provisioning.reference import load_reference_data
 
 pytestmark = pytest.mark.django_db
 

@@ -53,7 +53,7 @@ def test_regions_cover_counties_and_the_three_zones():
 
 
 def test_reloading_reference_data_neither_fails_nor_duplicates():
-    from core.reference import load_reference_data
+    from provisioning.reference import load_reference_data
 
     before = Organisation.objects.count(), Region.objects.count()
     # on the day the suite's data were loaded (a later real day would add that year's policy)

@@ -7,7 +7,8 @@ import pytest
 from django.db import transaction
 
 from credits import ledger
-from credits.models import HourRecord, Method, RecordState, Source
+from credits.models import HourRecord, RecordState, Source
+from policy.models import Method
 from tests.browser.conftest import browser, site  # noqa: F401 (the browser tests' fixtures)
 
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.template.loader import render_to_string
 
-from reports import charts
+from core import charts
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

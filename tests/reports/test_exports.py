@@ -276,7 +276,7 @@ def test_a_job_whose_worker_died_is_restarted_by_a_redelivered_message(world, st
 def test_the_task_belongs_to_the_projects_celery_app():
     # not a shared task: another Celery app made current (a worker in a test, a thread's
     # default) must not take the request's jobs to its broker
-    from config.celery import app
+    from core.celery import app
     from reports import tasks
 
     assert tasks.run_export.app is app and tasks.run_export.name == "reports.tasks.run_export"

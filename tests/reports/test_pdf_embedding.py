@@ -15,10 +15,10 @@ from django.test import Client
 from PIL import Image
 from pypdf import PdfReader
 
-from bulletins import demo
 from core.actors import Role
 from filings import exports
 from filings.exports import DOMAIN_BREAKS, break_at
+from provisioning import notice as demo_notice
 from tests.factories import accepted_plan, accepted_platform, actor, plan_item_data
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,8 @@ def platform_pdf(world) -> bytes:
 
 
 def notice_pdf(world) -> bytes:
-    """The 2025 notice as published with its files (bulletins.demo)."""
-    notice = demo.publish_notice_2025(actor(world.bureau_user, Role.BUREAU))
+    """The 2025 notice as published with its files (provisioning.notice)."""
+    notice = demo_notice.publish_notice_2025(actor(world.bureau_user, Role.BUREAU))
     (pdf,) = [a for a in notice.attachments.all() if a.original_name.endswith(".pdf")]
     with pdf.file.open("rb") as fh:
         return fh.read()
@@ -55,7 +55,7 @@ def notice_pdf(world) -> bytes:
 
 MAKERS = {"record": (record_pdf, "专业技术人员继续教育学时证明"), "plan": (plan_pdf, "培训计划申报表"),
           "platform": (platform_pdf, "网络学习平台备案登记表"),
-          "notice": (notice_pdf, demo.TITLE)}  # fmt: skip
+          "notice": (notice_pdf, demo_notice.TITLE)}  # fmt: skip
 
 
 def fonts_of(content: bytes) -> list[dict]:

@@ -8,8 +8,9 @@ from django.db import transaction
 
 from audit.models import AuditEntry
 from core.errors import DomainError, Forbidden
-from credits.models import IntegrityFlag, Method
+from credits.models import IntegrityFlag
 from notifications.models import Notification
+from policy.models import Method
 from sampling import selectors, services
 from sampling.models import SampledDeclaration
 from sampling.selectors import Candidate

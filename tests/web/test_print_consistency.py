@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from credits import services as credit_services
-from credits.models import Method, Source
+from credits.models import Source
 from filings import exports
+from policy.models import Method
 from reports.models import ExportJob
 from tests import factories
 from tests.credits.helpers import declare

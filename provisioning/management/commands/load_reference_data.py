@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from core.reference import load_reference_data
 from organisations.provinces import PROVINCES
+from provisioning.reference import load_reference_data
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """The demo's notice: the 2025 notice itself, published by the city bureau to everyone, with the
 notice as a PDF and its training-plan form as .docx and .xlsx — made through the services, as a
-bureau would (core.demo calls `publish_notice_2025`)."""
+bureau would (provisioning.demo calls `publish_notice_2025`)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,6 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Membership, Person, User
-from bulletins.demo import publish_notice_2025
 from core import crypto, idnumber
 from core.actors import SYSTEM, Actor, Role
 from credits import services as credit_services
@@ -31,6 +30,7 @@ from filings.models import FilingState, PlatformFiling, TrainingPlan
 from organisations.models import Organisation, Region
 from organisations.services import upsert_organisation
 from policy.selectors import is_past, today
+from provisioning.notice import publish_notice_2025
 
 PASSWORD = "Demo2026ce"
 PERSON_ID = idnumber.complete("41120219880612002")

@@ -6,8 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.forms.models import model_to_dict
 
+from audit import actions
 from audit.services import record
 from core.actors import Actor, Role
+from organisations.models import Organisation, Region
 
 # Never copied into an audit entry.
 SECRET_FIELDS = {"password", "id_number_encrypted", "id_number_hash", "key_hash"}
@@ -26,8 +28,6 @@ def bureau_role(request):
 
 def is_city_or_province_bureau(request) -> bool:
     """City (or province) bureaus set the rules; county bureaus read them."""
-    from organisations.models import Region
-
     if request.user.is_superuser:
         return True
     role = bureau_role(request)
@@ -67,8 +67,6 @@ class RegionScopedChoices:
     at a region, or an organisation, it does not govern."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from organisations.models import Organisation, Region
-
         allowed = region_ids(request)
         if allowed is not None:
             if db_field.related_model is Region:
@@ -78,8 +76,6 @@ class RegionScopedChoices:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def organisation_choices(self, request, allowed: list[int]):
-        from organisations.models import Organisation
-
         return Organisation.objects.filter(region_id__in=allowed).exclude(kind=Organisation.Kind.BUREAU)
 
 
@@ -117,7 +113,7 @@ class BureauModelAdmin(RegionScopedChoices, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = audit_snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
         super().save_model(request, obj, form, change)
-        action = f"admin.{obj._meta.model_name}.{'changed' if change else 'added'}"
+        action = (actions.ADMIN_CHANGED if change else actions.ADMIN_ADDED).format(model=obj._meta.model_name)
         record(admin_actor(request), action, obj, before=before, after=audit_snapshot(obj))
 
     def save_formset(self, request, form, formset, change):
@@ -130,20 +126,32 @@ class BureauModelAdmin(RegionScopedChoices, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         actor = admin_actor(request)
         for obj in formset.new_objects:
-            record(actor, f"admin.{obj._meta.model_name}.added", obj, after=audit_snapshot(obj))
+            record(
+                actor, actions.ADMIN_ADDED.format(model=obj._meta.model_name), obj, after=audit_snapshot(obj)
+            )
         for obj, _fields in formset.changed_objects:
             record(
                 actor,
-                f"admin.{obj._meta.model_name}.changed",
+                actions.ADMIN_CHANGED.format(model=obj._meta.model_name),
                 obj,
                 before=before.get(obj.pk),
                 after=audit_snapshot(obj),
             )
         for obj in formset.deleted_objects:
-            record(actor, f"admin.{obj._meta.model_name}.deleted", obj, before=audit_snapshot(obj))
+            record(
+                actor,
+                actions.ADMIN_DELETED.format(model=obj._meta.model_name),
+                obj,
+                before=audit_snapshot(obj),
+            )
 
     def delete_model(self, request, obj):
-        record(admin_actor(request), f"admin.{obj._meta.model_name}.deleted", obj, before=audit_snapshot(obj))
+        record(
+            admin_actor(request),
+            actions.ADMIN_DELETED.format(model=obj._meta.model_name),
+            obj,
+            before=audit_snapshot(obj),
+        )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
@@ -176,8 +184,6 @@ class BureauInline(RegionScopedChoices):
 def authorities_above_or_within(allowed: list[int]) -> Q:
     """Organisations a bureau may name as a supervisor: within its region, or an authority of a
     region above it (a city authority supervises county units)."""
-    from organisations.models import Organisation, Region
-
     ancestors = set()
     for region in Region.objects.filter(pk__in=allowed[:1]):
         node = region.parent

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import CREDENTIALS_FILE, demo_allowed, load_demo_data
+from provisioning.demo import CREDENTIALS_FILE, demo_allowed, load_demo_data
 
 
 class Command(BaseCommand):

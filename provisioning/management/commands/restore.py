@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core import backup
+from provisioning import backup
 
 
 class Command(BaseCommand):
