@@ -162,7 +162,7 @@ def phase_import(info: dict) -> dict:
     started = time.monotonic()
     with open(info["path"], "rb") as handle:
         job = services.start_import(
-            base, ImportJob.Kind.ATTENDANCE, info["item_id"], File(handle, "名单.xlsx")
+            base, kind=ImportJob.Kind.ATTENDANCE, target_id=info["item_id"], upload=File(handle, "名单.xlsx")
         )
     seconds = time.monotonic() - started
     # The job's own clock: the heartbeat last moved when the write began.
@@ -203,7 +203,9 @@ def phase_hostile(info: dict) -> list[dict]:
         size = len(upload.getvalue())
         started = time.monotonic()
         try:
-            job = services.start_import(base, ImportJob.Kind.ATTENDANCE, info["item_id"], upload)
+            job = services.start_import(
+                base, kind=ImportJob.Kind.ATTENDANCE, target_id=info["item_id"], upload=upload
+            )
             message = job.error if job.state == ImportJob.State.FAILED else f"NOT REFUSED ({job.state})"
         except DomainError as exc:
             message = exc.detail

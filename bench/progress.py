@@ -574,7 +574,7 @@ def build(people: int, records: int) -> dict:
         )
         with transaction.atomic():
             filing, token = accept_platform_filing(
-                Actor(user=bureau_user, role=Role.BUREAU, organisation=bureau_org), filing
+                Actor(user=bureau_user, role=Role.BUREAU, organisation=bureau_org), filing_id=filing.pk
             )
         tokens[year] = token
     platform_id = filing.platform_id

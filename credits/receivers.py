@@ -5,7 +5,7 @@ import logging
 from django.dispatch import receiver
 
 from accounts.signals import person_identified
-from filings.signals import plan_accepted, platform_filing_accepted
+from filings.signals import ItemReferences, plan_accepted, plan_items_removing, platform_filing_accepted
 from policy.signals import calendar_year_entered, policy_year_changed, regional_figures_changed
 
 logger = logging.getLogger(__name__)
@@ -91,3 +91,17 @@ def on_platform_filing_accepted(sender, platform, year: int, actor=None, **kwarg
     from credits.intake import release_for_platform
 
     release_for_platform(actor or SYSTEM, platform_id=platform.pk, year=year)
+
+
+@receiver(plan_items_removing, dispatch_uid="credits.plan_item_references")
+def on_plan_items_removing(sender, item_ids: list[int], **kwargs) -> ItemReferences:
+    """A plan's rows are about to be deleted: those a submitted declaration or an hour record
+    names must stay (the change is refused); those only draft declarations name are kept."""
+    from credits.models import Declaration, DeclarationState, HourRecord
+
+    declared = Declaration.objects.filter(plan_item_id__in=item_ids)
+    fixed = set(declared.exclude(state=DeclarationState.DRAFT).values_list("plan_item_id", flat=True))
+    fixed |= set(HourRecord.objects.filter(plan_item_id__in=item_ids).values_list("plan_item_id", flat=True))
+    return ItemReferences(
+        fixed=frozenset(fixed), kept=frozenset(declared.values_list("plan_item_id", flat=True))
+    )

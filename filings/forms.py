@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form
 from filings.models import FilingException, FilingState
-from filings.services import ITEM_REQUIRED
+from filings.rules import ITEM_REQUIRED
 from policy.models import Category, PolicyYear
 
 
@@ -73,7 +73,7 @@ class PlanItemForm(Form):
     )
 
     # A blank row is skipped, so no field is required by the form; these are required of a row
-    # that is filled in (filings.services.ITEM_REQUIRED), and the page marks them.
+    # that is filled in (filings.rules.ITEM_REQUIRED), and the page marks them.
     REQUIRED_IN_A_ROW = ITEM_REQUIRED
 
     def is_blank(self) -> bool:

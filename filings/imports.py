@@ -36,7 +36,7 @@ from openpyxl.xml.functions import iterparse
 from accounts.models import Person
 from core import crypto, idnumber
 from core.errors import DomainError, Invalid
-from filings import validators
+from filings import rules, validators
 from filings.models import PlanItem
 from policy.models import Category
 
@@ -72,8 +72,6 @@ ATTENDANCE_LIMITS = Limits(
     unpacked_bytes=150 * MB,
     strings_bytes=60 * MB,
 )
-MAX_PLAN_ITEMS = 500
-
 PLAN_COLUMNS = {
     "序号": "seq",
     "培训项目": "project",
@@ -91,6 +89,15 @@ PLAN_REQUIRED = [k for k in PLAN_COLUMNS if k not in ("科目类别",)]
 ATTENDANCE_COLUMNS = {"身份证号码": "id_number", "姓名": "name", "学时": "hours"}
 _SPACE = re.compile(r"[\s\u3000]+")
 _CATEGORY_PREFIX = re.compile(r"^(公需科目|专业科目)\s*[;；,，]?\s*")
+
+
+class RowErrors(Invalid):
+    """A bulk import refused: every bad row, with its row number in the file."""
+
+    def __init__(self, detail: str, rows: list[dict]):
+        errors = [{"field": r["field"], "message": r["message"]} for r in rows]
+        super().__init__(detail, errors)
+        self.rows = rows
 
 
 def _label(value) -> str:
@@ -368,8 +375,6 @@ def _row_error(row_no: int, field: str, message: str) -> dict:
 def read_plan_rows(upload, year: int, on_progress=None) -> list[dict]:
     """Rows of the training-plan form (序号 … 备注, optional 科目类别) → cleaned item dicts.
     `on_progress(rows_read, declared_rows)` is called every PROGRESS_EVERY rows."""
-    from filings.services import RowErrors, clean_item
-
     sheet = open_sheet(upload, PLAN_LIMITS)
     try:
         columns = _find_header(sheet.rows, PLAN_COLUMNS, PLAN_REQUIRED)
@@ -390,11 +395,11 @@ def read_plan_rows(upload, year: int, on_progress=None) -> list[dict]:
                 if not raw["category"]:
                     raw["category"] = match.group(1)
                 raw["remark"] = remark[match.end() :]
-            cleaned, row_errors = clean_item(raw, year)
+            cleaned, row_errors = rules.clean_plan_item(raw, year)
             errors += [_row_error(row_no, e["field"], e["message"]) for e in row_errors]
             cleaned_rows.append(cleaned)
-            if len(cleaned_rows) > MAX_PLAN_ITEMS:
-                raise _refuse(_("文件：培训项目最多 %(n)s 行。") % {"n": MAX_PLAN_ITEMS})
+            if len(cleaned_rows) > rules.MAX_ITEMS:
+                raise _refuse(_("文件：培训项目最多 %(n)s 行。") % {"n": rules.MAX_ITEMS})
     finally:
         sheet.close()
     if errors:
@@ -409,8 +414,6 @@ def read_attendance_rows(upload, item: PlanItem, on_progress=None) -> list[tuple
     """An attendance sheet (身份证号码, 姓名, 学时) → [(person id, hours)], every row checked:
     ID number, a registered person, the name, hours (> 0, ≤ the item's hours), duplicates.
     `on_progress(rows_read, declared_rows)` is called every PROGRESS_EVERY rows."""
-    from filings.services import RowErrors
-
     sheet = open_sheet(upload, ATTENDANCE_LIMITS)
     parsed, errors = [], []
     seen: dict[str, int] = {}

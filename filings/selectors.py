@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, Q, QuerySet, Value
 
 from core import crypto
 from core.actors import Actor, Role
 from core.errors import NotFound
+from filings import rules
 from filings.models import (
-    AttendanceUpload,
     FilingException,
     FilingState,
     ImportJob,
@@ -23,7 +22,6 @@ from filings.models import (
 )
 from organisations.models import Organisation, Region
 from organisations.selectors import organisations_in_scope
-from policy.selectors import figures_for
 from policy.years import policy_year
 
 STAFF_ROLES = (Role.UNIT, Role.BASE, Role.AUTHORITY, Role.BUREAU)
@@ -83,53 +81,7 @@ def declarable_plan_items(
 
 
 # ---------------------------------------------------------------------------------------------
-# the bureau a filing is filed with (notice §三: 向市人社局申报备案)
-
-
-def home_bureau() -> Organisation | None:
-    """The bureau of the city this installation serves (`settings.CE_HOME_REGION`)."""
-    return _bureau_of_region(Region.objects.filter(code=settings.CE_HOME_REGION).first())
-
-
-def _bureau_of_region(region: Region | None) -> Organisation | None:
-    if region is None:
-        return None
-    return (
-        Organisation.objects.filter(kind=Organisation.Kind.BUREAU, region=region, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-
-
-def bureau_for(organisation: Organisation) -> Organisation | None:
-    """The bureau `organisation` files its plans and platforms with: the city-level bureau whose
-    region contains the organisation's region; for an organisation above city level (the 48
-    provincial bases, region 410000) the home city bureau of this installation. None when that
-    city has no bureau here."""
-    region = organisation.region
-    while region is not None and region.level != Region.Level.CITY:
-        if region.level == Region.Level.PROVINCE:
-            return home_bureau()
-        region = region.parent
-    return _bureau_of_region(region)
-
-
-def deadline_region(filer: Organisation | None) -> Region | None:
-    """The region whose plan-filing deadline binds `filer`: its own (where its city set its own
-    deadline, that one, down to the counties); for a filer above city level (the provincial
-    bases) the region of the bureau it files with (`home_bureau`: the home city of a city
-    install). None (the province's deadline) for no organisation."""
-    if filer is None:
-        return None
-    if filer.region.level == Region.Level.PROVINCE:
-        bureau = home_bureau()
-        return bureau.region if bureau else filer.region
-    return filer.region
-
-
-def plan_filing_deadline(filer: Organisation | None, year: int) -> dt.date:
-    """The plan and platform filing deadline of `year` for `filer` (NotFound: no policy)."""
-    return figures_for(deadline_region(filer), year).plan_filing_deadline
+# who decides (the bureau a filing is filed with: filings.rules.bureau_for)
 
 
 def _deciding_level(actor: Actor) -> str | None:
@@ -150,7 +102,7 @@ def may_decide(actor: Actor, filing) -> bool:
         return False
     bureau_id = filing.bureau_id
     if bureau_id is None:  # a row made before filings were addressed
-        bureau = bureau_for(filing.filer)
+        bureau = rules.bureau_for(filing.filer)
         bureau_id = bureau.pk if bureau else None
     if bureau_id == actor.organisation.pk:
         return True
@@ -171,7 +123,7 @@ def filers_of(actor: Actor) -> QuerySet[Organisation]:
     bureau = actor.organisation
     q = Q(region_id__in=bureau.region.descendant_ids())
     if bureau.region.level == Region.Level.CITY:
-        home = home_bureau()
+        home = rules.home_bureau()
         if home is not None and home.pk == bureau.pk:
             q |= Q(region__level=Region.Level.PROVINCE)
     return Organisation.objects.filter(q)
@@ -184,7 +136,7 @@ def may_grant_exception(actor: Actor, organisation: Organisation) -> bool:
     if level == Region.Level.PROVINCE:
         return organisation.region_id in actor.organisation.region.descendant_ids()
     if level == Region.Level.CITY:
-        bureau = bureau_for(organisation)
+        bureau = rules.bureau_for(organisation)
         return bureau is not None and bureau.pk == actor.organisation.pk
     return False
 
@@ -280,43 +232,50 @@ def get_credential(actor: Actor, credential_id: int) -> PlatformCredential:
     return credential
 
 
-# Hours credited from a class, whatever way they arrived (sheet, API, an operator's correction):
-# the records are the truth of "已报送", the uploads only its history.
-_CREDITED_FROM_CLASS = Q(hour_records__source="attendance", hour_records__state="credited")
+@dataclass(frozen=True)
+class FilingFilter:
+    """The filters of the plan and platform-filing lists (pages and API alike)."""
+
+    year: int | None = None
+    state: str = ""
 
 
-def attendance_classes(actor: Actor) -> QuerySet[PlanItem]:
-    """The classes of the actor's accepted plans, with the number of people credited from each."""
-    return (
-        PlanItem.objects.filter(plan__filer=actor.organisation, plan__state=FilingState.ACCEPTED)
-        .select_related("plan")
-        .annotate(
-            upload_count=Count("attendance_uploads", distinct=True),
-            credited_people=Count("hour_records__person", filter=_CREDITED_FROM_CLASS, distinct=True),
-        )
-        .order_by("-plan__year", "plan_id", "seq")
-    )
+def plans(actor: Actor, filters: FilingFilter = FilingFilter()) -> QuerySet[TrainingPlan]:
+    """The plans in the actor's scope that pass `filters`, newest year first, with their rows."""
+    return _filtered(plans_in_scope(actor), filters).prefetch_related("items").order_by("-year", "-id")
 
 
-def attendance_credited_people(actor: Actor, item_id: int) -> int:
-    item = get_plan_item(actor, item_id)
-    return PlanItem.objects.filter(pk=item.pk).aggregate(
-        n=Count("hour_records__person", filter=_CREDITED_FROM_CLASS, distinct=True)
-    )["n"]
+def platform_filings(actor: Actor, filters: FilingFilter = FilingFilter()) -> QuerySet[PlatformFiling]:
+    """The platform filings in the actor's scope that pass `filters`, newest year first."""
+    return _filtered(platform_filings_in_scope(actor), filters).order_by("-year", "-id")
 
 
-def attendance_uploads(actor: Actor, item_id: int) -> QuerySet[AttendanceUpload]:
-    item = get_plan_item(actor, item_id)
-    return item.attendance_uploads.select_related("uploaded_by")
+def _filtered(qs, filters: FilingFilter):
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    return qs
 
 
-def _filter(qs, state: str = "", year: int | None = None, q: str = ""):
+@dataclass(frozen=True)
+class InboxFilter:
+    """The filters of the inbox: kind ("", plan, platform), state ("" = what waits for the
+    actor, "all", or a FilingState), year, and part of the filer's name."""
+
+    kind: str = ""
+    state: str = ""
+    year: int | None = None
+    q: str = ""
+
+
+def _inbox_filtered(qs, state: str, filters: InboxFilter):
     if state:
         qs = qs.filter(state=state)
-    if year:
-        qs = qs.filter(year=year)
-    if q:
-        qs = qs.filter(filer__name__icontains=q)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.q:
+        qs = qs.filter(filer__name__icontains=filters.q)
     return qs
 
 
@@ -380,21 +339,24 @@ class Inbox:
         return iter(self[0 : self.count()])
 
 
-def inbox(actor: Actor, kind: str = "", state: str = "", year: int | None = None, q: str = "") -> Inbox:
+def inbox(actor: Actor, filters: InboxFilter = InboxFilter()) -> Inbox:
     """The filings waiting for (or decided by) the actor, in the order they were submitted: a
     bureau's region and those filed with it, an authority's supervised organisations. Default
     state: what waits for this actor. Paginated in the database (see `Inbox`)."""
     if not actor.is_role(Role.BUREAU, Role.AUTHORITY):
         return Inbox()
+    state = filters.state
     if not state:
         state = FilingState.SUBMITTED if actor.is_role(Role.BUREAU) else FilingState.PENDING_OPINION
     if state == "all":
         state = ""
     plans = platforms = None
-    if kind in ("", "plan"):
-        plans = _filter(plans_in_scope(actor).exclude(state=FilingState.DRAFT), state, year, q)
-    if kind in ("", "platform"):
-        platforms = _filter(platform_filings_in_scope(actor).exclude(state=FilingState.DRAFT), state, year, q)
+    if filters.kind in ("", "plan"):
+        plans = _inbox_filtered(plans_in_scope(actor).exclude(state=FilingState.DRAFT), state, filters)
+    if filters.kind in ("", "platform"):
+        platforms = _inbox_filtered(
+            platform_filings_in_scope(actor).exclude(state=FilingState.DRAFT), state, filters
+        )
     return Inbox(plans, platforms)
 
 
@@ -425,7 +387,7 @@ def late_and_missing(actor: Actor, year: int) -> LateAndMissing:
     for `year`."""
     policy = policy_year(year)
     is_bureau = actor.is_role(Role.BUREAU)
-    deadline = plan_filing_deadline(actor.organisation, year) if policy else None
+    deadline = rules.plan_filing_deadline(actor.organisation, year) if policy else None
     scope = _scope(actor) if is_bureau else Organisation.objects.none()
     late = []
     if is_bureau:

@@ -1,7 +1,7 @@
 """Background work of filings (Celery; eager in-process in the embedded default)."""
 
 from core.celery import app
-from filings import services
+from filings.services import import_jobs
 
 
 # Bound to the project's app, like reports.tasks.run_export: a request queues it and must get
@@ -10,10 +10,10 @@ from filings import services
 def run_import(job_id: int) -> str:
     """Run a queued import job (progress in ImportJob.done/total; failures end the job as
     `failed` with every bad row, they are never raised to the caller)."""
-    return services.run_import(job_id)
+    return import_jobs.run_import(job_id)
 
 
 @app.task(name="filings.tasks.end_stale_imports")
 def end_stale_imports() -> int:
     """Every few minutes (CELERY_BEAT_SCHEDULE): imports whose worker died end as failed."""
-    return services.end_stale_imports()
+    return import_jobs.end_stale_imports()

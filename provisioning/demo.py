@@ -23,6 +23,7 @@ from accounts.models import Membership, Person, User
 from core import crypto, idnumber
 from core.actors import SYSTEM, Actor, Role
 from credits import services as credit_services
+from filings import rules as filing_rules
 from filings import selectors as filing_selectors
 from filings import services as filing_services
 from filings.models import FilingState, PlatformFiling, TrainingPlan
@@ -134,9 +135,13 @@ def _future_day(days_ahead: int) -> dt.date:
 
 def _late_exception(staff: dict[str, Actor], year: int, kind: str, what: str) -> None:
     """After the filing deadline the bureau records why this filing is accepted late."""
-    if is_past(filing_selectors.plan_filing_deadline(staff["base"].organisation, year)):
+    if is_past(filing_rules.plan_filing_deadline(staff["base"].organisation, year)):
         filing_services.record_exception(
-            staff["bureau"], staff["base"].organisation.pk, year, kind, f"演示环境：补录本年度{what}"
+            staff["bureau"],
+            organisation_id=staff["base"].organisation.pk,
+            year=year,
+            kind=kind,
+            reason=f"演示环境：补录本年度{what}",
         )
 
 
@@ -154,29 +159,31 @@ def _platform(staff: dict[str, Actor], year: int) -> tuple[PlatformFiling, str]:
         _late_exception(staff, year, "platform", "网络学习平台备案")
         filing = filing_services.create_platform_filing(
             base,
-            {
-                "year": year,
-                "site_name": PLATFORM_NAME,
-                "host_org": base.organisation.name,
-                "icp_number": "豫ICP备2025000001号-1",
-                "domain": "demo-learning.example.cn",
-                "url": "https://demo-learning.example.cn/",
-                "offers_public": True,
-                "offers_professional": True,
-                "fee_payer": base.organisation.name,
-                "fee_standard": "公需科目免费；专业科目每学时2元",
-                "fee_approval": "三发改收费〔2025〕1号",
-                "manager_name": "乔宇",
-                "manager_phone": "03982850937",
-                "tech_org": "豫才网络技术有限公司",
-                "tech_mobile": "13800000000",
-                "tech_office_phone": "0398-2850937",
-                "base_opinion": "同意备案",
-            },
+            filing=filing_services.PlatformInput(
+                year=year,
+                site_name=PLATFORM_NAME,
+                host_org=base.organisation.name,
+                icp_number="豫ICP备2025000001号-1",
+                domain="demo-learning.example.cn",
+                url="https://demo-learning.example.cn/",
+                offers_public=True,
+                offers_professional=True,
+                fee_payer=base.organisation.name,
+                fee_standard="公需科目免费；专业科目每学时2元",
+                fee_approval="三发改收费〔2025〕1号",
+                manager_name="乔宇",
+                manager_phone="03982850937",
+                tech_org="豫才网络技术有限公司",
+                tech_mobile="13800000000",
+                tech_office_phone="0398-2850937",
+                base_opinion="同意备案",
+            ),
         )
-        filing_services.submit_platform_filing(base, filing.pk)
-        filing_services.give_opinion(staff["authority"], "platform", filing.pk, "同意，请市人社局备案。")
-    return filing_services.accept_platform_filing_by_id(staff["bureau"], filing.pk)
+        filing_services.submit_platform_filing(base, filing_id=filing.pk)
+        filing_services.give_opinion(
+            staff["authority"], kind="platform", filing_id=filing.pk, opinion="同意，请市人社局备案。"
+        )
+    return filing_services.accept_platform_filing(staff["bureau"], filing_id=filing.pk)
 
 
 def _platform_token(staff: dict[str, Actor], filing: PlatformFiling, fresh: str) -> str:
@@ -188,7 +195,7 @@ def _platform_token(staff: dict[str, Actor], filing: PlatformFiling, fresh: str)
     if credential and credential.filing_id == filing.pk:
         return token
     # The key is shown once and only its hash is kept: with var/ lost, rotate to a new one.
-    _credential, token = filing_services.rotate_credential(staff["bureau"], filing.pk)
+    _credential, token = filing_services.rotate_credential(staff["bureau"], filing_id=filing.pk)
     return token
 
 
@@ -248,17 +255,19 @@ def _plan(staff: dict[str, Actor], year: int) -> TrainingPlan:
     ]
     plan = filing_services.create_plan(
         base,
-        {
-            "year": year,
-            "contact_name": "乔宇",
-            "contact_phone": "0398-2850937",
-            "filer_opinion": "同意申报",
-        },
-        rows,
+        plan=filing_services.PlanInput(
+            year=year,
+            contact_name="乔宇",
+            contact_phone="0398-2850937",
+            filer_opinion="同意申报",
+            items=tuple(filing_services.PlanItemInput(**row) for row in rows),
+        ),
     )
-    filing_services.submit_plan(base, plan.pk)
-    filing_services.give_opinion(staff["authority"], "plan", plan.pk, "同意，请市人社局备案。")
-    return filing_services.accept_plan(staff["bureau"], plan.pk)
+    filing_services.submit_plan(base, plan_id=plan.pk)
+    filing_services.give_opinion(
+        staff["authority"], kind="plan", filing_id=plan.pk, opinion="同意，请市人社局备案。"
+    )
+    return filing_services.accept_plan(staff["bureau"], plan_id=plan.pk)
 
 
 def _evidence(title: str) -> SimpleUploadedFile:

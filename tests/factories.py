@@ -205,6 +205,33 @@ def platform_data(year: int = 2025, **fields) -> dict:
     return data
 
 
+def plan_input(data: dict, items: list[dict] | None = None):
+    """The typed input of `filings.services.create_plan` from the dicts above (the API's shape)."""
+    from filings.services import PlanInput, PlanItemInput
+
+    return PlanInput(**data, items=tuple(PlanItemInput(**row) for row in items or []))
+
+
+def plan_change(data: dict, items: list[dict] | None = None):
+    """The typed input of `filings.services.update_plan`: `items=None` keeps the rows."""
+    from filings.services import PlanChange, PlanItemInput
+
+    rows = None if items is None else tuple(PlanItemInput(**row) for row in items)
+    return PlanChange(**data, items=rows)
+
+
+def platform_input(data: dict):
+    from filings.services import PlatformInput
+
+    return PlatformInput(**data)
+
+
+def platform_change(data: dict):
+    from filings.services import PlatformChange
+
+    return PlatformChange(**data)
+
+
 def in_time(year: int = 2025) -> dt.datetime:
     """An instant before the year's plan-filing deadline (15 September for 2025)."""
     from policy.selectors import SHANGHAI
@@ -220,12 +247,12 @@ def accepted_plan(world: World, filer_user: User | None = None, year: int = 2025
 
     filer_user = filer_user or world.unit_user
     filer = actor(filer_user)
-    plan = filing_services.create_plan(filer, plan_data(year), items or [plan_item_data()])
-    plan = filing_services.submit_plan(filer, plan.pk, now=in_time(year))
+    plan = filing_services.create_plan(filer, plan=plan_input(plan_data(year), items or [plan_item_data()]))
+    plan = filing_services.submit_plan(filer, plan_id=plan.pk, now=in_time(year))
     if plan.state == FilingState.PENDING_OPINION:
         supervisor_user = staff(Role.AUTHORITY, plan.filer.supervisor)
-        filing_services.give_opinion(actor(supervisor_user), "plan", plan.pk, "同意")
-    return filing_services.accept_plan(actor(world.bureau_user), plan.pk)
+        filing_services.give_opinion(actor(supervisor_user), kind="plan", filing_id=plan.pk, opinion="同意")
+    return filing_services.accept_plan(actor(world.bureau_user), plan_id=plan.pk)
 
 
 def accepted_platform(world: World, year: int = 2025, **fields):
@@ -237,7 +264,11 @@ def accepted_platform(world: World, year: int = 2025, **fields):
         upsert_organisation(SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority)
         world.base.refresh_from_db()
     filer = actor(world.base_user)
-    filing = filing_services.create_platform_filing(filer, platform_data(year, **fields))
-    filing_services.submit_platform_filing(filer, filing.pk, now=in_time(year))
-    filing_services.give_opinion(actor(world.authority_user), "platform", filing.pk, "同意")
-    return filing_services.accept_platform_filing_by_id(actor(world.bureau_user), filing.pk)
+    filing = filing_services.create_platform_filing(
+        filer, filing=platform_input(platform_data(year, **fields))
+    )
+    filing_services.submit_platform_filing(filer, filing_id=filing.pk, now=in_time(year))
+    filing_services.give_opinion(
+        actor(world.authority_user), kind="platform", filing_id=filing.pk, opinion="同意"
+    )
+    return filing_services.accept_platform_filing(actor(world.bureau_user), filing_id=filing.pk)

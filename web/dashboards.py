@@ -11,6 +11,7 @@ from core.actors import Actor, Role
 from core.errors import DomainError
 from credits import forecast
 from credits import selectors as credit_selectors
+from filings import rules as filing_rules
 from filings import selectors as filing_selectors
 from filings.models import FilingState
 from organisations import selectors as org_selectors
@@ -157,7 +158,7 @@ def base(actor: Actor) -> dict:
     return {
         "year": year,
         "policy": policy,
-        "plan_filing_deadline": filing_selectors.plan_filing_deadline(actor.organisation, year)
+        "plan_filing_deadline": filing_rules.plan_filing_deadline(actor.organisation, year)
         if policy
         else None,
         "today": policy_selectors.today(),

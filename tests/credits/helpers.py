@@ -78,7 +78,7 @@ def platform_token(world, offers_public=True, offers_professional=True, year=202
         manager_phone="03982850937",
         tech_org="技术公司",
     )
-    _filing, token = accept_platform_filing(actor(world.bureau_user), filing)
+    _filing, token = accept_platform_filing(actor(world.bureau_user), filing_id=filing.pk)
     return token
 
 

@@ -308,7 +308,7 @@ def test_items_of_a_platform_whose_filing_is_not_accepted_yet_are_held_until_it_
         state=FilingState.SUBMITTED,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        accept_platform_filing(actor(world.bureau_user), filing)
+        accept_platform_filing(actor(world.bureau_user), filing_id=filing.pk)
     assert platform.fate("jan").json()["state"] == "credited"
     assert sorted(HourRecord.objects.values_list("year", flat=True)) == [2026, 2027]
 
@@ -431,7 +431,7 @@ def test_unknown_and_revoked_keys_are_401(platform, world, api_as):
     assert platform.push([item(world.person)], token="lp_nonsense").status_code == 401
     person_token = factories.token_for(world.person.user)
     assert platform.push([item(world.person)], token=person_token).status_code == 401
-    revoke_credential(actor(world.bureau_user), PlatformCredential.objects.get())
+    revoke_credential(actor(world.bureau_user), credential_id=PlatformCredential.objects.get().pk)
     response = platform.push([item(world.person)])
     assert response.status_code == 401
     assert not HourRecord.objects.exists()

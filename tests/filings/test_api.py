@@ -15,7 +15,7 @@ from organisations.models import Organisation
 from organisations.services import upsert_organisation
 from policy.selectors import SHANGHAI
 from tests import factories
-from tests.factories import plan_data, plan_item_data, platform_data
+from tests.factories import plan_data, plan_input, plan_item_data, platform_data
 from tests.filings.xlsx import PLAN_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def at(monkeypatch):
     that submissions are timed with); API tokens keep the real clock."""
 
     def set_now(moment):
-        monkeypatch.setattr("filings.services._now", lambda now=None: now or moment)
+        monkeypatch.setattr("filings.services.common.now", lambda now=None: now or moment)
 
     return set_now
 
@@ -383,7 +383,7 @@ def test_accepted_plan_items_for_declarations(world, api_as):
     draft = factories.actor(world.sibling_unit_user)
     from filings import services
 
-    services.create_plan(draft, plan_data(), [plan_item_data(project="未备案项目")])
+    services.create_plan(draft, plan=plan_input(plan_data(), [plan_item_data(project="未备案项目")]))
     items = api_as(world.person.user).get("filings/plan-items", year=2025).json()
     assert [i["project"] for i in items] == ["建筑节能新技术研修班"]
     assert items[0]["plan_id"] == plan.pk and items[0]["filer"]["name"] == "测试设计院"
@@ -394,9 +394,11 @@ def test_plan_items_of_submitted_plans_on_request(world, api_as):
     from filings import services
 
     filer = factories.actor(world.sibling_unit_user)
-    services.create_plan(filer, plan_data(), [plan_item_data(project="草稿项目")])
-    submitted = services.create_plan(filer, plan_data(), [plan_item_data(project="备案中项目")])
-    services.submit_plan(filer, submitted.pk, now=factories.in_time())
+    services.create_plan(filer, plan=plan_input(plan_data(), [plan_item_data(project="草稿项目")]))
+    submitted = services.create_plan(
+        filer, plan=plan_input(plan_data(), [plan_item_data(project="备案中项目")])
+    )
+    services.submit_plan(filer, plan_id=submitted.pk, now=factories.in_time())
     person = api_as(world.person.user)
     assert person.get("filings/plan-items", year=2025).json() == []
     items = person.get("filings/plan-items", year=2025, include_filed="true").json()

@@ -12,6 +12,7 @@ from filings import services
 from filings.models import FilingState, TrainingPlan
 from tests import factories
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Site
+from tests.factories import plan_input
 from tests.filings import xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,12 +80,14 @@ def test_filing_pages_fit_a_phone_and_a_plan_is_filed(live_server, world):
     plan = factories.accepted_plan(world)
     filing, _token = factories.accepted_platform(world)
     draft = services.create_plan(
-        factories.actor(world.unit_user), factories.plan_data(), [factories.plan_item_data()]
+        factories.actor(world.unit_user), plan=plan_input(factories.plan_data(), [factories.plan_item_data()])
     )
     bad_rows = xlsx.workbook(
         [(1, xlsx.PLAN_HEADER), (2, [1, "", "人员", "2025-10-01", -2, "", "面授", "地点", "", ""])]
     )
-    failed = services.start_import(factories.actor(world.unit_user), "plan_items", draft.pk, bad_rows)
+    failed = services.start_import(
+        factories.actor(world.unit_user), kind="plan_items", target_id=draft.pk, upload=bad_rows
+    )
     unit_paths = [
         ("/filings/plans/", "plan-list"),
         ("/filings/plans/new/", "plan-form"),

@@ -12,11 +12,12 @@ from django.apps import apps
 from django.test import override_settings
 
 from core.actors import Role
+from core.errors import DomainError
 from filings import selectors, services
 from filings.models import FilingState, PlatformFiling, TrainingPlan
 from organisations.models import Organisation, Region
 from tests import factories
-from tests.factories import in_time, plan_data, plan_item_data, platform_data
+from tests.factories import in_time, plan_data, plan_input, plan_item_data, platform_data, platform_input
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +48,14 @@ def _county_base(world):
 
 def _submitted_plan(user, year=2025):
     actor = factories.actor(user)
-    plan = services.create_plan(actor, plan_data(year), [plan_item_data()])
-    return services.submit_plan(actor, plan.pk, now=in_time(year))
+    plan = services.create_plan(actor, plan=plan_input(plan_data(year), [plan_item_data()]))
+    return services.submit_plan(actor, plan_id=plan.pk, now=in_time(year))
 
 
 def _submitted_platform(user, **fields):
     actor = factories.actor(user)
-    filing = services.create_platform_filing(actor, platform_data(**fields))
-    return services.submit_platform_filing(actor, filing.pk, now=in_time(2025))
+    filing = services.create_platform_filing(actor, filing=platform_input(platform_data(**fields)))
+    return services.submit_platform_filing(actor, filing_id=filing.pk, now=in_time(2025))
 
 
 # --- the bureau a filing is addressed to ------------------------------------------------------
@@ -62,11 +63,21 @@ def _submitted_platform(user, **fields):
 
 def test_each_filing_is_addressed_to_the_city_bureau_over_its_filer(world, provincial):
     _base, base_user = provincial
-    unit_plan = services.create_plan(factories.actor(world.unit_user), plan_data(), [])  # 湖滨区
-    sibling_plan = services.create_plan(factories.actor(world.sibling_unit_user), plan_data(), [])  # 灵宝市
-    authority_plan = services.create_plan(factories.actor(world.authority_user), plan_data(), [])  # 三门峡市
-    provincial_plan = services.create_plan(factories.actor(base_user), plan_data(), [])  # 河南省
-    platform = services.create_platform_filing(factories.actor(base_user), platform_data())
+    unit_plan = services.create_plan(
+        factories.actor(world.unit_user), plan=plan_input(plan_data(), [])
+    )  # 湖滨区
+    sibling_plan = services.create_plan(
+        factories.actor(world.sibling_unit_user), plan=plan_input(plan_data(), [])
+    )  # 灵宝市
+    authority_plan = services.create_plan(
+        factories.actor(world.authority_user), plan=plan_input(plan_data(), [])
+    )  # 三门峡市
+    provincial_plan = services.create_plan(
+        factories.actor(base_user), plan=plan_input(plan_data(), [])
+    )  # 河南省
+    platform = services.create_platform_filing(
+        factories.actor(base_user), filing=platform_input(platform_data())
+    )
     for filing in (unit_plan, sibling_plan, authority_plan, provincial_plan, platform):
         assert filing.bureau == world.bureau, filing
     assert TrainingPlan.objects.get(pk=unit_plan.pk).bureau_id == world.bureau.pk
@@ -80,11 +91,11 @@ def test_ce_home_region_names_the_bureau_of_filers_above_city_level(world, provi
         Organisation.Kind.BUREAU, "洛阳市人力资源和社会保障局", region=luoyang
     )
     with override_settings(CE_HOME_REGION="410300"):
-        plan = services.create_plan(factories.actor(base_user), plan_data(), [])
+        plan = services.create_plan(factories.actor(base_user), plan=plan_input(plan_data(), []))
     assert plan.bureau == luoyang_bureau
     # a unit of 三门峡 still files with its own city bureau
     with override_settings(CE_HOME_REGION="410300"):
-        plan = services.create_plan(factories.actor(world.unit_user), plan_data(), [])
+        plan = services.create_plan(factories.actor(world.unit_user), plan=plan_input(plan_data(), []))
     assert plan.bureau == world.bureau
 
 
@@ -92,8 +103,10 @@ def test_a_filer_without_a_city_bureau_is_told_so(world):
     province = Region.objects.get(code="410000")
     nanyang = Region.objects.create(code="411300", name="南阳市", level=Region.Level.CITY, parent=province)
     unit = factories.organisation(Organisation.Kind.UNIT, "南阳某单位", region=nanyang)
-    with pytest.raises(services.DomainError) as caught:
-        services.create_plan(factories.actor(factories.staff(Role.UNIT, unit)), plan_data(), [])
+    with pytest.raises(DomainError) as caught:
+        services.create_plan(
+            factories.actor(factories.staff(Role.UNIT, unit)), plan=plan_input(plan_data(), [])
+        )
     assert "人社局" in caught.value.detail
 
 
@@ -145,12 +158,12 @@ def test_the_city_bureau_records_exceptions_and_lists_late_filings_of_provincial
     assert r.status_code == 201, r.json()
     assert [e["organisation"]["id"] for e in bureau.get("filings/exceptions", year=2025).json()] == [base.pk]
     actor = factories.actor(base_user)
-    plan = services.create_plan(actor, plan_data(), [plan_item_data()])
+    plan = services.create_plan(actor, plan=plan_input(plan_data(), [plan_item_data()]))
     import datetime as dt
 
     from policy.selectors import SHANGHAI
 
-    services.submit_plan(actor, plan.pk, now=dt.datetime(2025, 10, 8, 9, 0, tzinfo=SHANGHAI))
+    services.submit_plan(actor, plan_id=plan.pk, now=dt.datetime(2025, 10, 8, 9, 0, tzinfo=SHANGHAI))
     result = bureau.get("filings/late-missing", year=2025).json()
     assert [(r["kind"], r["id"]) for r in result["late"]] == [("plan", plan.pk)]
     assert base.pk in {e["organisation"]["id"] for e in result["exceptions"]}
@@ -170,7 +183,9 @@ def test_the_city_bureau_records_exceptions_and_lists_late_filings_of_provincial
 
 def test_county_bureau_reads_its_region_but_every_decision_is_forbidden(world, api_as):
     plan = _submitted_plan(world.unit_user)
-    services.give_opinion(factories.actor(world.authority_user), "plan", plan.pk, "同意")
+    services.give_opinion(
+        factories.actor(world.authority_user), kind="plan", filing_id=plan.pk, opinion="同意"
+    )
     county = api_as(world.county_bureau_user)
     assert county.get(f"filings/plans/{plan.pk}").status_code == 200  # 湖滨区 unit: supervision
     assert plan.pk in {row["id"] for row in county.get("filings/inbox").json()["items"]}
@@ -205,7 +220,9 @@ def test_county_bureau_pages_offer_no_decision(world):
     from django.urls import reverse
 
     plan = _submitted_plan(world.unit_user)
-    services.give_opinion(factories.actor(world.authority_user), "plan", plan.pk, "同意")
+    services.give_opinion(
+        factories.actor(world.authority_user), kind="plan", filing_id=plan.pk, opinion="同意"
+    )
     client = Client()
     client.force_login(world.county_bureau_user)
     html = client.get(reverse("filings:plan_detail", args=[plan.pk])).content.decode()
@@ -244,9 +261,11 @@ def test_another_city_bureau_cannot_reach_our_filings_and_the_province_may_act(
 
 def test_migration_addresses_existing_filings(world, provincial):
     _base, base_user = provincial
-    unit_plan = services.create_plan(factories.actor(world.unit_user), plan_data(), [])
-    provincial_plan = services.create_plan(factories.actor(base_user), plan_data(), [])
-    platform = services.create_platform_filing(factories.actor(base_user), platform_data())
+    unit_plan = services.create_plan(factories.actor(world.unit_user), plan=plan_input(plan_data(), []))
+    provincial_plan = services.create_plan(factories.actor(base_user), plan=plan_input(plan_data(), []))
+    platform = services.create_platform_filing(
+        factories.actor(base_user), filing=platform_input(platform_data())
+    )
     TrainingPlan.objects.update(bureau=None)
     PlatformFiling.objects.update(bureau=None)
     migration = importlib.import_module("filings.migrations.0004_address_filings")

@@ -12,7 +12,7 @@ from filings import exports
 from filings import services as filing_services
 from filings.models import TrainingPlan
 from tests import factories
-from tests.factories import accepted_plan, accepted_platform, plan_item_data
+from tests.factories import accepted_plan, accepted_platform, plan_input, plan_item_data
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +155,7 @@ def test_blank_template(world):
 
 def test_unaccepted_plan_exports_with_blank_dates(world):
     actor = factories.actor(world.unit_user)
-    plan = filing_services.create_plan(actor, factories.plan_data(), [plan_item_data()])
+    plan = filing_services.create_plan(actor, plan=plan_input(factories.plan_data(), [plan_item_data()]))
     _text, tables = _docx_cells(exports.export_plan(plan, "docx")[0])
     assert tables[0][0][1] == "申报日期：年    月    日"
 

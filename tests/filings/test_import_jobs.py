@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from audit.models import AuditEntry
 from core import jobs
+from core.errors import DomainError
 from credits.models import HourRecord
 from filings import imports, services
 from filings.models import AttendanceUpload, ImportJob
@@ -25,7 +26,7 @@ from organisations.models import Organisation
 from organisations.services import upsert_organisation
 from reports.models import ExportJob
 from tests import factories
-from tests.factories import plan_data, plan_item_data
+from tests.factories import plan_data, plan_input, plan_item_data
 from tests.filings import xlsx
 
 
@@ -65,7 +66,7 @@ def _people(world, n):
 
 def _attendance(world, klass, upload):
     return services.start_import(
-        factories.actor(world.base_user), ImportJob.Kind.ATTENDANCE, klass.pk, upload
+        factories.actor(world.base_user), kind=ImportJob.Kind.ATTENDANCE, target_id=klass.pk, upload=upload
     )
 
 
@@ -91,10 +92,10 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory(world, klass, monkeypatch)
     monkeypatch.setattr(
         imports, "ATTENDANCE_LIMITS", imports.Limits(10**7, 100, 20, 1000, 200 * 2**20, 2**20)
     )
-    with pytest.raises(services.DomainError) as caught:
+    with pytest.raises(DomainError) as caught:
         _attendance(world, klass, xlsx.bomb(5))
     assert caught.value.detail == "文件：文字内容解压后超过 1 MB，无法导入。"
-    with pytest.raises(services.DomainError) as caught:
+    with pytest.raises(DomainError) as caught:
         _attendance(world, klass, xlsx.bomb(210))
     assert caught.value.detail.startswith("文件：解压后超过 200 MB")
 
@@ -166,7 +167,7 @@ def test_a_file_that_is_not_a_workbook(world, klass, content):
     upload.name = "x.xlsx"
     try:
         job = _attendance(world, klass, upload)
-    except services.DomainError as exc:
+    except DomainError as exc:
         assert exc.detail == "文件：无法读取，请确认是 Excel（.xlsx）文件。"
     else:
         assert job.error == "文件：无法读取，请确认是 Excel（.xlsx）文件。"
@@ -200,7 +201,7 @@ def test_every_bad_row_is_named_with_its_column_and_nothing_is_written(world, kl
 def test_a_plan_import_answers_the_plan_and_its_job(world, api_as):
     unit = api_as(world.unit_user)
     plan = services.create_plan(
-        factories.actor(world.unit_user), plan_data(), [plan_item_data(project="原有")]
+        factories.actor(world.unit_user), plan=plan_input(plan_data(), [plan_item_data(project="原有")])
     )
     rows = [
         [n, f"项目{n}", "设计人员", dt.datetime(2025, 10, n), 8, "", "面授", "本单位", "", ""] for n in (1, 2)
@@ -352,8 +353,8 @@ def test_a_worker_killed_mid_write_leaves_nothing_and_the_job_ends_visibly(
     job.refresh_from_db()
     assert job.result["credited"] == 3 and not job.file
     assert HourRecord.objects.filter(plan_item=klass).count() == 3
-    with pytest.raises(services.DomainError):
-        services.rerun_import(factories.actor(world.base_user), job.pk)  # done: nothing to re-run
+    with pytest.raises(DomainError):
+        services.rerun_import(factories.actor(world.base_user), job_id=job.pk)  # done: nothing to re-run
 
 
 @pytest.mark.usefixtures("transactional_db")

@@ -12,7 +12,7 @@ from filings import selectors, services
 from filings.models import PlatformFiling, TrainingPlan
 from policy.selectors import SHANGHAI
 from tests import factories
-from tests.factories import plan_data, plan_item_data, platform_data
+from tests.factories import plan_data, plan_input, plan_item_data, platform_data, platform_input
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +28,20 @@ def twelve(world):
     for n, kind in enumerate(kinds):
         now = start + dt.timedelta(minutes=n)
         if kind == "plan":
-            plan = services.create_plan(actor, plan_data(), [plan_item_data()])
-            expected.append(("plan", services.submit_plan(actor, plan.pk, now=now).pk))
+            plan = services.create_plan(actor, plan=plan_input(plan_data(), [plan_item_data()]))
+            expected.append(("plan", services.submit_plan(actor, plan_id=plan.pk, now=now).pk))
         else:
             filing = services.create_platform_filing(
                 actor,
-                platform_data(
-                    site_name=f"平台{n}", domain=f"p{n}.example.cn", url=f"https://p{n}.example.cn/"
+                filing=platform_input(
+                    platform_data(
+                        site_name=f"平台{n}", domain=f"p{n}.example.cn", url=f"https://p{n}.example.cn/"
+                    )
                 ),
             )
-            expected.append(("platform", services.submit_platform_filing(actor, filing.pk, now=now).pk))
+            expected.append(
+                ("platform", services.submit_platform_filing(actor, filing_id=filing.pk, now=now).pk)
+            )
     return expected
 
 

@@ -11,7 +11,7 @@ from filings import services
 from filings.models import FilingState, PlatformFiling
 from organisations.models import Organisation
 from tests import factories
-from tests.factories import in_time, platform_data
+from tests.factories import in_time, platform_change, platform_data, platform_input
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,8 @@ def lingbao(world):
 
 def _submit(user, year=2025, **fields):
     actor = factories.actor(user)
-    filing = services.create_platform_filing(actor, platform_data(year, **fields))
-    return services.submit_platform_filing(actor, filing.pk, now=in_time(year))
+    filing = services.create_platform_filing(actor, filing=platform_input(platform_data(year, **fields)))
+    return services.submit_platform_filing(actor, filing_id=filing.pk, now=in_time(year))
 
 
 def test_another_filers_platform_of_the_same_name_is_refused_at_acceptance(world, lingbao, api_as):
@@ -38,7 +38,9 @@ def test_another_filers_platform_of_the_same_name_is_refused_at_acceptance(world
         factories.SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority
     )
     ours = _submit(world.base_user)
-    services.give_opinion(factories.actor(world.authority_user), "platform", ours.pk, "同意")
+    services.give_opinion(
+        factories.actor(world.authority_user), kind="platform", filing_id=ours.pk, opinion="同意"
+    )
     theirs = _submit(lingbao_user, domain="other.example.cn", url="https://other.example.cn/")
     assert theirs.state == FilingState.SUBMITTED
     bureau = api_as(world.bureau_user)
@@ -56,8 +58,10 @@ def test_another_filers_platform_of_the_same_name_is_refused_at_acceptance(world
     # the bureau returns it; the base renames its site and it is accepted as a platform of its own
     bureau.post(f"filings/platforms/{theirs.pk}/return", {"reason": "网站名称与已备案平台重名"})
     actor = factories.actor(lingbao_user)
-    services.update_platform_filing(actor, theirs.pk, {"site_name": "灵宝技工在线"})
-    services.submit_platform_filing(actor, theirs.pk, now=in_time(2025))
+    services.update_platform_filing(
+        actor, filing_id=theirs.pk, change=platform_change({"site_name": "灵宝技工在线"})
+    )
+    services.submit_platform_filing(actor, filing_id=theirs.pk, now=in_time(2025))
     r = bureau.post(f"filings/platforms/{theirs.pk}/accept")
     assert r.status_code == 200 and r.json()["platform_id"] != platform.pk
     assert Organisation.objects.get(pk=r.json()["platform_id"]).name == "灵宝技工在线"
@@ -68,10 +72,11 @@ def test_a_name_clash_is_refused_at_submission(world, lingbao):
     _base, lingbao_user = lingbao
     actor = factories.actor(lingbao_user)
     draft = services.create_platform_filing(
-        actor, platform_data(domain="other.example.cn", url="https://other.example.cn/")
+        actor,
+        filing=platform_input(platform_data(domain="other.example.cn", url="https://other.example.cn/")),
     )
     with pytest.raises(DomainError) as caught:
-        services.submit_platform_filing(actor, draft.pk, now=in_time(2025))
+        services.submit_platform_filing(actor, filing_id=draft.pk, now=in_time(2025))
     assert caught.value.errors[0]["field"] == "site_name" and NAME in caught.value.detail
     draft.refresh_from_db()
     assert draft.state == FilingState.DRAFT

@@ -12,11 +12,12 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEntry
+from core.errors import DomainError
 from filings import services
 from filings.models import FilingState
 from policy.selectors import SHANGHAI
 from tests import factories
-from tests.factories import plan_data, plan_item_data
+from tests.factories import plan_data, plan_input, plan_item_data, platform_input
 
 # Their declarations and plans are dated in 2026: the outcome depends on the date.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
@@ -32,12 +33,16 @@ def _plan(world, submit_at=None):
     unit = factories.actor(world.unit_user)
     plan = services.create_plan(
         unit,
-        plan_data(YEAR),
-        [plan_item_data(starts_on=dt.date(YEAR, 6, 1), hours=24, category="professional")],
+        plan=plan_input(
+            plan_data(YEAR),
+            [plan_item_data(starts_on=dt.date(YEAR, 6, 1), hours=24, category="professional")],
+        ),
     )
     if submit_at:
-        plan = services.submit_plan(unit, plan.pk, now=submit_at)
-        plan = services.give_opinion(factories.actor(world.authority_user), "plan", plan.pk, "同意")
+        plan = services.submit_plan(unit, plan_id=plan.pk, now=submit_at)
+        plan = services.give_opinion(
+            factories.actor(world.authority_user), kind="plan", filing_id=plan.pk, opinion="同意"
+        )
     return plan
 
 
@@ -86,7 +91,7 @@ def _professional_hours(api_as, person):
 
 def test_filed_training_counts(world, api_as):
     plan = _plan(world, submit_at=IN_TIME)
-    services.accept_plan(factories.actor(world.bureau_user), plan.pk)
+    services.accept_plan(factories.actor(world.bureau_user), plan_id=plan.pk)
     declaration, submitted = _declare(api_as, world.person, plan.items.get().pk)
     assert submitted["state"] == "pending_unit"
     assert _approve(world, api_as, declaration)["state"] == "approved"
@@ -125,8 +130,8 @@ def test_late_plan_accepted_under_an_exception_makes_the_training_count(world, a
     plan = _plan(world)
     unit = factories.actor(world.unit_user)
     # one second after the deadline (2026-09-16 00:00:00 +08:00) the plan is refused ...
-    with pytest.raises(services.DomainError) as refused:
-        services.submit_plan(unit, plan.pk, now=LATE)
+    with pytest.raises(DomainError) as refused:
+        services.submit_plan(unit, plan_id=plan.pk, now=LATE)
     assert "2026-09-15" in refused.value.detail
     # ... until the bureau records an exception; then it is filed late
     bureau = api_as(world.bureau_user)
@@ -135,7 +140,7 @@ def test_late_plan_accepted_under_an_exception_makes_the_training_count(world, a
         {"organisation_id": world.unit.pk, "year": YEAR, "kind": "plan", "reason": "补报"},
     )
     assert r.status_code == 201
-    plan = services.submit_plan(unit, plan.pk, now=LATE)
+    plan = services.submit_plan(unit, plan_id=plan.pk, now=LATE)
     assert plan.late_exception is not None
     # training declared against it meanwhile is not recognised yet ...
     declaration, submitted = _declare(api_as, world.person, plan.items.get().pk)
@@ -224,8 +229,8 @@ def test_unaccepted_platform_gets_no_credential(world, api_as):
     from filings.services import issue_credential
 
     base = factories.actor(world.base_user)
-    filing = services.create_platform_filing(base, factories.platform_data(YEAR))
-    with pytest.raises(services.DomainError):
-        issue_credential(factories.actor(world.bureau_user), filing)
+    filing = services.create_platform_filing(base, filing=platform_input(factories.platform_data(YEAR)))
+    with pytest.raises(DomainError):
+        issue_credential(factories.actor(world.bureau_user), filing_id=filing.pk)
     r = api_as(world.bureau_user).post(f"filings/platforms/{filing.pk}/credentials/rotate")
     assert r.status_code == 422

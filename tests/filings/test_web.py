@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from core.actors import Role
+from core.errors import DomainError
 from filings import services
 from filings.models import AttendanceUpload, FilingState, PlatformCredential, PlatformFiling, TrainingPlan
 from filings.selectors import credential_for_token
@@ -17,7 +18,7 @@ from organisations.models import Organisation
 from organisations.services import upsert_organisation
 from policy.selectors import today
 from tests import factories
-from tests.factories import in_time, plan_data, plan_item_data
+from tests.factories import in_time, plan_data, plan_input, plan_item_data
 from tests.filings.xlsx import PLAN_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,7 @@ def test_plan_pages_create_edit_submit_opinion_accept(world, monkeypatch):
         {**post, **_formset([ROW, {**ROW, "project": "第二个班", "category": "public", "hours": "8"}])},
     )
     assert r.status_code == 302 and plan.items.count() == 2
-    monkeypatch.setattr("filings.services._now", lambda now=None: now or in_time(2025))
+    monkeypatch.setattr("filings.services.common.now", lambda now=None: now or in_time(2025))
     r = unit.post(reverse("filings:plan_submit", args=[plan.pk]), follow=True)
     assert "等待行业主管部门出具意见" in r.content.decode()
     plan.refresh_from_db()
@@ -197,9 +198,11 @@ def test_platform_pages_validation_accept_token_once_rotate_revoke(world, superv
     r = base.post(reverse("filings:platform_create"), data)
     filing = PlatformFiling.objects.get()
     assert r.status_code == 302
-    monkeypatch.setattr("filings.services._now", lambda now=None: now or in_time(2025))
+    monkeypatch.setattr("filings.services.common.now", lambda now=None: now or in_time(2025))
     base.post(reverse("filings:platform_submit", args=[filing.pk]))
-    services.give_opinion(factories.actor(world.authority_user), "platform", filing.pk, "同意")
+    services.give_opinion(
+        factories.actor(world.authority_user), kind="platform", filing_id=filing.pk, opinion="同意"
+    )
     bureau = login(world.bureau_user)
     r = bureau.post(reverse("filings:decide", args=["platform", filing.pk]), {"decision": "accept"})
     assert r.status_code == 200
@@ -223,7 +226,7 @@ def test_platform_pages_validation_accept_token_once_rotate_revoke(world, superv
 
 def test_import_page_reports_rows(world):
     actor = factories.actor(world.unit_user)
-    plan = services.create_plan(actor, plan_data(), [plan_item_data()])
+    plan = services.create_plan(actor, plan=plan_input(plan_data(), [plan_item_data()]))
     wb = Workbook()
     ws = wb.active
     ws.append(PLAN_HEADER)
@@ -330,11 +333,15 @@ def test_attendance_upload_all_or_nothing(world, supervised_base):
         == 403
     )
     draft = services.create_plan(
-        factories.actor(world.base_user), plan_data(year), [plan_item_data(starts_on=today())]
+        factories.actor(world.base_user),
+        plan=plan_input(plan_data(year), [plan_item_data(starts_on=today())]),
     )
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.start_import(
-            factories.actor(world.base_user), "attendance", draft.items.get().pk, _attendance_file([])
+            factories.actor(world.base_user),
+            kind="attendance",
+            target_id=draft.items.get().pk,
+            upload=_attendance_file([]),
         )
 
 
@@ -375,8 +382,8 @@ def test_role_staff_factory_for_other_authority(world):
     """The plan of a base without a supervisor goes straight to the bureau."""
     base_user = factories.staff(Role.BASE, Organisation.objects.get(name="灵宝市高级技工学校"))
     actor = factories.actor(base_user)
-    plan = services.create_plan(actor, plan_data(), [plan_item_data()])
-    plan = services.submit_plan(actor, plan.pk, now=in_time(2025))
+    plan = services.create_plan(actor, plan=plan_input(plan_data(), [plan_item_data()]))
+    plan = services.submit_plan(actor, plan_id=plan.pk, now=in_time(2025))
     assert plan.state == FilingState.SUBMITTED and plan.opinion_authority is None
     assert dt.date(2025, 9, 1) == plan.declared_on
 

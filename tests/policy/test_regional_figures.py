@@ -11,7 +11,7 @@ from audit.models import AuditEntry
 from core.actors import SYSTEM, Role
 from core.errors import DomainError, Forbidden, NotFound
 from credits.models import Review
-from filings import selectors as filing_selectors
+from filings import rules as filing_rules
 from filings import services as filing_services
 from organisations.models import Organisation, Region
 from organisations.services import load_province
@@ -20,6 +20,7 @@ from policy.models import PolicyYear, RegionalFigures
 from policy.services import ensure_policy_year, policy_year_edited
 from tests import factories
 from tests.credits.helpers import declare
+from tests.factories import plan_input
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 D = dt.date
@@ -190,8 +191,9 @@ def _plan(user, year=YEAR):
     who = factories.actor(user)
     return who, filing_services.create_plan(
         who,
-        factories.plan_data(year),
-        [factories.plan_item_data(starts_on=D(year, 10, 20), hours=24)],
+        plan=plan_input(
+            factories.plan_data(year), [factories.plan_item_data(starts_on=D(year, 10, 20), hours=24)]
+        ),
     )
 
 
@@ -218,10 +220,10 @@ def test_the_plan_filing_deadline_is_the_filers_city(
     today.set(*moment)  # Asia/Shanghai
     for who, plan, ok, deadline in plans:
         if ok:
-            assert filing_services.submit_plan(who, plan.pk).submitted_at is not None
+            assert filing_services.submit_plan(who, plan_id=plan.pk).submitted_at is not None
         else:
             with pytest.raises(DomainError) as refused:
-                filing_services.submit_plan(who, plan.pk)
+                filing_services.submit_plan(who, plan_id=plan.pk)
             assert deadline in refused.value.detail and "已逾期" in refused.value.detail
 
 
@@ -230,11 +232,11 @@ def test_filers_above_city_level_take_the_deadline_of_the_bureau_they_file_with(
     _sanmenxia_sets(world, plan_filing_deadline=D(2026, 9, 30))
     provincial = Organisation.objects.filter(kind=Organisation.Kind.BASE, region__code="410000").first()
     # a province install: provincial bases file with the province bureau, on the province's date
-    assert filing_selectors.plan_filing_deadline(provincial, YEAR) == D(2026, 9, 15)
+    assert filing_rules.plan_filing_deadline(provincial, YEAR) == D(2026, 9, 15)
     # a Sanmenxia install: they file with Sanmenxia's bureau, on Sanmenxia's date
     with override_settings(CE_HOME_REGION="411200"):
-        assert filing_selectors.plan_filing_deadline(provincial, YEAR) == D(2026, 9, 30)
-    assert filing_selectors.plan_filing_deadline(world.base, YEAR) == D(2026, 9, 30)
+        assert filing_rules.plan_filing_deadline(provincial, YEAR) == D(2026, 9, 30)
+    assert filing_rules.plan_filing_deadline(world.base, YEAR) == D(2026, 9, 30)
 
 
 def test_only_the_province_edits_the_years_rules_in_a_province_install(world, province):

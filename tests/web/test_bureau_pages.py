@@ -7,6 +7,7 @@ from django.test import Client
 
 from policy.models import CalendarDay, CalendarYear, PolicyYear
 from policy.selectors import add_working_days
+from tests.factories import plan_input
 
 # The warnings and the years offered depend on the date (next year's calendar from November).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
@@ -139,10 +140,10 @@ def _submitted_plan(world):
 
     filer = actor(world.unit_user)
     plan = filing_services.create_plan(
-        filer, plan_data(2026), [plan_item_data(starts_on=dt.date(2026, 10, 20))]
+        filer, plan=plan_input(plan_data(2026), [plan_item_data(starts_on=dt.date(2026, 10, 20))])
     )
-    filing_services.submit_plan(filer, plan.pk, now=in_time(2026))
-    filing_services.give_opinion(actor(world.authority_user), "plan", plan.pk, "同意")
+    filing_services.submit_plan(filer, plan_id=plan.pk, now=in_time(2026))
+    filing_services.give_opinion(actor(world.authority_user), kind="plan", filing_id=plan.pk, opinion="同意")
 
 
 def _plan_card(html: str) -> str:

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from credits.models import Declaration, HourRecord
 from tests import factories
 from tests.credits.helpers import PDF, declare
+from tests.factories import plan_input
 
 # Their declarations and plans are dated in 2026: the outcome depends on the date.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
@@ -385,10 +386,12 @@ def test_training_under_a_plan_being_filed_is_offered_and_declared_not_recognise
     filer = factories.actor(world.sibling_unit_user)
     plan = filing_services.create_plan(
         filer,
-        factories.plan_data(2026),
-        [factories.plan_item_data(project="装配式建筑研修班", starts_on="2026-10-20")],
+        plan=plan_input(
+            factories.plan_data(2026),
+            [factories.plan_item_data(project="装配式建筑研修班", starts_on="2026-10-20")],
+        ),
     )
-    filing_services.submit_plan(filer, plan.pk, now=factories.in_time(2026))
+    filing_services.submit_plan(filer, plan_id=plan.pk, now=factories.in_time(2026))
     item = plan.items.get()
     person = client_for(world.person.user)
     html = person.get("/hours/me/declarations/new/").content.decode()
