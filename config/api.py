@@ -12,6 +12,7 @@ from core.openapi import PlatformAPI
 from core.schemas import Schema
 from credits.api import progress_router as credits_progress_router
 from credits.api import router as credits_router
+from credits.attendance_api import router as attendance_router
 from credits.intake_api import router as intake_router
 from filings.api import router as filings_router
 from organisations.api import router as organisations_router
@@ -56,6 +57,7 @@ api.add_router("", organisations_router)
 api.add_router("", policy_router)
 api.add_router("", catalogue_router)
 api.add_router("", filings_router)
+api.add_router("", attendance_router)
 api.add_router("", credits_router)
 api.add_router("", intake_router)
 api.add_router("", reports_router)

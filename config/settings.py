@@ -329,7 +329,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "review-sla-sweep": {"task": "credits.tasks.sweep_overdue_reviews", "schedule": timedelta(hours=1)},
     "year-end-reminders": {
-        "task": "notifications.tasks.send_year_end_reminders",
+        "task": "credits.tasks.send_year_end_reminders",
         "schedule": timedelta(days=1),
     },
     "held-completions-expiry": {

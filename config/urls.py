@@ -3,7 +3,8 @@ from django.urls import include, path
 
 from certificates.urls import well_known
 from config.api import api
-from credits import xapi_views
+from credits import attendance_urls, xapi_views
+from filings import urls as filing_urls
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -11,7 +12,8 @@ urlpatterns = [
     path("xapi/about", xapi_views.about, name="xapi_about"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
-    path("filings/", include("filings.urls")),
+    # credits serves a base's attendance pages under /filings/, in the filings namespace
+    path("filings/", include((filing_urls.urlpatterns + attendance_urls.urlpatterns, "filings"))),
     path("messages/", include("notifications.urls")),
     path("hours/", include("credits.urls")),
     path("catalogue/", include("catalogue.urls")),

@@ -6,4 +6,6 @@ class CreditsConfig(AppConfig):
     verbose_name = "学时"
 
     def ready(self):
-        from credits import receivers  # noqa: F401  (connects the signal receivers)
+        from credits import attendance, receivers  # noqa: F401  (connects the signal receivers)
+
+        attendance.register()

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from core import bulk
 from credits.models import HourRecord, RecordState, YearSummary
+from credits.signals import ledger_changed
 from policy.models import Category
-from supervision import tally
 
 ZERO = Decimal(0)
 
@@ -40,10 +40,10 @@ def _amounts(category: str, hours: Decimal, state: str) -> tuple[Decimal, Decima
 
 
 def _apply(deltas: dict[tuple[int, int], list[Decimal]], hours: dict | None = None) -> None:
-    """Apply the summary deltas, then tell the statistics (supervision.tally) in the same
-    transaction what changed: the summaries and the credited records (`hours`)."""
+    """Apply the summary deltas, then tell the statistics (`credits.signals.ledger_changed`)
+    in the same transaction what changed: the summaries and the credited records (`hours`)."""
     _apply_summaries(deltas)
-    tally.ledger_changed(deltas, hours or {})
+    ledger_changed.send(sender=HourRecord, summary_deltas=deltas, hour_deltas=hours or {})
 
 
 def _hours_key(record: HourRecord) -> tuple:

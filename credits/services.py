@@ -59,6 +59,7 @@ from credits.models import (
     Review,
     Source,
 )
+from credits.signals import review_decided
 from filings import selectors as filing_selectors
 from filings.models import FilingState, PlanItem, TrainingPlan
 from notifications.services import notify
@@ -66,7 +67,6 @@ from organisations.models import Region
 from policy import selectors as policy_selectors
 from policy.models import Category, Method
 from policy.selectors import SHANGHAI
-from supervision import tally
 
 NOT_RECOGNISED_REASON = "培训未按规定备案，学时不予认可"
 NO_EVIDENCE = gettext_noop("证明材料：请至少上传一份证明材料（PDF、JPG 或 PNG）。")
@@ -943,7 +943,7 @@ def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> D
     review.decision = decision
     review.comment = comment
     review.save(update_fields=["decided_at", "decided_by", "decision", "comment"])
-    tally.review_decided(review, declaration.year)
+    review_decided.send(sender=Review, review=review, year=declaration.year)
     hour_record = HourRecord.objects.select_for_update().get(declaration=declaration)
     level_name = review.get_level_display()
     if decision == Review.Decision.APPROVE and review.level == Review.Level.UNIT:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from credits import services
+from credits import reminders, services
 
 
 @shared_task(name="credits.tasks.sweep_overdue_reviews")
@@ -50,3 +50,16 @@ def expire_held_completions() -> int:
 def purge_pending_evidence() -> int:
     """Hourly: files kept from a refused declaration form for more than a day go."""
     return services.purge_pending_evidence()
+
+
+@shared_task(name="credits.tasks.send_year_end_reminders")
+def send_year_end_reminders() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): reminders 30, 14, 7, 3 and 1 days before the deadline."""
+    return reminders.send_year_end_reminders()
+
+
+@shared_task(name="notifications.tasks.send_year_end_reminders")
+def send_year_end_reminders_former_name() -> int:
+    """The task's former name (it lived in notifications), kept so that messages already
+    queued under it still run."""
+    return reminders.send_year_end_reminders()

@@ -9,6 +9,7 @@ from django.dispatch import receiver
 
 from accounts.models import Membership, Person
 from credits.models import Review
+from credits.signals import ledger_changed, review_decided
 from policy.models import Requirement
 from policy.signals import calendar_year_entered
 from supervision import tally
@@ -100,3 +101,13 @@ def calendar_entered(sender, year: int, **kwargs):
         return
 
     transaction.on_commit(lambda: run_soon(recompute_review_times))
+
+
+@receiver(ledger_changed, dispatch_uid="supervision.ledger_changed")
+def on_ledger_changed(sender, summary_deltas: dict, hour_deltas: dict, **kwargs):
+    tally.ledger_changed(summary_deltas, hour_deltas)
+
+
+@receiver(review_decided, dispatch_uid="supervision.review_decided")
+def on_review_decided(sender, review: Review, year: int, **kwargs):
+    tally.review_decided(review, year)

@@ -16,8 +16,8 @@ from core.actors import Role
 from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from core.forms import apply_domain_error
 from core.views import actor_in_role
+from credits import reminders
 from filings import selectors as filing_selectors
-from notifications import services as notification_services
 from organisations import selectors as org_selectors
 from organisations.models import Region
 from policy import selectors as policy_selectors
@@ -124,7 +124,7 @@ def remind_staff(request):
     """The unit reminds its members who are still short this year (the notice asks it to)."""
     actor = _unit_actor(request)
     try:
-        sent = notification_services.remind_unit_staff(actor)
+        sent = reminders.remind_unit_staff(actor)
     except (Conflict, Invalid) as exc:
         messages.error(request, exc.detail)
     else:

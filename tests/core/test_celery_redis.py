@@ -7,7 +7,7 @@ import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
 
-import notifications.tasks  # noqa: F401  (registers the shared task)
+import credits.tasks  # noqa: F401  (registers the shared task)
 
 REDIS = "redis://127.0.0.1:6379/15"
 
@@ -39,7 +39,7 @@ def redis_app(transactional_db):
 
 
 def test_a_task_runs_on_a_worker_through_redis(redis_app):
-    task = redis_app.tasks["notifications.tasks.send_year_end_reminders"]
+    task = redis_app.tasks["credits.tasks.send_year_end_reminders"]
     result = task.delay()
     # 2026-11-28 is not a reminder day: the worker ran the task against the database and answered 0.
     assert result.get(timeout=30) == 0

@@ -91,7 +91,7 @@ def test_with_redis_down_queuing_a_job_fails_fast_and_works_again_later():
     app.conf.update(broker_url=down, result_backend=down, task_always_eager=False)
     started = time.monotonic()
     with pytest.raises(Exception):  # noqa: B017 (kombu's or the result backend's error, either way)
-        app.send_task("notifications.tasks.send_year_end_reminders")
+        app.send_task("credits.tasks.send_year_end_reminders")
     assert time.monotonic() - started < 3
     app.close()
 

@@ -8,9 +8,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from credits import forecast, ledger
+from credits import forecast, ledger, reminders
 from credits.models import HourRecord
-from notifications import services as notification_services
 from notifications.models import Notification
 from tests import factories
 from tests.credits.helpers import actor
@@ -184,12 +183,12 @@ def test_the_api_gives_the_same_figures(world, staff, clock, api_as):
 
 def test_reminders_name_the_forecast_in_its_season(world, staff, clock):
     clock.set(2026, 10, 1, 9, 0)
-    notification_services.remind_unit_staff(actor(world.unit_user), 2026)
+    reminders.remind_unit_staff(actor(world.unit_user), 2026)
     body = Notification.objects.get(user=world.person.user).body
     assert "按目前进度（每周约 1.8 学时）" in body and "需每周学习约 1.6 学时才能达标" in body
     on_track = Notification.objects.get(user=staff.on_track.user).body
     assert "还差" in on_track and "按目前进度" not in on_track
     clock.set(2026, 9, 30, 9, 0)
     Notification.objects.all().delete()
-    notification_services.remind_unit_staff(actor(world.unit_user), 2026)
+    reminders.remind_unit_staff(actor(world.unit_user), 2026)
     assert "按目前进度" not in Notification.objects.get(user=world.person.user).body
