@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 # Surnames whose reading differs from the character's common one (two-character ones first).
 SURNAME_READINGS = {
     "万俟": "mo4 qi2",
@@ -43,6 +41,10 @@ SORT_KEY_LENGTH = 200
 
 
 def _read(text: str) -> str:
+    # pypinyin loads its phrase dictionary on import (about 55 MB of a web worker's memory):
+    # only a process that keys a name (registration, a name change, a migration) pays for it.
+    from pypinyin import Style, lazy_pinyin
+
     return " ".join(lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)).lower()
 
 
