@@ -21,6 +21,7 @@ from core.replica import reporting_alias
 from core.schemas import Schema
 from credits import forecast, selectors, services
 from credits.models import Declaration, DeclarationState, HourRecord, RecordState, Review, Source
+from credits.rules.compliance import Shortfall, shortfall_of_row
 from policy import selectors as policy_selectors
 from policy.api import Requirements
 from policy.models import Category, Method
@@ -47,6 +48,10 @@ def _figures(total, public, professional) -> Requirements:
     return Requirements(total=_hours(total), public=_hours(public), professional=_hours(professional))
 
 
+def _shortfall_figures(s: Shortfall) -> Requirements:
+    return _figures(s.total, s.public, s.professional)
+
+
 class ProgressOut(Schema):
     year: int
     public_hours: float
@@ -69,7 +74,7 @@ def _progress_out(p: selectors.Progress) -> ProgressOut:
         pending_hours=_hours(p.pending_hours),
         required=_figures(p.required.total, p.required.public, p.required.professional),
         compliant=p.compliant,
-        short=_figures(p.short_total, p.short_public, p.short_professional),
+        short=_shortfall_figures(p.shortfall),
         year_closed=p.year_closed,
         declaration_deadline=p.declaration_deadline,
     )
@@ -645,11 +650,7 @@ def _compliance_row(m) -> ComplianceRow:
         total_hours=_hours(m.total),
         pending_hours=_hours(m.pending),
         required=_figures(m.req_total, m.req_public, m.req_professional),
-        short=_figures(
-            max(m.req_total - m.total, 0),
-            max(m.req_public - m.public, 0),
-            max(m.req_professional - m.professional, 0),
-        ),
+        short=_shortfall_figures(shortfall_of_row(m)),
         compliant=bool(m.compliant),
     )
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from core.actors import Actor, Role
 from core.errors import Forbidden
 from core.hours import format_hours
+from credits.rules import compliance
 from credits.selectors import staff_compliance
 from policy import selectors as policy_selectors
 
@@ -95,25 +96,19 @@ class Outlook:
         return self.projected_public + self.projected_professional
 
 
-def _meets(public, professional, req_public, req_professional, req_total) -> bool:
-    return public >= req_public and professional >= req_professional and public + professional >= req_total
-
-
-def _missing(public, professional, req_public, req_professional, req_total) -> Decimal:
-    """Hours still to learn: each category's gap, and the total's if it is larger."""
-    by_category = max(req_public - public, ZERO) + max(req_professional - professional, ZERO)
-    return max(by_category, req_total - public - professional, ZERO)
-
-
 def outlook_of(row, w: Window) -> Outlook:
     """The outlook of one staff_compliance row (public, professional, pending, req_*)."""
     req = (row.req_public, row.req_professional, row.req_total)
+
+    def short(public, professional) -> compliance.Shortfall:
+        return compliance.shortfall(public, professional, *req)
+
     public, professional, pending = row.public, row.professional, row.pending
     projected_public = (public * w.factor).quantize(TENTH, ROUND_HALF_UP)
     projected_professional = (professional * w.factor).quantize(TENTH, ROUND_HALF_UP)
     weeks_elapsed = Decimal(w.days_elapsed) / WEEK
     weekly_pace = ((public + professional) / weeks_elapsed).quantize(TENTH, ROUND_HALF_UP)
-    missing = _missing(public, professional, *req)
+    missing = short(public, professional).still_needed
     weeks_left = Decimal(w.days_left) / WEEK
     if not missing:
         weekly_needed = ZERO
@@ -121,11 +116,11 @@ def outlook_of(row, w: Window) -> Outlook:
         weekly_needed = (missing / weeks_left).quantize(TENTH, ROUND_CEILING)
     else:
         weekly_needed = missing  # the deadline is today: all of it now
-    if _meets(public, professional, *req):
+    if short(public, professional).compliant:
         outlook = MET
-    elif _meets(projected_public, projected_professional, *req):
+    elif short(projected_public, projected_professional).compliant:
         outlook = ON_TRACK
-    elif _missing(projected_public, projected_professional, *req) <= pending:
+    elif short(projected_public, projected_professional).still_needed <= pending:
         outlook = IF_PENDING
     else:
         outlook = AT_RISK

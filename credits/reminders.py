@@ -12,8 +12,8 @@ from audit import actions
 from audit.services import record
 from core.actors import Actor, Role
 from core.errors import Conflict, DomainError, Forbidden, Invalid
-from core.hours import format_hours
 from credits import forecast
+from credits.rules import compliance
 from credits.selectors import staff_compliance
 from notifications.models import Notification, ReminderRun
 from organisations.models import Organisation
@@ -25,18 +25,9 @@ REMINDER_DAYS = (30, 14, 7, 3, 1)
 
 def shortfall_message(row, year: int, days_left: int) -> str:
     """What one person still misses, in words ('还差公需科目 6 学时、专业科目 20 学时')."""
-    missing = []
-    if row.public < row.req_public:
-        missing.append(_("公需科目 %(h)s 学时") % {"h": format_hours(row.req_public - row.public)})
-    if row.professional < row.req_professional:
-        missing.append(
-            _("专业科目 %(h)s 学时") % {"h": format_hours(row.req_professional - row.professional)}
-        )
-    if not missing and row.total < row.req_total:
-        missing.append(_("总学时 %(h)s 学时") % {"h": format_hours(row.req_total - row.total)})
     return _("%(year)s 年度继续教育还差%(what)s，距截止还有 %(days)s 天；当年学时不得结转或顺延。") % {
         "year": year,
-        "what": "、".join(missing),
+        "what": compliance.shortfall_of_row(row).in_words(),
         "days": days_left,
     }
 

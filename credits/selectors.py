@@ -54,6 +54,7 @@ from credits.models import (
     Source,
     YearSummary,
 )
+from credits.rules import compliance
 from organisations.models import Organisation
 from organisations.selectors import organisations_in_scope, units_in_scope
 from policy import selectors as policy_selectors
@@ -84,8 +85,7 @@ class Required:
 @dataclass(frozen=True)
 class Progress:
     """A person's year: credited hours by category, hours still in review, the requirement of
-    their profile, and whether it is met (public ≥ public AND professional ≥ professional AND
-    total ≥ total — surplus public hours never stand in for professional ones)."""
+    their profile, and whether it is met (the rule: credits.rules.compliance)."""
 
     person_id: int
     year: int
@@ -100,24 +100,27 @@ class Progress:
         return self.public_hours + self.professional_hours
 
     @property
+    def shortfall(self) -> compliance.Shortfall:
+        r = self.required
+        return compliance.shortfall(
+            self.public_hours, self.professional_hours, r.public, r.professional, r.total
+        )
+
+    @property
     def short_public(self) -> Decimal:
-        return max(ZERO, self.required.public - self.public_hours)
+        return self.shortfall.public
 
     @property
     def short_professional(self) -> Decimal:
-        return max(ZERO, self.required.professional - self.professional_hours)
+        return self.shortfall.professional
 
     @property
     def short_total(self) -> Decimal:
-        return max(ZERO, self.required.total - self.total_hours)
+        return self.shortfall.total
 
     @property
     def compliant(self) -> bool:
-        return (
-            self.public_hours >= self.required.public
-            and self.professional_hours >= self.required.professional
-            and self.total_hours >= self.required.total
-        )
+        return self.shortfall.compliant
 
     @property
     def year_closed(self) -> bool:
@@ -669,21 +672,10 @@ def staff_compliance(
             req_total=_requirement_case(year, "total_hours"),
         )
         .annotate(total=ExpressionWrapper(F("public") + F("professional"), output_field=out))
-        .annotate(
-            compliant=ExpressionWrapper(
-                Q(public__gte=F("req_public"))
-                & Q(professional__gte=F("req_professional"))
-                & Q(total__gte=F("req_total")),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(compliant=ExpressionWrapper(compliance.compliant_q(), output_field=BooleanField()))
     )
     if only_short:
-        qs = qs.filter(
-            Q(public__lt=F("req_public"))
-            | Q(professional__lt=F("req_professional"))
-            | Q(total__lt=F("req_total"))
-        )
+        qs = qs.filter(compliance.short_q())
     return qs.order_by("unit__name", "person__name_sort", "person_id")
 
 

@@ -4,7 +4,6 @@ staff never sits in memory; the export job reports its progress as the rows are 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from typing import BinaryIO
 
 from django.utils import timezone
@@ -16,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from core.dates import local_time
 from core.hours import format_hours
 from core.sheets import set_up_pages, text_cell
+from credits.rules import compliance
 
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _SHORT_FILL = PatternFill("solid", fgColor="FDE9D9")
@@ -45,10 +45,6 @@ def _n(value) -> float:
     """An hour figure as a number cell, exactly the figure `format_hours` prints (General
     format shows 24 and 12.5; subtracting in Decimal keeps 0.30000000000000004 out)."""
     return float(format_hours(value))
-
-
-def _short(required, credited) -> float:
-    return _n(max(Decimal(0), Decimal(str(required or 0)) - Decimal(str(credited or 0))))
 
 
 def write_compliance(
@@ -94,8 +90,7 @@ def write_compliance(
     count = 0
     for m in rows:
         count += 1
-        short_public = _short(m.req_public, m.public)
-        short_prof = _short(m.req_professional, m.professional)
+        short = compliance.shortfall_of_row(m)
         fill = None if m.compliant else _SHORT_FILL
         ws.append(
             [
@@ -111,8 +106,8 @@ def write_compliance(
                     "/".join(format_hours(v) for v in (m.req_total, m.req_public, m.req_professional)),
                     alignment=_CENTER,
                 ),
-                cell(short_public),
-                cell(short_prof),
+                cell(_n(short.public)),
+                cell(_n(short.professional)),
                 cell(_("达标") if m.compliant else _("未达标"), fill=fill, alignment=_CENTER),
             ]
         )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.dates import local_time
 from core.hours import format_hours
 from core.pdf import as_pdfa_2b, canvas_maker, cjk_font
+from credits.rules import compliance
 
 PLATFORM_NAME = "专业技术人员继续教育管理平台"
 
@@ -73,16 +74,10 @@ class RecordSheet:
     def conclusion(self) -> str:
         if self.compliant:
             return _("已达到 %(year)s 年度学时要求") % {"year": self.year}
-        missing = []
-        if self.short_public:
-            missing.append(_("公需科目 %(h)s 学时") % {"h": format_hours(self.short_public)})
-        if self.short_professional:
-            missing.append(_("专业科目 %(h)s 学时") % {"h": format_hours(self.short_professional)})
-        if not missing and self.short_total:
-            missing.append(_("总学时 %(h)s 学时") % {"h": format_hours(self.short_total)})
+        short = compliance.Shortfall(self.short_public, self.short_professional, self.short_total)
         return _("未达到 %(year)s 年度学时要求（还差%(missing)s）") % {
             "year": self.year,
-            "missing": "、".join(missing),
+            "missing": short.in_words(),
         }
 
 

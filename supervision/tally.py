@@ -29,6 +29,7 @@ from django.db.models.functions import ExtractMonth
 from accounts.models import Membership
 from core.dates import local_day
 from credits.models import HourRecord, RecordState, Review, YearSummary
+from credits.rules import compliance
 from filings.models import PlanItem
 from policy.models import CalendarDay, Profession, Requirement
 from supervision.models import HoursTally, MemberTally, ReviewTally, StandingTally
@@ -71,16 +72,10 @@ def requirements(year: int) -> dict[int, Req]:
 
 def standing(public: Decimal, professional: Decimal, req: Req) -> tuple:
     """(compliant, short of public, short of professional, short of the total — each 0 or 1 —,
-    and the hours missing in each): the rule of credits.selectors.Progress."""
-    total = public + professional
-    short = (public < req.public, professional < req.professional, total < req.total)
-    return (
-        0 if any(short) else 1,
-        *(int(s) for s in short),
-        max(ZERO, req.public - public),
-        max(ZERO, req.professional - professional),
-        max(ZERO, req.total - total),
-    )
+    and the hours missing in each): the rule of credits.rules.compliance."""
+    short = compliance.shortfall(public, professional, req.public, req.professional, req.total)
+    missing = (short.public, short.professional, short.total)
+    return (int(short.compliant), *(int(bool(m)) for m in missing), *missing)
 
 
 def relative_standing(public: Decimal, professional: Decimal, req: Req | None) -> tuple:

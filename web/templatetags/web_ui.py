@@ -4,8 +4,10 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from core.hours import format_hours
+from credits.rules import compliance
 from web import nav
 
 register = template.Library()
@@ -66,23 +68,21 @@ def page_query(context, number):
     return "?" + query.urlencode()
 
 
+_SHORT_OF = {
+    compliance.PUBLIC: gettext_lazy("公需差 %(h)s"),
+    compliance.PROFESSIONAL: gettext_lazy("专业差 %(h)s"),
+    compliance.TOTAL: gettext_lazy("总学时差 %(h)s"),
+}
+
+
 @register.simple_tag
 def short_of(row):
-    """What a staff-compliance row is short of: 公需差 x、专业差 y (or the total)."""
-    parts = []
-    public = Decimal(str(row.req_public)) - Decimal(str(row.public))
-    professional = Decimal(str(row.req_professional)) - Decimal(str(row.professional))
-    total = Decimal(str(row.req_total)) - Decimal(str(row.total))
-    if public > 0:
-        parts.append(f"公需差 {format_hours(public)}")
-    if professional > 0:
-        parts.append(f"专业差 {format_hours(professional)}")
-    if not parts and total > 0:
-        parts.append(f"总学时差 {format_hours(total)}")
-    return "，".join(parts)
+    """What a staff-compliance row is short of: 公需差 x，专业差 y (or the total)."""
+    missing = compliance.shortfall_of_row(row).missing()
+    return "，".join(str(_SHORT_OF[name]) % {"h": format_hours(hours)} for name, hours in missing)
 
 
 @register.filter
 def still_needed(progress):
-    """Hours still to earn: surplus public hours never make up for missing professional ones."""
-    return max(progress.short_total, progress.short_public + progress.short_professional)
+    """Hours still to earn (credits.rules.compliance)."""
+    return progress.shortfall.still_needed
