@@ -547,8 +547,11 @@ def review_queue(
     category: Literal["", "public", "professional"] = "",
     method: Literal["", "training", "practice", "grassroots", "online", "self_study"] = "",
 ):
+    # The parameters above are the schema's and are validated by it; the filter reads them from
+    # the query string as the page's filter bar does, so both narrow the queue alike.
     limit = max(1, min(limit, 500))
-    rows = selectors.review_queue(request.auth, state, year, q=q, category=category, method=method)
+    filters = selectors.ReviewQueueFilter.from_query(request.GET)
+    rows = selectors.filtered_review_queue(request.auth, filters)
     rows = rows[offset : offset + limit]
     return [_queue_item(r) for r in rows]
 
@@ -657,8 +660,16 @@ def _compliance_row(m) -> ComplianceRow:
 
 @router.get("compliance", response=list[ComplianceRow], auth=auth, summary="人员学时达标情况（谁差多少）")
 @paginate(LimitOffsetPagination)
-def compliance(request, year: int | None = None, unit_id: int | None = None, short: bool = False, **kwargs):
-    rows = selectors.staff_compliance(request.auth, year, unit_id, short, using=reporting_alias())
+def compliance(
+    request,
+    year: int | None = None,
+    unit_id: int | None = None,
+    short: bool = False,
+    q: str = Query("", max_length=60, description="姓名或账号"),
+    **kwargs,
+):
+    filters = selectors.ComplianceFilter.from_query(request.GET)
+    rows = selectors.filtered_staff_compliance(request.auth, filters, using=reporting_alias())
     return _Mapped(rows, _compliance_row)
 
 

@@ -16,8 +16,9 @@ What the pages and the API read (all take an `Actor` first; outside the scope �
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import (
     BooleanField,
@@ -58,7 +59,7 @@ from credits.rules import compliance
 from organisations.models import Organisation
 from organisations.selectors import organisations_in_scope, units_in_scope
 from policy import selectors as policy_selectors
-from policy.models import PolicyYear, Profession, Requirement, RequirementProfile
+from policy.models import Category, Method, PolicyYear, Profession, Requirement, RequirementProfile
 from policy.selectors import SHANGHAI
 from policy.years import policy_year
 
@@ -69,6 +70,57 @@ REVIEW_STATES = ("pending", "overdue", "decided", "all")
 
 def _current_year() -> int:
     return policy_selectors.today().year
+
+
+class _QueryReader:
+    """Typed values out of query parameters (a QueryDict or a plain mapping). Strict, a bad
+    value is noted with its field and Chinese message and `done` raises them all; lenient (the
+    pages' filter bars, where a hand-edited link shows the default list), it is dropped."""
+
+    def __init__(self, params: Mapping, lenient: bool):
+        self.params, self.lenient, self.errors = params, lenient, []
+
+    def _raw(self, name: str) -> str:
+        value = self.params.get(name)
+        return "" if value is None else str(value).strip()
+
+    def _bad(self, name: str, message: str, default):
+        if not self.lenient:
+            self.errors.append({"field": name, "message": message})
+        return default
+
+    def text(self, name: str) -> str:
+        return self._raw(name)
+
+    def choice(self, name: str, allowed, message: str, default: str = "") -> str:
+        value = self._raw(name)
+        if not value:
+            return default
+        return value if value in allowed else self._bad(name, message, default)
+
+    def integer(self, name: str, message: str) -> int | None:
+        value = self._raw(name)
+        if not value:
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return self._bad(name, message, None)
+        if not number.is_finite() or number != number.to_integral_value():
+            return self._bad(name, message, None)
+        return int(number)
+
+    def flag(self, name: str, message: str) -> bool:
+        value = self._raw(name).lower()
+        if value in ("", "0", "f", "false", "n", "no", "off"):
+            return False
+        if value in ("1", "t", "true", "y", "yes", "on"):
+            return True
+        return self._bad(name, message, False)
+
+    def done(self) -> None:
+        if self.errors:
+            raise Invalid(self.errors[0]["message"], self.errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,6 +479,50 @@ def evidence_for(actor: Actor, declaration_id: int, evidence_id: int) -> Evidenc
 _LEVEL = {Role.UNIT: Review.Level.UNIT, Role.AUTHORITY: Review.Level.AUTHORITY}
 
 
+def _state_problem() -> str:
+    return _("状态：应为 pending、overdue、decided 或 all。")
+
+
+@dataclass(frozen=True)
+class ReviewQueueFilter:
+    """What narrows a reviewer's queue: the page's tabs and filter bar, the API's parameters."""
+
+    state: str = "pending"
+    year: int | None = None
+    q: str = ""
+    category: str = ""
+    method: str = ""
+
+    @classmethod
+    def from_query(cls, params: Mapping, *, lenient: bool = False) -> ReviewQueueFilter:
+        """`state` (the home's "overdue=1" link says overdue), `year`, `q`, `category` and
+        `method`; a bad value → Invalid naming it, or with `lenient` the default."""
+        read = _QueryReader(params, lenient)
+        default_state = "overdue" if read.text("overdue") == "1" else "pending"
+        filters = cls(
+            state=read.choice("state", REVIEW_STATES, _state_problem(), default_state),
+            year=read.integer("year", _("年度：应为整数。")),
+            q=read.text("q"),
+            category=read.choice(
+                "category", Category.values, _("科目类别：取值应为 public 或 professional。")
+            ),
+            method=read.choice(
+                "method",
+                Method.values,
+                _("学习方式：取值应为 training、practice、grassroots、online 或 self_study。"),
+            ),
+        )
+        read.done()
+        return filters
+
+    def as_query(self) -> dict[str, str]:
+        """The parameters that give this filter back (the page's links keep them)."""
+        query = {"state": self.state, "q": self.q, "category": self.category, "method": self.method}
+        if self.year:
+            query["year"] = str(self.year)
+        return query
+
+
 def _review_rows(qs: QuerySet[Review]) -> QuerySet[Review]:
     return qs.select_related("declaration", "declaration__person", "declaration__unit", "organisation")
 
@@ -449,7 +545,7 @@ def review_queue(
         raise Forbidden(_("只有用人单位和行业主管部门的审核人员有审核队列。"))
     state = state or "pending"
     if state not in REVIEW_STATES:
-        raise Invalid.field("state", _("状态：应为 pending、overdue、decided 或 all。"))
+        raise Invalid.field("state", _state_problem())
     qs = Review.objects.filter(organisation_id=actor.organisation.pk, level=_LEVEL[actor.role]).exclude(
         declaration__person__user_id=actor.user.pk
     )
@@ -470,6 +566,12 @@ def review_queue(
     else:
         qs = qs.order_by("-arrived_at", "-id")
     return _review_rows(qs)
+
+
+def filtered_review_queue(actor: Actor, filters: ReviewQueueFilter) -> QuerySet[Review]:
+    return review_queue(
+        actor, filters.state, filters.year, q=filters.q, category=filters.category, method=filters.method
+    )
 
 
 def is_overdue(review: Review, today: dt.date | None = None) -> bool:
@@ -677,6 +779,47 @@ def staff_compliance(
     if only_short:
         qs = qs.filter(compliance.short_q())
     return qs.order_by("unit__name", "person__name_sort", "person_id")
+
+
+@dataclass(frozen=True)
+class ComplianceFilter:
+    """What narrows the staff-compliance list: the page's filter bar, its export, the API."""
+
+    year: int | None = None
+    unit_id: int | None = None
+    only_short: bool = False
+    q: str = ""  # a name (part of it) or an exact account name
+
+    @classmethod
+    def from_query(cls, params: Mapping, *, lenient: bool = False) -> ComplianceFilter:
+        """`year`, `unit` (the API: `unit_id`), `short` and `q`; a bad value → Invalid naming
+        it. With `lenient` (the page) a bad value gives the default, and the year is always
+        one the page can show (this year when none or one outside 2000–2100 is asked)."""
+        read = _QueryReader(params, lenient)
+        unit_key = "unit_id" if "unit_id" in params else "unit"
+        year = read.integer("year", _("年度：应为整数。"))
+        if lenient and not (year and 2000 <= year <= 2100):
+            year = _current_year()
+        filters = cls(
+            year=year,
+            unit_id=read.integer(unit_key, _("工作单位：应为整数。")) or None,
+            only_short=read.flag("short", _("只看未达标：应为是或否（true/false）。")),
+            q=read.text("q"),
+        )
+        read.done()
+        return filters
+
+
+def filtered_staff_compliance(
+    actor: Actor, filters: ComplianceFilter, using: str | None = None
+) -> QuerySet[Membership]:
+    """`staff_compliance` narrowed by `filters`, its name search included."""
+    qs = staff_compliance(
+        actor, filters.year, unit_id=filters.unit_id, only_short=filters.only_short, using=using
+    )
+    if filters.q:
+        qs = qs.filter(Q(person__name__icontains=filters.q) | Q(person__user__username=filters.q))
+    return qs
 
 
 @dataclass

@@ -8,13 +8,13 @@ every write through credits.services (one transaction each, audited).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -483,29 +483,11 @@ QUEUE_STATES = [
 QUEUE_PAGE_SIZES = (20, 50, 100, 200)
 
 
-def _queue_filters(params) -> dict:
-    state = params.get("state") or ("overdue" if params.get("overdue") == "1" else "pending")
-    return {
-        "state": state if state in dict(QUEUE_STATES) else "pending",
-        "q": params.get("q", "").strip(),
-        "category": params.get("category", "") if params.get("category") in Category.values else "",
-        "method": params.get("method", "") if params.get("method") in Method.values else "",
-    }
-
-
-def _filtered_queue(actor, filters: dict):
-    """The reviewer's queue narrowed as the filter bar says (the page and "approve all matching"
-    read the same rows)."""
-    return selectors.review_queue(
-        actor, filters["state"], q=filters["q"], category=filters["category"], method=filters["method"]
-    )
-
-
 @login_required
 def review_queue(request):
     actor = _reviewer_actor(request)
-    filters = _queue_filters(request.GET)
-    qs = _filtered_queue(actor, filters)
+    filters = selectors.ReviewQueueFilter.from_query(request.GET, lenient=True)
+    qs = selectors.filtered_review_queue(actor, filters)
     try:
         per_page = int(request.GET.get("per_page", PAGE_SIZE))
     except ValueError:
@@ -526,7 +508,7 @@ def review_queue(request):
         "credits/review_queue.html",
         {
             "page": page,
-            **filters,
+            **filters.as_query(),
             "states": QUEUE_STATES,
             "per_page": per_page,
             "page_sizes": QUEUE_PAGE_SIZES,
@@ -644,15 +626,15 @@ def batch_approve(request):
     """Approve the ticked declarations, or every one matching the filter the reviewer saw —
     only if it still counts what the reviewer confirmed (nothing arrived or left meanwhile)."""
     actor = _reviewer_actor(request)
-    filters = _queue_filters(request.POST)
-    back = redirect(f"{reverse('credits:review_queue')}?{urlencode(filters)}")
+    filters = selectors.ReviewQueueFilter.from_query(request.POST, lenient=True)
+    back = redirect(f"{reverse('credits:review_queue')}?{urlencode(filters.as_query())}")
     data = request.POST.copy()
     if data.get("scope") == "matching":
-        if filters["state"] not in ("pending", "overdue"):
+        if filters.state not in ("pending", "overdue"):
             messages.error(request, _("只能批量通过待审核的申报。"))
             return back
         ids = list(
-            _filtered_queue(actor, filters).values_list("declaration_id", flat=True)[
+            selectors.filtered_review_queue(actor, filters).values_list("declaration_id", flat=True)[
                 : services.MAX_BATCH_APPROVE + 1
             ]
         )
@@ -692,20 +674,8 @@ def batch_approve(request):
 def compliance_filters(request, actor):
     """Year, unit, "only those short" and a name search, as the page and its export read them;
     the rows are read on the reporting database (core.replica)."""
-    year = _year(request)
-    unit_id = None
-    try:
-        unit_id = int(request.GET.get("unit", "")) or None
-    except ValueError:
-        unit_id = None
-    only_short = request.GET.get("short") == "1"
-    q = request.GET.get("q", "").strip()
-    qs = selectors.staff_compliance(
-        actor, year, unit_id=unit_id, only_short=only_short, using=reporting_alias()
-    )
-    if q:
-        qs = qs.filter(Q(person__name__icontains=q) | Q(person__user__username=q))
-    return {"year": year, "unit_id": unit_id, "only_short": only_short, "q": q}, qs
+    filters = selectors.ComplianceFilter.from_query(request.GET, lenient=True)
+    return filters, selectors.filtered_staff_compliance(actor, filters, using=reporting_alias())
 
 
 @login_required
@@ -716,7 +686,7 @@ def compliance(request):
     by_unit = []
     if not actor.is_role(Role.UNIT):
         by_unit = sorted(
-            selectors.compliance_by_unit(actor, filters["year"], using=reporting_alias()),
+            selectors.compliance_by_unit(actor, filters.year, using=reporting_alias()),
             key=lambda u: (u.compliant / u.members if u.members else 1, u.unit.name),
         )
     totals = {
@@ -724,13 +694,13 @@ def compliance(request):
         "compliant": sum(u.compliant for u in by_unit) if by_unit else None,
     }
     if actor.is_role(Role.UNIT):
-        all_rows = selectors.staff_compliance(actor, filters["year"], using=reporting_alias())
+        all_rows = selectors.staff_compliance(actor, filters.year, using=reporting_alias())
         totals = {"members": all_rows.count(), "compliant": all_rows.filter(compliant=True).count()}
     return render(
         request,
         "credits/compliance.html",
         {
-            **filters,
+            **dataclasses.asdict(filters),
             "page": page,
             "years": _years(),
             "units": units_in_scope(actor).order_by("name") if not actor.is_role(Role.UNIT) else [],

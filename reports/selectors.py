@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from core.actors import Actor
 from core.errors import NotFound
@@ -123,17 +123,13 @@ def compliance_rows(actor: Actor, params: dict, using: str | None = None) -> Que
     """The staff compliance rows of the export, filtered as on the page: year, unit, only those
     short, a name (or exact account name) search, read on the `using` alias. Outside the
     scope → NotFound."""
-    qs = credit_selectors.staff_compliance(
-        actor,
-        params["year"],
+    filters = credit_selectors.ComplianceFilter(
+        year=params["year"],
         unit_id=params.get("unit_id") or None,
         only_short=bool(params.get("only_short")),
-        using=using,
+        q=(params.get("q") or "").strip(),
     )
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(person__name__icontains=q) | Q(person__user__username=q))
-    return qs
+    return credit_selectors.filtered_staff_compliance(actor, filters, using=using)
 
 
 def export_jobs(actor: Actor) -> QuerySet[ExportJob]:

@@ -188,15 +188,15 @@ def _require_staff(actor: Actor) -> None:
         raise Forbidden(_("当前身份不能导出达标情况。"))
 
 
-def start_compliance_export(actor: Actor, filters: dict) -> ExportJob:
+def start_compliance_export(actor: Actor, filters: credit_selectors.ComplianceFilter) -> ExportJob:
     """Queue the staff-compliance export as filtered on the page (year, unit_id, only_short, q).
     A unit outside the scope or a year without requirements is refused now, not in the job."""
     _require_staff(actor)
     params = {
-        "year": int(filters["year"]),
-        "unit_id": filters.get("unit_id") or None,
-        "only_short": bool(filters.get("only_short")),
-        "q": (filters.get("q") or "").strip()[:50],
+        "year": int(filters.year),
+        "unit_id": filters.unit_id or None,
+        "only_short": filters.only_short,
+        "q": filters.q.strip()[:50],
     }
     selectors.compliance_rows(actor, params)  # raises NotFound / DomainError on bad parameters
     with transaction.atomic():

@@ -29,6 +29,7 @@ from core.actors import Role
 from core.replica import PrimaryAfterWriteMiddleware, reporting_alias
 from credits import ledger, selectors
 from credits.models import HourRecord, RecordState, Source, YearSummary
+from credits.selectors import ComplianceFilter
 from policy.models import Method
 from reports import services
 from reports.models import ExportJob
@@ -122,7 +123,7 @@ def credit(person: Person, category: str, hours: int) -> None:
 
 
 def names_in_export(actor) -> set[str]:
-    job = services.start_compliance_export(actor, {"year": 2026})  # eager: runs right here
+    job = services.start_compliance_export(actor, ComplianceFilter(year=2026))  # eager: runs right here
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE, job.error
     with job.file.open("rb") as f:

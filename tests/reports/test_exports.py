@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from accounts.models import RoleAssignment
 from audit.models import AuditEntry
 from core.actors import Role
+from credits.selectors import ComplianceFilter
 from reports import exports, services
 from reports.models import ExportJob
 from tests import factories
@@ -130,9 +131,7 @@ def test_progress_is_written_while_rows_are_written(world, staff, monkeypatch):
         return real(rows, year, scope, target, on_progress=progress, every=every)
 
     monkeypatch.setattr(services, "write_compliance", spying)
-    job = services.start_compliance_export(
-        factories.actor(world.unit_user), {"year": 2026, "unit_id": None, "only_short": False, "q": ""}
-    )
+    job = services.start_compliance_export(factories.actor(world.unit_user), ComplianceFilter(year=2026))
     assert job.state == ExportJob.State.QUEUED  # nothing ran: the test's transaction holds on_commit
     assert services.run_export(job.pk, progress_every=2) == ExportJob.State.DONE
     # every 2 rows, then once at the end; the row in the database follows, the total known first
@@ -196,9 +195,7 @@ def test_status_json_reports_progress_and_the_download(world, staff, django_capt
 
 
 def test_a_queued_job_page_refreshes_itself(world):
-    job = services.start_compliance_export(
-        factories.actor(world.unit_user), {"year": 2026, "unit_id": None, "only_short": False, "q": ""}
-    )
+    job = services.start_compliance_export(factories.actor(world.unit_user), ComplianceFilter(year=2026))
     page = client_for(world.unit_user).get(f"/reports/exports/{job.pk}/")
     html = page.content.decode()
     assert page["Refresh"] == "2" and 'http-equiv="refresh"' in html and "排队中" in html
@@ -227,9 +224,7 @@ def test_a_failing_job_is_marked_failed_with_its_error(
 
 
 def test_a_job_whose_creator_lost_the_role_fails_without_writing(world, staff):
-    job = services.start_compliance_export(
-        factories.actor(world.unit_user), {"year": 2026, "unit_id": None, "only_short": False, "q": ""}
-    )
+    job = services.start_compliance_export(factories.actor(world.unit_user), ComplianceFilter(year=2026))
     RoleAssignment.objects.filter(user=world.unit_user, role=Role.UNIT).delete()
     assert services.run_export(job.pk) == ExportJob.State.FAILED
     job.refresh_from_db()
@@ -255,9 +250,7 @@ def test_a_job_that_cannot_be_queued_says_so(world, monkeypatch, django_capture_
 
 
 def test_a_job_whose_worker_died_is_restarted_by_a_redelivered_message(world, staff, clock):
-    job = services.start_compliance_export(
-        factories.actor(world.unit_user), {"year": 2026, "unit_id": None, "only_short": False, "q": ""}
-    )
+    job = services.start_compliance_export(factories.actor(world.unit_user), ComplianceFilter(year=2026))
     # a worker took it, wrote 4 rows and died (acks_late: the broker will deliver the message again)
     ExportJob.objects.filter(pk=job.pk).update(
         state=ExportJob.State.RUNNING, started_at=clock.now, heartbeat_at=clock.now, done=4, total=6
