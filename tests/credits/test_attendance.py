@@ -11,6 +11,7 @@ from core.actors import SYSTEM
 from core.errors import DomainError, Forbidden, NotFound
 from credits import ledger, selectors, services
 from credits.models import HourRecord, RecordState, Source
+from credits.services import recognition
 from tests import factories
 from tests.credits.helpers import actor, declare, person_actor, plan_item
 
@@ -196,7 +197,7 @@ def test_an_approval_racing_an_attendance_report_ends_as_duplicate_not_a_500(wor
     )
     services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
     services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
-    monkeypatch.setattr(services, "_already_credited", lambda *args, **kwargs: False)
+    monkeypatch.setattr(recognition, "already_credited", lambda *args, **kwargs: False)
     response = api_as(world.authority_user).post(
         f"declarations/{declaration.pk}/review", {"decision": "approve"}
     )

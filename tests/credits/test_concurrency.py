@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
+from core import errors
 from core.actors import SYSTEM
 from credits import ledger, services
 from credits.models import HourRecord, PlatformCompletion, RecordState, Review
@@ -150,7 +151,7 @@ def test_a_double_submit_opens_one_review(world):
     who = person_actor(world.person)
     results = run_together(6, lambda i: services.submit_declaration(who, declaration.pk))
     assert sum(1 for r in results if not isinstance(r, Exception)) == 1
-    assert all(isinstance(r, services.Conflict) for r in results if isinstance(r, Exception))
+    assert all(isinstance(r, errors.Conflict) for r in results if isinstance(r, Exception))
     assert Review.objects.filter(declaration=declaration).count() == 1
     assert HourRecord.objects.filter(declaration=declaration).count() == 1
     assert ledger.summary_mismatches() == []

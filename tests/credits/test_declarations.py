@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import Membership
 from audit.models import AuditEntry
+from core import errors
 from credits import ledger, selectors, services
 from credits.models import Declaration, HourRecord, RecordState, Review
 from notifications.models import Notification
@@ -118,7 +119,7 @@ def test_the_deadline_holds_until_235959_shanghai_and_not_a_second_longer(clock,
     assert submitted.state == "pending_unit"
 
     clock.set(2026, 1, 1, 0, 0, 0)
-    with pytest.raises(services.DomainError) as exc:
+    with pytest.raises(errors.DomainError) as exc:
         declare(world.person, submit=False, started_on=dt.date(2025, 12, 30), ended_on=dt.date(2025, 12, 31))
     assert exc.value.errors[0]["field"] == "ended_on"
     assert exc.value.errors[0]["message"] == (
@@ -157,7 +158,7 @@ def test_a_returned_declaration_of_a_closed_year_explains_why_it_no_longer_count
     record = selectors.hour_records(person_actor(world.person), 2025)[0]
     assert record.state == RecordState.RETURNED
     assert "请补充盖章材料" in record.explanation and "2025 年度已截止" in record.explanation
-    with pytest.raises(services.DomainError):
+    with pytest.raises(errors.DomainError):
         services.submit_declaration(person_actor(world.person), declaration.pk)
 
 
@@ -178,7 +179,7 @@ def test_a_unit_without_supervising_authority_refuses_submission(world):
     orphan = factories.organisation(Organisation.Kind.UNIT, "无主管单位")
     someone = factories.person(orphan)
     declaration = declare(someone, submit=False)
-    with pytest.raises(services.DomainError) as exc:
+    with pytest.raises(errors.DomainError) as exc:
         services.submit_declaration(person_actor(someone), declaration.pk)
     assert exc.value.errors[0]["field"] == "unit"
     assert "尚未设置行业主管部门" in exc.value.detail
@@ -186,14 +187,14 @@ def test_a_unit_without_supervising_authority_refuses_submission(world):
 
 def test_submission_needs_evidence(world):
     declaration = declare(world.person, submit=False, evidence=False)
-    with pytest.raises(services.DomainError) as exc:
+    with pytest.raises(errors.DomainError) as exc:
         services.submit_declaration(person_actor(world.person), declaration.pk)
     assert exc.value.errors[0]["field"] == "evidence"
 
 
 def test_submitting_twice_is_refused(world):
     declaration = declare(world.person)
-    with pytest.raises(services.Conflict):
+    with pytest.raises(errors.Conflict):
         services.submit_declaration(person_actor(world.person), declaration.pk)
     assert Review.objects.filter(declaration=declaration).count() == 1
 
@@ -243,7 +244,7 @@ def test_unit_then_authority_approval_credits_the_hours(world, api_as, clock):
 
 def test_the_authority_cannot_decide_before_the_unit(world):
     declaration = declare(world.person)
-    with pytest.raises(services.Conflict):
+    with pytest.raises(errors.Conflict):
         services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
 
 
@@ -274,7 +275,7 @@ def test_a_bad_decision_names_the_field(world, api_as):
 @pytest.mark.parametrize("decision", ["reject", "return"])
 def test_rejecting_or_returning_needs_a_comment_and_changes_nothing_without_one(world, decision):
     declaration = declare(world.person)
-    with pytest.raises(services.DomainError) as refused:
+    with pytest.raises(errors.DomainError) as refused:
         services.review_declaration(actor(world.unit_user), declaration.pk, decision, "  ")
     assert refused.value.errors[0]["field"] == "comment" and "审核意见" in str(refused.value)
     declaration.refresh_from_db()
@@ -319,7 +320,7 @@ def test_returned_edited_and_resubmitted_starts_a_fresh_clock(world, api_as, clo
 
 def test_a_submitted_declaration_cannot_be_edited(world):
     declaration = declare(world.person)
-    with pytest.raises(services.Conflict):
+    with pytest.raises(errors.Conflict):
         services.update_declaration(person_actor(world.person), declaration.pk, {"hours": 1})
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import RoleAssignment
+from core import errors
 from core.actors import Role
 from credits import selectors, services
 from credits.models import Declaration, HourRecord
@@ -123,10 +124,10 @@ def test_no_one_reviews_their_own_declaration(api_as, world, reviewer_and_person
 
 
 def test_selectors_enforce_the_same_scope(world, theirs):
-    with pytest.raises(services.NotFound):
+    with pytest.raises(errors.NotFound):
         selectors.declaration_for(actor(world.unit_user), theirs.pk)
-    with pytest.raises(services.NotFound):
+    with pytest.raises(errors.NotFound):
         selectors.person_progress(actor(world.authority_user), world.other_person.pk, 2026)
-    with pytest.raises(services.NotFound):
+    with pytest.raises(errors.NotFound):
         services.update_declaration(person_actor(world.person), theirs.pk, {"title": "x"})
     assert HourRecord.objects.filter(person=world.other_person).count() == 1

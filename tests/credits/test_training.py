@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from core import errors
 from credits import ledger, selectors, services
 from credits.models import HourRecord, RecordState, Review
 from credits.services import NOT_RECOGNISED_REASON
@@ -74,17 +75,17 @@ def test_a_plan_accepted_signal_leaves_other_plans_declarations_alone(world):
 
 def test_the_plan_items_category_and_hours_bind_the_declaration(world):
     item = plan_item(world.base, hours="16", category="public")
-    with pytest.raises(services.DomainError) as exc:
+    with pytest.raises(errors.DomainError) as exc:
         declare(world.person, plan_item_id=item.pk, category="professional", **{**TRAINING, "hours": 8})
     assert exc.value.errors[0]["field"] == "category"
-    with pytest.raises(services.DomainError) as exc:
+    with pytest.raises(errors.DomainError) as exc:
         declare(world.person, plan_item_id=item.pk, category="public", **TRAINING)
     assert exc.value.errors[0]["field"] == "hours"
     assert "不能超过培训计划项目的学时数（16）" in exc.value.errors[0]["message"]
 
 
 def test_an_unknown_plan_item_is_named(world):
-    with pytest.raises(services.DomainError) as exc:
+    with pytest.raises(errors.DomainError) as exc:
         declare(world.person, plan_item_id=999999, **TRAINING)
     assert exc.value.errors[0]["field"] == "plan_item_id"
 
