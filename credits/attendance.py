@@ -16,6 +16,7 @@ from audit.services import record
 from core.actors import Actor
 from core.errors import Forbidden, Invalid
 from credits import services
+from credits.rules import recognition
 from filings import imports
 from filings import selectors as filing_selectors
 from filings import services as filing_services
@@ -29,7 +30,7 @@ def attendance_item(actor: Actor, plan_item_id: int) -> PlanItem:
     item = filing_selectors.get_plan_item(actor, plan_item_id)
     if actor.organisation is None or item.plan.filer_id != actor.organisation.pk:
         raise Forbidden(_("只有培训计划的申报单位（基地）可以报送到课名单。"))
-    if item.plan.state != FilingState.ACCEPTED:
+    if not recognition.plan_is_filed(item.plan):
         raise Invalid.field("plan_item_id", _("培训计划项目：所属培训计划尚未备案，不能报送到课名单。"))
     return item
 

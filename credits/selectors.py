@@ -54,6 +54,7 @@ from credits.models import (
     Source,
     YearSummary,
 )
+from credits.rules import review_clock
 from organisations.models import Organisation
 from organisations.selectors import organisations_in_scope, units_in_scope
 from policy import selectors as policy_selectors
@@ -470,10 +471,7 @@ def review_queue(
 
 
 def is_overdue(review: Review, today: dt.date | None = None) -> bool:
-    """Past its due date and still undecided (the due date itself is not late)."""
-    if review.decided_at is not None:
-        return rules.local_day(review.decided_at) > review.due_on
-    return review.due_on < (today or policy_selectors.today())
+    return review_clock.is_overdue(review, today)
 
 
 def _supervised_review_orgs(actor: Actor) -> QuerySet[Organisation]:

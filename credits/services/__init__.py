@@ -9,7 +9,7 @@ HourRecords are created and moved only through `credits.ledger`, which keeps Yea
 
 from credits.intake import receive_platform_completions
 from credits.services.attendance import AttendanceResult, credit_attendance
-from credits.services.common import TYPE_FIELDS, declaration_link, due_date, review_limit
+from credits.services.common import TYPE_FIELDS, declaration_link
 from credits.services.declarations import create_declaration, delete_declaration, update_declaration
 from credits.services.due_dates import (
     notify_overdue_reviews,
@@ -32,7 +32,6 @@ from credits.services.recognition import recognise_plan
 from credits.services.reviews import MAX_BATCH_APPROVE, BatchResult, batch_approve, review_declaration
 from credits.services.submission import (
     NO_EVIDENCE,
-    NOT_RECOGNISED_REASON,
     submit_declaration,
     type_hours_used,
     why_cannot_submit,
@@ -40,7 +39,6 @@ from credits.services.submission import (
 
 __all__ = [
     "MAX_BATCH_APPROVE",
-    "NOT_RECOGNISED_REASON",
     "NO_EVIDENCE",
     "TYPE_FIELDS",
     "AttendanceResult",
@@ -52,7 +50,6 @@ __all__ = [
     "credit_attendance",
     "declaration_link",
     "delete_declaration",
-    "due_date",
     "hold_evidence",
     "notify_overdue_reviews",
     "open_reviews_in_region",
@@ -67,7 +64,6 @@ __all__ = [
     "recompute_regional_due_dates",
     "remove_evidence",
     "review_declaration",
-    "review_limit",
     "submit_declaration",
     "type_hours_used",
     "update_declaration",

@@ -25,6 +25,7 @@ from credits.models import (
     RecordState,
     Source,
 )
+from credits.rules import recognition
 from filings import selectors as filing_selectors
 from filings.models import PlanItem, TrainingPlan
 from policy import selectors as policy_selectors
@@ -79,7 +80,7 @@ def credit_attendance(
     plan_item = PlanItem.objects.select_related("plan", "plan__filer").get(pk=plan_item.pk)
     plan = plan_item.plan
     _require_attendance_reporter(actor, plan)
-    if filing_selectors.recognised_plan_item(plan_item.pk) is None:
+    if recognition.filed_plan_item(plan_item.pk) is None:
         raise Invalid.field("plan_item", _("培训计划项目：所属培训计划尚未备案，不能报送出勤学时。"))
     day = completed_on or plan_item.starts_on
     if day > policy_selectors.today():

@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Person, RoleAssignment
 from core.actors import Actor, Role
 from core.errors import Forbidden, NotFound
-from credits import rules
 from credits.models import (
     Declaration,
     Review,
 )
+from credits.rules import review_clock
 from notifications.services import notify
-from policy import selectors as policy_selectors
 
 DECLARATION_FIELDS = ("category", "method", "title", "organizer", "hours", "started_on", "ended_on")
 # The catalogue's part of a declaration (继续教育方式目录): the kind, and for hours counted per
@@ -78,24 +77,8 @@ def reviewer_user_ids(organisation_id: int, role: str) -> list[int]:
     )
 
 
-def review_limit(year: int, region_id: int | None) -> int:
-    """The review time limit (working days per level) of `year` in the person's region: the
-    region of the unit they declare through (its city's own limit where the province allows)."""
-    return policy_selectors.figures_for(region_id, year).review_sla_working_days
-
-
-def due_date(
-    year: int, region_id: int | None, arrived_at: dt.datetime, limit: int | None = None
-) -> policy_selectors.WorkingDay:
-    """The last day a level may take: the n-th working day after the day of arrival (Shanghai),
-    n being the review time limit of the declaration's year in the person's region (`limit`
-    when the caller already has it)."""
-    days = limit if limit is not None else review_limit(year, region_id)
-    return policy_selectors.add_working_days(rules.local_day(arrived_at), days)
-
-
 def open_review(declaration: Declaration, level: str, organisation_id: int, now: dt.datetime) -> Review:
-    due = due_date(declaration.year, declaration.unit.region_id, now)
+    due = review_clock.due_date(declaration.year, declaration.unit.region_id, now)
     return Review.objects.create(
         declaration=declaration,
         level=level,

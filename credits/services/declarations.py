@@ -22,6 +22,7 @@ from credits.models import (
     DeclarationState,
     Evidence,
 )
+from credits.rules import recognition
 from credits.services import common
 from filings.models import FilingState, PlanItem
 from policy.models import Category, Method
@@ -98,7 +99,7 @@ def clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None = 
     plan_item_id = values.get("plan_item_id")
     if plan_item_id in ("", 0):
         plan_item_id = None
-    needs_plan = kind.needs_plan_item if kind is not None else method == Method.TRAINING
+    needs_plan = recognition.needs_filed_plan(kind, method)
     if plan_item_id is not None and not needs_plan and "plan_item_id" not in data:
         plan_item_id = None  # kept from before a change of method or kind: it no longer applies
     if plan_item_id is not None:

@@ -14,6 +14,7 @@ from core.actors import SYSTEM, Actor, Role
 from credits.models import (
     Review,
 )
+from credits.rules import review_clock
 from credits.services import common
 from notifications.services import notify
 from organisations.models import Region
@@ -71,8 +72,8 @@ def _recompute_due_dates(reviews, actor: Actor) -> int:
     for review in reviews.order_by("pk"):
         key = (review.declaration.year, review.declaration.unit.region_id)
         if key not in limits:
-            limits[key] = common.review_limit(*key)
-        due = common.due_date(*key, review.arrived_at, limit=limits[key])
+            limits[key] = review_clock.review_limit(*key)
+        due = review_clock.due_date(*key, review.arrived_at, limit=limits[key])
         if (due.date, due.provisional) == (review.due_on, review.due_provisional):
             continue
         before = {"due_on": review.due_on, "due_provisional": review.due_provisional}
@@ -97,7 +98,7 @@ def notify_overdue_reviews(actor: Actor = SYSTEM) -> int:
     overdue = list(
         Review.objects.select_for_update(skip_locked=connection.vendor == "postgresql", of=("self",))
         .select_related("organisation", "declaration__unit")
-        .filter(decided_at__isnull=True, due_on__lt=today, overdue_notified_at__isnull=True)
+        .filter(review_clock.overdue_q(today), overdue_notified_at__isnull=True)
         .order_by("organisation_id", "due_on")
     )
     if not overdue:
@@ -112,7 +113,7 @@ def notify_overdue_reviews(actor: Actor = SYSTEM) -> int:
         first = reviews[0].declaration
         body = _("最早一条的审核期限为 %(due)s，请尽快审核（每级审核不超过 %(n)s 个工作日）。") % {
             "due": reviews[0].due_on.isoformat(),
-            "n": common.review_limit(first.year, first.unit.region_id),
+            "n": review_clock.review_limit(first.year, first.unit.region_id),
         }
         notify(
             common.reviewer_user_ids(organisation_id, role), title, body, common.link("credits:review_queue")

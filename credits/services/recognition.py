@@ -18,6 +18,7 @@ from credits.models import (
     RecordState,
     Review,
 )
+from credits.rules import recognition as recognition_rules
 from credits.services import common
 from filings.models import TrainingPlan
 
@@ -35,6 +36,8 @@ def already_credited(person_id: int, plan_item_id: int | None, exclude_declarati
 def recognise_plan(plan: TrainingPlan, actor: Actor = SYSTEM) -> list[Declaration]:
     """The plan was accepted (备案): its not-recognised training declarations enter review at
     their unit with a fresh clock. Called by the receiver of `filings.signals.plan_accepted`."""
+    if not recognition_rules.plan_is_filed(plan):
+        return []
     now = common.now()
     moved = []
     declarations = (

@@ -29,11 +29,9 @@ from credits.models import (
     Review,
     Source,
 )
+from credits.rules import recognition as recognition_rules
 from credits.services import common, declarations, recognition
-from filings import selectors as filing_selectors
-from policy.models import Method
 
-NOT_RECOGNISED_REASON = "培训未按规定备案，学时不予认可"
 NO_EVIDENCE = gettext_noop("证明材料：请至少上传一份证明材料（PDF、JPG 或 PNG）。")
 
 
@@ -109,14 +107,11 @@ def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
         if kind is not None
         else {}
     )
-    recognised = True
-    needs_plan = kind.needs_plan_item if kind is not None else declaration.method == Method.TRAINING
-    if needs_plan:
-        recognised = filing_selectors.recognised_plan_item(declaration.plan_item_id) is not None
+    recognised = recognition_rules.is_recognised(kind, declaration.method, declaration.plan_item_id)
     declaration.state = DeclarationState.PENDING_UNIT if recognised else DeclarationState.NOT_RECOGNISED
     declaration.save()
     record_state = RecordState.PENDING if recognised else RecordState.NOT_RECOGNISED
-    reason = "" if recognised else NOT_RECOGNISED_REASON
+    reason = "" if recognised else recognition_rules.NOT_RECOGNISED_REASON
     fields = {
         "year": cleaned["year"],
         "category": declaration.category,

@@ -8,6 +8,7 @@ from audit.models import AuditEntry
 from core.actors import SYSTEM
 from credits import services
 from credits.models import Review
+from credits.rules import review_clock
 from policy.models import CalendarDay, PolicyYear
 from policy.services import enter_calendar_year, notify_calendar_changed
 from tests.credits.helpers import actor, declare
@@ -132,7 +133,7 @@ def test_re_entering_a_year_moves_official_due_dates_of_open_reviews(
     with django_capture_on_commit_callbacks(execute=True):
         _enter_2026(extra_holidays=[D(2026, 12, 1), D(2026, 12, 2)])
     review.refresh_from_db()
-    assert services.due_date(2026, review.declaration.unit.region_id, review.arrived_at).date == D(
+    assert review_clock.due_date(2026, review.declaration.unit.region_id, review.arrived_at).date == D(
         2026, 12, 8
     )
     assert (review.due_on, review.due_provisional) == (D(2026, 12, 8), False)

@@ -8,7 +8,7 @@ import pytest
 from core import errors
 from credits import ledger, selectors, services
 from credits.models import HourRecord, RecordState, Review
-from credits.services import NOT_RECOGNISED_REASON
+from credits.rules.recognition import NOT_RECOGNISED_REASON
 from filings.models import FilingState
 from filings.signals import plan_accepted
 from notifications.models import Notification
