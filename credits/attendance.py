@@ -43,7 +43,7 @@ def _target(actor: Actor, plan_item_id: int) -> tuple[TrainingPlan, PlanItem]:
 def write_attendance(actor: Actor, job: ImportJob, rows: list) -> dict:
     """The write of an attendance report (inside the job's transaction): people already found."""
     item = attendance_item(actor, job.plan_item_id)
-    result = services.credit_attendance(actor, item, rows)
+    result = services.credit_attendance(actor, plan_item_id=item.pk, rows=rows)
     credited, duplicates = len(result.credited), len(result.duplicates)
     upload = AttendanceUpload.objects.create(
         plan_item=item,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form
 from core.hours import format_hours
+from credits.services import DeclarationChange, DeclarationInput
 from policy.models import Category, Method
 
 METHOD_HELP = {
@@ -195,7 +196,14 @@ class DeclarationForm(Form):
         rows = [(self.fields[n].slot.code, self.cleaned_data.get(n) or []) for n in self.slot_names]
         return [*rows, ("", self.cleaned_data.get("file") or [])]
 
-    def service_data(self) -> dict:
+    def declaration(self) -> DeclarationInput:
+        return DeclarationInput(**self._service_data())
+
+    def change(self) -> DeclarationChange:
+        """Every field of the form: the page always sends the whole declaration."""
+        return DeclarationChange(**self._service_data())
+
+    def _service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
         data["plan_item_id"] = self.cleaned_data.get("plan_item_id")
         if self.kind is not None:

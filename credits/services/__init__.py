@@ -10,7 +10,13 @@ HourRecords are created and moved only through `credits.ledger`, which keeps Yea
 from credits.intake import receive_platform_completions
 from credits.services.attendance import AttendanceResult, credit_attendance
 from credits.services.common import TYPE_FIELDS, declaration_link
-from credits.services.declarations import create_declaration, delete_declaration, update_declaration
+from credits.services.declarations import (
+    DeclarationChange,
+    DeclarationInput,
+    create_declaration,
+    delete_declaration,
+    update_declaration,
+)
 from credits.services.due_dates import (
     notify_overdue_reviews,
     open_reviews_in_region,
@@ -43,6 +49,8 @@ __all__ = [
     "TYPE_FIELDS",
     "AttendanceResult",
     "BatchResult",
+    "DeclarationChange",
+    "DeclarationInput",
     "attach_evidence",
     "attach_pending_evidence",
     "batch_approve",

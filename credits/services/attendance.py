@@ -60,7 +60,8 @@ def _require_attendance_reporter(actor: Actor, plan: TrainingPlan) -> None:
 @transaction.atomic
 def credit_attendance(
     actor: Actor,
-    plan_item: PlanItem,
+    *,
+    plan_item_id: int,
     rows: Iterable[tuple[Person | int, Decimal]],
     completed_on: dt.date | None = None,
 ) -> AttendanceResult:
@@ -70,14 +71,14 @@ def credit_attendance(
     person reported again (in this call or an earlier one, or whose declaration of this class
     was already approved) is a duplicate and counts nothing; a unique index backs this.
     Records are `credited`, source `attendance`, method `training`, category of the plan item,
-    dated `completed_on` (default: the class's start date `plan_item.starts_on`); their year is
+    dated `completed_on` (default: the class's start date); their year is
     the year of that date. The date may not be in the future and its year must be open.
     Hours must be positive, with at most one decimal, and not above the plan item's hours.
     The date must lie in the plan's year, not before the class starts (hours are never carried
     into another year). The actor must be the plan's filer, or a bureau whose region holds the
     filer (another region's plan: NotFound). Nothing is written when any row is bad: the
     DomainError names each bad row as `rows.<index>.hours`."""
-    plan_item = PlanItem.objects.select_related("plan", "plan__filer").get(pk=plan_item.pk)
+    plan_item = PlanItem.objects.select_related("plan", "plan__filer").get(pk=plan_item_id)
     plan = plan_item.plan
     _require_attendance_reporter(actor, plan)
     if recognition.filed_plan_item(plan_item.pk) is None:

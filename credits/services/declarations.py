@@ -4,7 +4,10 @@ changing and deleting a draft."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,6 +31,56 @@ from filings.models import FilingState, PlanItem
 from policy.models import Category, Method
 
 MAX_ITEM_COUNT = 99
+
+Hours = Decimal | float | int | str | None
+Day = dt.date | str | None
+
+
+@dataclass(frozen=True)
+class DeclarationInput:
+    """A declaration as the person typed it (the web form or the API); `clean` checks every
+    field and names each bad one. A kind of the catalogue (`activity_type`, its code) brings
+    its method and category; `plan_item_id` names the class of a filed plan (training)."""
+
+    category: str | None = None
+    method: str | None = None
+    title: str | None = None
+    organizer: str | None = None
+    hours: Hours = None
+    started_on: Day = None
+    ended_on: Day = None
+    plan_item_id: int | None = None
+    activity_type: str | None = None
+    item_level: str | None = None
+    item_count: int | str | None = None
+
+
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+KEEP = _Keep.KEEP
+
+
+@dataclass(frozen=True)
+class DeclarationChange:
+    """A change of a draft or returned declaration: a field left at KEEP keeps its value;
+    `plan_item_id=None` clears the class."""
+
+    category: str | _Keep | None = KEEP
+    method: str | _Keep | None = KEEP
+    title: str | _Keep | None = KEEP
+    organizer: str | _Keep | None = KEEP
+    hours: Hours | _Keep = KEEP
+    started_on: Day | _Keep = KEEP
+    ended_on: Day | _Keep = KEEP
+    plan_item_id: int | _Keep | None = KEEP
+    activity_type: str | _Keep | None = KEEP
+    item_level: str | _Keep | None = KEEP
+    item_count: int | str | _Keep | None = KEEP
+
+    def given(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not KEEP}
 
 
 def clean(data: Mapping, base: Mapping | None = None, now: dt.datetime | None = None) -> dict:
@@ -293,21 +346,19 @@ def declaration_values(declaration: Declaration) -> dict:
 
 
 @transaction.atomic
-def create_declaration(actor: Actor, data: Mapping) -> Declaration:
-    """A draft declaration (学时申报草稿). `data` has category, method, title, organizer, hours,
-    started_on, ended_on and optionally plan_item_id (training only). The year is the year of
-    ended_on; it must still be open (until its declaration deadline, 23:59:59 Shanghai)."""
+def create_declaration(actor: Actor, *, declaration: DeclarationInput) -> Declaration:
+    """A draft declaration (学时申报草稿). The year is the year of ended_on; it must still be
+    open (until its declaration deadline, 23:59:59 Shanghai)."""
     person = common.person_of(actor)
-    cleaned = clean(data)
+    cleaned = clean(asdict(declaration))
     declaration = Declaration.objects.create(person=person, state=DeclarationState.DRAFT, **cleaned)
     record(actor, actions.DECLARATION_CREATED, declaration, after=common.snapshot(declaration))
     return declaration
 
 
 @transaction.atomic
-def update_declaration(actor: Actor, declaration_id: int, data: Mapping) -> Declaration:
-    """Change a draft, or a declaration returned for correction (only then). Fields not in
-    `data` keep their values; `plan_item_id: None` clears the plan item."""
+def update_declaration(actor: Actor, *, declaration_id: int, change: DeclarationChange) -> Declaration:
+    """Change a draft, or a declaration returned for correction (only then)."""
     declaration = common.own_declaration(actor, declaration_id)
     if not declaration.editable:
         raise Conflict(
@@ -315,7 +366,7 @@ def update_declaration(actor: Actor, declaration_id: int, data: Mapping) -> Decl
             [{"field": "state", "message": _("只有草稿或退回修改的申报可以修改。")}],
         )
     before = common.snapshot(declaration)
-    data = dict(data)
+    data = change.given()
     if data.get("activity_type") and "method" not in data:
         data["method"] = None  # the new kind's method
     cleaned = clean(data, base=declaration_values(declaration))
@@ -327,7 +378,7 @@ def update_declaration(actor: Actor, declaration_id: int, data: Mapping) -> Decl
 
 
 @transaction.atomic
-def delete_declaration(actor: Actor, declaration_id: int) -> None:
+def delete_declaration(actor: Actor, *, declaration_id: int) -> None:
     """A draft that was never submitted may be deleted with its evidence."""
     declaration = common.own_declaration(actor, declaration_id)
     if declaration.state != DeclarationState.DRAFT or declaration.reviews.exists():

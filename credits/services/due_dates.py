@@ -38,7 +38,7 @@ def open_reviews_of_year(year: int):
 
 
 @transaction.atomic
-def recompute_due_dates(year: int, actor: Actor = SYSTEM) -> int:
+def recompute_due_dates(actor: Actor = SYSTEM, *, year: int) -> int:
     """The calendar of `year` was entered or corrected: every open review whose window touches
     that year gets the due date the calendar now gives (provisional or official before), with
     an audit entry for each one that changed. Returns how many changed."""
@@ -46,7 +46,7 @@ def recompute_due_dates(year: int, actor: Actor = SYSTEM) -> int:
 
 
 @transaction.atomic
-def recompute_policy_due_dates(year: int, actor: Actor = SYSTEM) -> int:
+def recompute_policy_due_dates(actor: Actor = SYSTEM, *, year: int) -> int:
     """The review time limit of `year` was changed: its open reviews are due on the n-th
     working day after their arrival under the new n (audited for each one that moved)."""
     return _recompute_due_dates(open_reviews_of_year(year), actor)
@@ -59,7 +59,7 @@ def open_reviews_in_region(year: int, region_id: int):
 
 
 @transaction.atomic
-def recompute_regional_due_dates(year: int, region_id: int, actor: Actor = SYSTEM) -> int:
+def recompute_regional_due_dates(actor: Actor = SYSTEM, *, year: int, region_id: int) -> int:
     """A city set or cleared its own review time limit of `year`: the open reviews of its
     people are due under the limit that now applies to them (audited for each one that moved)."""
     return _recompute_due_dates(open_reviews_in_region(year, region_id), actor)

@@ -124,7 +124,7 @@ def _store_evidence(
 
 
 @transaction.atomic
-def attach_evidence(actor: Actor, declaration_id: int, uploaded, slot: str = "") -> Evidence:
+def attach_evidence(actor: Actor, *, declaration_id: int, uploaded, slot: str = "") -> Evidence:
     """Attach a PDF/JPG/PNG (checked by its content, not its name; at most EVIDENCE_MAX_BYTES).
     Stored by the default storage under PRIVATE_STORAGE_ROOT, outside the web root. `slot`:
     which evidence item of the declaration's kind it is (a slot code of the catalogue; empty =
@@ -139,7 +139,7 @@ def attach_evidence(actor: Actor, declaration_id: int, uploaded, slot: str = "")
     return _store_evidence(actor, declaration, data, mime, name, slot)
 
 
-def hold_evidence(actor: Actor, uploads, slot: str = "") -> tuple[list[PendingEvidence], list[str]]:
+def hold_evidence(actor: Actor, *, uploads, slot: str = "") -> tuple[list[PendingEvidence], list[str]]:
     """Keep the files of a refused declaration form for the person (the form lists them and
     sends them again, each in its evidence slot); a file that is itself unacceptable is not
     kept: its reason comes back."""
@@ -165,7 +165,7 @@ def hold_evidence(actor: Actor, uploads, slot: str = "") -> tuple[list[PendingEv
     return held, problems
 
 
-def pending_evidence(actor: Actor, ids) -> list[PendingEvidence]:
+def pending_evidence(actor: Actor, *, ids) -> list[PendingEvidence]:
     """The person's own held files among `ids` (others' ids are ignored)."""
     return list(
         PendingEvidence.objects.filter(person=common.person_of(actor), pk__in=list(ids)).order_by("pk")
@@ -173,14 +173,14 @@ def pending_evidence(actor: Actor, ids) -> list[PendingEvidence]:
 
 
 @transaction.atomic
-def attach_pending_evidence(actor: Actor, declaration_id: int, ids) -> list[Evidence]:
+def attach_pending_evidence(actor: Actor, *, declaration_id: int, ids) -> list[Evidence]:
     """Attach held files to the declaration, each in the slot it was chosen for (other
     material when the declaration's kind has no such slot); each is removed from the holding
     once attached."""
     declaration = common.own_declaration(actor, declaration_id)
     slots = _slots_of(declaration)
     attached = []
-    for pending in pending_evidence(actor, ids):
+    for pending in pending_evidence(actor, ids=ids):
         with pending.file.open("rb") as f:
             data = f.read()
         slot = pending.slot if pending.slot in slots else ""
@@ -193,7 +193,7 @@ def attach_pending_evidence(actor: Actor, declaration_id: int, ids) -> list[Evid
     return attached
 
 
-def purge_pending_evidence(now: dt.datetime | None = None) -> int:
+def purge_pending_evidence(*, now: dt.datetime | None = None) -> int:
     """Files held longer than PENDING_EVIDENCE_HOURS were given up: they go."""
     cutoff = (now or common.now()) - dt.timedelta(hours=PENDING_EVIDENCE_HOURS)
     stale = list(PendingEvidence.objects.filter(created_at__lt=cutoff))
@@ -208,7 +208,7 @@ def _mb(limit: int) -> str:
 
 
 @transaction.atomic
-def remove_evidence(actor: Actor, declaration_id: int, evidence_id: int) -> None:
+def remove_evidence(actor: Actor, *, declaration_id: int, evidence_id: int) -> None:
     declaration = common.own_declaration(actor, declaration_id)
     evidence = declaration.evidence.filter(pk=evidence_id).first()
     if evidence is None:

@@ -33,9 +33,10 @@ def already_credited(person_id: int, plan_item_id: int | None, exclude_declarati
 
 
 @transaction.atomic
-def recognise_plan(plan: TrainingPlan, actor: Actor = SYSTEM) -> list[Declaration]:
+def recognise_plan(actor: Actor = SYSTEM, *, plan_id: int) -> list[Declaration]:
     """The plan was accepted (备案): its not-recognised training declarations enter review at
     their unit with a fresh clock. Called by the receiver of `filings.signals.plan_accepted`."""
+    plan = TrainingPlan.objects.get(pk=plan_id)
     if not recognition_rules.plan_is_filed(plan):
         return []
     now = common.now()

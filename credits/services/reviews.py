@@ -151,7 +151,7 @@ def _decide(actor: Actor, declaration_id: int, decision: str, comment: str) -> D
 
 
 @transaction.atomic
-def review_declaration(actor: Actor, declaration_id: int, decision: str, comment: str = "") -> Declaration:
+def review_declaration(actor: Actor, *, declaration_id: int, decision: str, comment: str = "") -> Declaration:
     """A unit or authority reviewer decides: approve (unit → pending_authority with a new clock;
     authority → approved, hours credited), reject or return (comment required for both; on a
     return the person corrects and resubmits)."""
@@ -165,7 +165,7 @@ class BatchResult:
 
 
 @transaction.atomic
-def batch_approve(actor: Actor, declaration_ids: Iterable[int], comment: str = "") -> BatchResult:
+def batch_approve(actor: Actor, *, declaration_ids: Iterable[int], comment: str = "") -> BatchResult:
     """Approve a selection from the queue; each one succeeds or fails on its own (reason given)."""
     ids = list(dict.fromkeys(int(i) for i in declaration_ids))
     if not ids:

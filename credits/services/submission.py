@@ -72,7 +72,7 @@ def _submission_unit(person: Person):
 
 
 @transaction.atomic
-def submit_declaration(actor: Actor, declaration_id: int) -> Declaration:
+def submit_declaration(actor: Actor, *, declaration_id: int) -> Declaration:
     """Send a draft (or a corrected, returned declaration) to the person's confirmed unit.
 
     Training without a plan item of an accepted plan becomes `not_recognised` (kept, counts

@@ -117,7 +117,7 @@ def test_no_one_reviews_their_own_declaration(api_as, world, reviewer_and_person
     assert [f["id"] for f in batch["failed"]] == [own.pk]
     assert Declaration.objects.get(pk=own.pk).state == "pending_unit"
     # Another reviewer of the unit decides it normally.
-    services.review_declaration(actor(world.unit_user), own.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=own.pk, decision="approve")
     assert Declaration.objects.get(pk=own.pk).state == "pending_authority"
     # In their person role they still see their own declaration.
     assert api_as(reviewer_and_person.user, Role.PERSON).get(f"declarations/{own.pk}").status_code == 200
@@ -129,5 +129,7 @@ def test_selectors_enforce_the_same_scope(world, theirs):
     with pytest.raises(errors.NotFound):
         selectors.person_progress(actor(world.authority_user), world.other_person.pk, 2026)
     with pytest.raises(errors.NotFound):
-        services.update_declaration(person_actor(world.person), theirs.pk, {"title": "x"})
+        services.update_declaration(
+            person_actor(world.person), declaration_id=theirs.pk, change=services.DeclarationChange(title="x")
+        )
     assert HourRecord.objects.filter(person=world.other_person).count() == 1
