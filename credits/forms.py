@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form
 from core.hours import format_hours
+from credits.rules import recognition
 from credits.services import DeclarationChange, DeclarationInput
 from policy.models import Category, Method
 
@@ -153,7 +154,7 @@ class DeclarationForm(Form):
                 item.pk,
                 f"{item.plan.year} · {item.plan.filer.name} · {item.seq}. {item.project}"
                 f"（{item.get_category_display()}，{format_hours(item.hours)} 学时）"
-                + ("" if item.plan.is_accepted else str(_("〔计划备案中〕"))),
+                + ("" if recognition.plan_is_filed(item.plan) else str(_("〔计划备案中〕"))),
             )
             for item in plan_items
         ]

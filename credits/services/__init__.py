@@ -36,12 +36,7 @@ from credits.services.evidence import (
 )
 from credits.services.recognition import recognise_plan
 from credits.services.reviews import MAX_BATCH_APPROVE, BatchResult, batch_approve, review_declaration
-from credits.services.submission import (
-    NO_EVIDENCE,
-    submit_declaration,
-    type_hours_used,
-    why_cannot_submit,
-)
+from credits.services.submission import NO_EVIDENCE, submit_declaration, type_hours_used, why_cannot_submit
 
 __all__ = [
     "MAX_BATCH_APPROVE",

@@ -18,13 +18,7 @@ from core.actors import Actor, Role
 from core.errors import Forbidden, Invalid, NotFound
 from credits import ledger, plausibility, rules
 from credits.integrity import check_credited, raise_flag
-from credits.models import (
-    COUNTING_STATES,
-    HourRecord,
-    IntegrityFlag,
-    RecordState,
-    Source,
-)
+from credits.models import COUNTING_STATES, HourRecord, IntegrityFlag, RecordState, Source
 from credits.rules import recognition
 from filings import selectors as filing_selectors
 from filings.models import PlanItem, TrainingPlan

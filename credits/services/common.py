@@ -13,10 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Person, RoleAssignment
 from core.actors import Actor, Role
 from core.errors import Forbidden, NotFound
-from credits.models import (
-    Declaration,
-    Review,
-)
+from credits.models import Declaration, Review
 from credits.rules import review_clock
 from notifications.services import notify
 

@@ -20,11 +20,7 @@ from core.actors import Actor
 from core.errors import Conflict, DomainError, Invalid
 from core.hours import format_hours
 from credits import rules
-from credits.models import (
-    Declaration,
-    DeclarationState,
-    Evidence,
-)
+from credits.models import Declaration, DeclarationState, Evidence
 from credits.rules import recognition
 from credits.services import common
 from filings.models import FilingState, PlanItem

@@ -11,9 +11,7 @@ from django.utils.translation import gettext as _
 from audit import actions
 from audit.services import record, record_many
 from core.actors import SYSTEM, Actor, Role
-from credits.models import (
-    Review,
-)
+from credits.models import Review
 from credits.rules import review_clock
 from credits.services import common
 from notifications.services import notify

@@ -17,11 +17,7 @@ from audit import actions
 from audit.services import record
 from core.actors import Actor
 from core.errors import Conflict, DomainError, Invalid, NotFound
-from credits.models import (
-    Declaration,
-    Evidence,
-    PendingEvidence,
-)
+from credits.models import Declaration, Evidence, PendingEvidence
 from credits.services import common
 
 EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}

@@ -11,13 +11,7 @@ from audit.services import record
 from core.actors import SYSTEM, Actor
 from credits import ledger
 from credits.integrity import check_daily_limit
-from credits.models import (
-    Declaration,
-    DeclarationState,
-    HourRecord,
-    RecordState,
-    Review,
-)
+from credits.models import Declaration, DeclarationState, HourRecord, RecordState, Review
 from credits.rules import recognition as recognition_rules
 from credits.services import common
 from filings.models import TrainingPlan

@@ -15,13 +15,7 @@ from core.actors import Actor, Role
 from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from core.hours import format_hours
 from credits import ledger, selectors
-from credits.models import (
-    Declaration,
-    DeclarationState,
-    HourRecord,
-    RecordState,
-    Review,
-)
+from credits.models import Declaration, DeclarationState, HourRecord, RecordState, Review
 from credits.services import common, recognition
 from credits.signals import review_decided
 
