@@ -386,7 +386,9 @@ def list_declarations(request, year: int | None = None, state: str | None = None
 @router.post("declarations", response={201: DeclarationOut}, auth=auth, summary="新建学时申报（草稿）")
 def create_declaration(request, payload: DeclarationIn):
     require_role(request.auth, Role.PERSON)
-    declaration = services.create_declaration(request.auth, payload.dict())
+    declaration = services.create_declaration(
+        request.auth, declaration=services.DeclarationInput(**payload.dict())
+    )
     return Status(201, _reload(request, declaration.pk))
 
 
@@ -400,14 +402,18 @@ def get_declaration(request, declaration_id: int):
 )
 def update_declaration(request, declaration_id: int, payload: DeclarationPatch):
     require_role(request.auth, Role.PERSON)
-    services.update_declaration(request.auth, declaration_id, payload.dict(exclude_unset=True))
+    services.update_declaration(
+        request.auth,
+        declaration_id=declaration_id,
+        change=services.DeclarationChange(**payload.dict(exclude_unset=True)),
+    )
     return _reload(request, declaration_id)
 
 
 @router.delete("declarations/{declaration_id}", response={204: None}, auth=auth, summary="删除草稿")
 def delete_declaration(request, declaration_id: int):
     require_role(request.auth, Role.PERSON)
-    services.delete_declaration(request.auth, declaration_id)
+    services.delete_declaration(request.auth, declaration_id=declaration_id)
     return Status(204, None)
 
 
@@ -428,7 +434,7 @@ def upload_evidence(
     ),
 ):
     require_role(request.auth, Role.PERSON)
-    e = services.attach_evidence(request.auth, declaration_id, file, slot)
+    e = services.attach_evidence(request.auth, declaration_id=declaration_id, uploaded=file, slot=slot)
     d = e.declaration
     return Status(201, _evidence_out(d, e, _slot_names(d)))
 
@@ -461,14 +467,14 @@ def download_evidence(request, declaration_id: int, evidence_id: int):
 )
 def delete_evidence(request, declaration_id: int, evidence_id: int):
     require_role(request.auth, Role.PERSON)
-    services.remove_evidence(request.auth, declaration_id, evidence_id)
+    services.remove_evidence(request.auth, declaration_id=declaration_id, evidence_id=evidence_id)
     return Status(204, None)
 
 
 @router.post("declarations/{declaration_id}/submit", response=DeclarationOut, auth=auth, summary="提交申报")
 def submit_declaration(request, declaration_id: int):
     require_role(request.auth, Role.PERSON)
-    services.submit_declaration(request.auth, declaration_id)
+    services.submit_declaration(request.auth, declaration_id=declaration_id)
     return _reload(request, declaration_id)
 
 
@@ -559,7 +565,9 @@ def review_queue(
 @router.post("declarations/{declaration_id}/review", response=DeclarationOut, auth=auth, summary="审核申报")
 def review_declaration(request, declaration_id: int, payload: ReviewIn):
     require_role(request.auth, Role.UNIT, Role.AUTHORITY)
-    services.review_declaration(request.auth, declaration_id, payload.decision, payload.comment)
+    services.review_declaration(
+        request.auth, declaration_id=declaration_id, decision=payload.decision, comment=payload.comment
+    )
     return _reload(request, declaration_id)
 
 
@@ -581,7 +589,7 @@ class BatchOut(Schema):
 @router.post("reviews/batch-approve", response=BatchOut, auth=auth, summary="批量通过")
 def batch_approve(request, payload: BatchIn):
     require_role(request.auth, Role.UNIT, Role.AUTHORITY)
-    result = services.batch_approve(request.auth, payload.ids, payload.comment)
+    result = services.batch_approve(request.auth, declaration_ids=payload.ids, comment=payload.comment)
     return BatchOut(approved=result.approved, failed=[BatchFailure(**f) for f in result.failed])
 
 

@@ -16,6 +16,7 @@ from audit.services import record
 from core.actors import Actor
 from core.errors import Forbidden, Invalid
 from credits import services
+from credits.rules import recognition
 from filings import imports
 from filings import selectors as filing_selectors
 from filings import services as filing_services
@@ -29,7 +30,7 @@ def attendance_item(actor: Actor, plan_item_id: int) -> PlanItem:
     item = filing_selectors.get_plan_item(actor, plan_item_id)
     if actor.organisation is None or item.plan.filer_id != actor.organisation.pk:
         raise Forbidden(_("只有培训计划的申报单位（基地）可以报送到课名单。"))
-    if item.plan.state != FilingState.ACCEPTED:
+    if not recognition.plan_is_filed(item.plan):
         raise Invalid.field("plan_item_id", _("培训计划项目：所属培训计划尚未备案，不能报送到课名单。"))
     return item
 
@@ -42,7 +43,7 @@ def _target(actor: Actor, plan_item_id: int) -> tuple[TrainingPlan, PlanItem]:
 def write_attendance(actor: Actor, job: ImportJob, rows: list) -> dict:
     """The write of an attendance report (inside the job's transaction): people already found."""
     item = attendance_item(actor, job.plan_item_id)
-    result = services.credit_attendance(actor, item, rows)
+    result = services.credit_attendance(actor, plan_item_id=item.pk, rows=rows)
     credited, duplicates = len(result.credited), len(result.duplicates)
     upload = AttendanceUpload.objects.create(
         plan_item=item,

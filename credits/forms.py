@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form
 from core.hours import format_hours
+from credits.rules import recognition
+from credits.services import DeclarationChange, DeclarationInput
 from policy.models import Category, Method
 
 METHOD_HELP = {
@@ -152,7 +154,7 @@ class DeclarationForm(Form):
                 item.pk,
                 f"{item.plan.year} · {item.plan.filer.name} · {item.seq}. {item.project}"
                 f"（{item.get_category_display()}，{format_hours(item.hours)} 学时）"
-                + ("" if item.plan.is_accepted else str(_("〔计划备案中〕"))),
+                + ("" if recognition.plan_is_filed(item.plan) else str(_("〔计划备案中〕"))),
             )
             for item in plan_items
         ]
@@ -195,7 +197,14 @@ class DeclarationForm(Form):
         rows = [(self.fields[n].slot.code, self.cleaned_data.get(n) or []) for n in self.slot_names]
         return [*rows, ("", self.cleaned_data.get("file") or [])]
 
-    def service_data(self) -> dict:
+    def declaration(self) -> DeclarationInput:
+        return DeclarationInput(**self._service_data())
+
+    def change(self) -> DeclarationChange:
+        """Every field of the form: the page always sends the whole declaration."""
+        return DeclarationChange(**self._service_data())
+
+    def _service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
         data["plan_item_id"] = self.cleaned_data.get("plan_item_id")
         if self.kind is not None:

@@ -16,7 +16,7 @@ from accounts.models import Person
 from core import dates
 from credits import plausibility, rules
 from credits.models import COUNTING_STATES, CompletionState, HoldReason, HourRecord, YearSummary
-from filings import selectors as filing_selectors
+from credits.rules import recognition
 from policy.models import Category
 
 
@@ -124,7 +124,7 @@ class Judge:
     def _judge_offer(self, item: Item) -> None:
         key = (item.year, item.category)
         if key not in self._offers:
-            self._offers[key] = filing_selectors.platform_offers(self.platform_id, *key)
+            self._offers[key] = recognition.platform_is_filed(self.platform_id, *key)
         if not self._offers[key]:
             item.hold(
                 HoldReason.NOT_FILED,

@@ -25,7 +25,7 @@ def on_calendar_year_entered(sender, year: int, **kwargs):
         recompute_due_dates.delay(year)
     except Exception:  # broker down: do it in-process
         logger.warning("Celery broker unreachable; recomputing %s due dates in-process", year, exc_info=True)
-        services.recompute_due_dates(year)
+        services.recompute_due_dates(year=year)
 
 
 @receiver(plan_accepted, dispatch_uid="credits.recognise_plan")
@@ -35,7 +35,7 @@ def on_plan_accepted(sender, plan, actor=None, **kwargs):
     from core.actors import SYSTEM
     from credits.services import recognise_plan
 
-    recognise_plan(plan, actor or SYSTEM)
+    recognise_plan(actor or SYSTEM, plan_id=plan.pk)
 
 
 @receiver(policy_year_changed, dispatch_uid="credits.policy_due_dates")
@@ -53,7 +53,7 @@ def on_policy_year_changed(sender, year: int, changed: list[str], **kwargs):
         recompute_policy_due_dates.delay(year)
     except Exception:  # broker down: do it in-process
         logger.warning("Celery broker unreachable; recomputing %s due dates in-process", year, exc_info=True)
-        services.recompute_policy_due_dates(year)
+        services.recompute_policy_due_dates(year=year)
 
 
 @receiver(regional_figures_changed, dispatch_uid="credits.regional_due_dates")
@@ -71,7 +71,7 @@ def on_regional_figures_changed(sender, year: int, region_id: int, changed: list
         recompute_regional_due_dates.delay(year, region_id)
     except Exception:  # broker down: do it in-process
         logger.warning("Celery broker unreachable; recomputing %s due dates in-process", year, exc_info=True)
-        services.recompute_regional_due_dates(year, region_id)
+        services.recompute_regional_due_dates(year=year, region_id=region_id)
 
 
 @receiver(person_identified, dispatch_uid="credits.release_for_person")

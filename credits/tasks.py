@@ -16,25 +16,25 @@ def sweep_overdue_reviews() -> int:
 def recompute_due_dates(year: int) -> int:
     """A calendar year was entered or corrected: open reviews whose window touches it get the
     due date the calendar now gives."""
-    return services.recompute_due_dates(year)
+    return services.recompute_due_dates(year=year)
 
 
 @shared_task(name="credits.tasks.recompute_provisional_due_dates")
 def recompute_provisional_due_dates(year: int) -> int:
     """The task's former name, kept so that messages already queued under it still run."""
-    return services.recompute_due_dates(year)
+    return services.recompute_due_dates(year=year)
 
 
 @shared_task(name="credits.tasks.recompute_policy_due_dates")
 def recompute_policy_due_dates(year: int) -> int:
     """A bureau changed a year's review time limit: that year's open reviews follow it."""
-    return services.recompute_policy_due_dates(year)
+    return services.recompute_policy_due_dates(year=year)
 
 
 @shared_task(name="credits.tasks.recompute_regional_due_dates")
 def recompute_regional_due_dates(year: int, region_id: int) -> int:
     """A city set or cleared its own review time limit of a year: its people's open reviews follow."""
-    return services.recompute_regional_due_dates(year, region_id)
+    return services.recompute_regional_due_dates(year=year, region_id=region_id)
 
 
 @shared_task(name="credits.tasks.expire_held_completions")

@@ -167,14 +167,23 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
     try:
         with transaction.atomic():
             if declaration_id is None:
-                declaration = services.create_declaration(actor, form.service_data())
+                declaration = services.create_declaration(actor, declaration=form.declaration())
             else:
-                declaration = services.update_declaration(actor, declaration_id, form.service_data())
+                declaration = services.update_declaration(
+                    actor, declaration_id=declaration_id, change=form.change()
+                )
             kept = form.cleaned_data.get("pending_evidence") or []
-            stored += [e.file.name for e in services.attach_pending_evidence(actor, declaration.pk, kept)]
+            stored += [
+                e.file.name
+                for e in services.attach_pending_evidence(actor, declaration_id=declaration.pk, ids=kept)
+            ]
             for slot, files in uploads:
                 for upload in files:
-                    stored.append(services.attach_evidence(actor, declaration.pk, upload, slot).file.name)
+                    stored.append(
+                        services.attach_evidence(
+                            actor, declaration_id=declaration.pk, uploaded=upload, slot=slot
+                        ).file.name
+                    )
     except DomainError as exc:
         for name in stored:  # the rows were rolled back; their files go too
             Evidence.file.field.storage.delete(name)
@@ -190,7 +199,7 @@ def _save_declaration(request, actor, form, declaration_id: int | None):
         )
         return declaration
     try:
-        declaration = services.submit_declaration(actor, declaration.pk)
+        declaration = services.submit_declaration(actor, declaration_id=declaration.pk)
     except (Conflict, Invalid) as exc:
         messages.warning(
             request,
@@ -225,12 +234,12 @@ def _keep_files(actor, form, uploads) -> None:
     each in the slot it was chosen for."""
     held = []
     for slot, files in uploads:
-        kept, problems = services.hold_evidence(actor, files, slot)
+        kept, problems = services.hold_evidence(actor, uploads=files, slot=slot)
         held += kept
         field = f"{DeclarationForm.SLOT_PREFIX}{slot}" if slot else "file"
         for problem in problems:
             form.add_error(field, problem)
-    before = services.pending_evidence(actor, form.cleaned_data.get("pending_evidence") or [])
+    before = services.pending_evidence(actor, ids=form.cleaned_data.get("pending_evidence") or [])
     form.pending = before + held
     names = {f.slot.code: f.slot.name for f in (form.fields[n] for n in form.slot_names)}
     for p in form.pending:
@@ -410,7 +419,7 @@ def declaration_detail(request, declaration_id: int):
 def declaration_submit(request, declaration_id: int):
     actor = _person_actor(request)
     try:
-        declaration = services.submit_declaration(actor, declaration_id)
+        declaration = services.submit_declaration(actor, declaration_id=declaration_id)
     except (Conflict, Invalid) as exc:
         messages.error(
             request,
@@ -427,7 +436,7 @@ def declaration_delete(request, declaration_id: int):
     actor = _person_actor(request)
     declaration = selectors.declaration_for(actor, declaration_id)
     try:
-        services.delete_declaration(actor, declaration_id)
+        services.delete_declaration(actor, declaration_id=declaration_id)
     except Conflict as exc:
         messages.error(request, exc.detail)
         return redirect("credits:declaration_detail", declaration_id)
@@ -441,7 +450,7 @@ def evidence_remove(request, declaration_id: int, evidence_id: int):
     actor = _person_actor(request)
     evidence = selectors.evidence_for(actor, declaration_id, evidence_id)
     try:
-        services.remove_evidence(actor, declaration_id, evidence_id)
+        services.remove_evidence(actor, declaration_id=declaration_id, evidence_id=evidence_id)
     except Conflict as exc:
         messages.error(request, exc.detail)
     else:
@@ -596,7 +605,7 @@ def review_decide(request, declaration_id: int):
         decision = form.cleaned_data["decision"]
         try:
             decided = services.review_declaration(
-                actor, declaration_id, decision, form.cleaned_data["comment"]
+                actor, declaration_id=declaration_id, decision=decision, comment=form.cleaned_data["comment"]
             )
         except Conflict as exc:
             messages.error(request, exc.detail)
@@ -652,7 +661,9 @@ def batch_approve(request):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return back
     try:
-        result = services.batch_approve(actor, form.cleaned_data["ids"], form.cleaned_data["comment"])
+        result = services.batch_approve(
+            actor, declaration_ids=form.cleaned_data["ids"], comment=form.cleaned_data["comment"]
+        )
     except Invalid as exc:
         messages.error(request, exc.detail)
         return back

@@ -290,9 +290,13 @@ def _evidence(title: str) -> SimpleUploadedFile:
 
 
 def _declare(person_actor: Actor, data: dict) -> int:
-    declaration = credit_services.create_declaration(person_actor, data)
-    credit_services.attach_evidence(person_actor, declaration.pk, _evidence(data["title"]))
-    credit_services.submit_declaration(person_actor, declaration.pk)
+    declaration = credit_services.create_declaration(
+        person_actor, declaration=credit_services.DeclarationInput(**data)
+    )
+    credit_services.attach_evidence(
+        person_actor, declaration_id=declaration.pk, uploaded=_evidence(data["title"])
+    )
+    credit_services.submit_declaration(person_actor, declaration_id=declaration.pk)
     return declaration.pk
 
 
@@ -313,7 +317,9 @@ def _activity(staff: dict[str, Actor], filing: PlatformFiling, person: Person, y
         _push(filing, colleague, courses, year)
     plan = _plan(staff, year)
     credit_services.credit_attendance(
-        staff["base"], plan.items.get(seq=1), [(person, Decimal(24)), (colleagues[1][0], Decimal(24))]
+        staff["base"],
+        plan_item_id=plan.items.get(seq=1).pk,
+        rows=[(person, Decimal(24)), (colleagues[1][0], Decimal(24))],
     )
     me = _actor(person.user, Role.PERSON, None)
     at_authority = _declare(
@@ -328,7 +334,9 @@ def _activity(staff: dict[str, Actor], filing: PlatformFiling, person: Person, y
             "ended_on": _past_day(22),
         },
     )
-    credit_services.review_declaration(staff["unit"], at_authority, "approve", "情况属实。")
+    credit_services.review_declaration(
+        staff["unit"], declaration_id=at_authority, decision="approve", comment="情况属实。"
+    )
     _declare(
         me,
         {
@@ -354,7 +362,10 @@ def _activity(staff: dict[str, Actor], filing: PlatformFiling, person: Person, y
         },
     )
     credit_services.review_declaration(
-        staff["unit"], returned, "return", "请补充业务主管部门的批准文件和考核成绩。"
+        staff["unit"],
+        declaration_id=returned,
+        decision="return",
+        comment="请补充业务主管部门的批准文件和考核成绩。",
     )
 
 

@@ -23,6 +23,7 @@ from core.errors import Forbidden, Invalid, NotFound
 from core.replica import reporting_alias
 from credits import selectors as credit_selectors
 from credits.models import Review, Source
+from credits.rules import review_clock
 from filings.models import FilingState, PlanItem, PlatformFiling, TrainingPlan
 from filings.selectors import FILED_STATES
 from organisations.models import Organisation, Region
@@ -492,7 +493,7 @@ def reviews(actor: Actor, year: int, **narrow) -> Statistic:
         Review.objects.using(alias)
         .filter(decided_at__isnull=True, declaration__year=year, organisation__in=orgs)
         .values_list("organisation_id", "level")
-        .annotate(n_open=Count("id"), n_overdue=Count("id", filter=Q(due_on__lt=today)))
+        .annotate(n_open=Count("id"), n_overdue=Count("id", filter=review_clock.overdue_q(today)))
         .order_by()
     ):
         per[(org_id, level)]["open"] += n_open

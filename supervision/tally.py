@@ -29,7 +29,7 @@ from django.db.models.functions import ExtractMonth
 from accounts.models import Membership
 from core.dates import local_day
 from credits.models import HourRecord, RecordState, Review, YearSummary
-from credits.rules import compliance
+from credits.rules import compliance, review_clock
 from filings.models import PlanItem
 from policy.models import CalendarDay, Profession, Requirement
 from supervision.models import HoursTally, MemberTally, ReviewTally, StandingTally
@@ -231,7 +231,7 @@ class WorkCalendar:
 def _review_key(review: Review, year: int, calendar: WorkCalendar) -> tuple:
     arrived, decided = local_day(review.arrived_at), local_day(review.decided_at)
     days = min(calendar.between(arrived, decided), 32767)
-    return (year, review.organisation_id, review.level, days), (1, int(decided <= review.due_on))
+    return (year, review.organisation_id, review.level, days), (1, int(not review_clock.is_overdue(review)))
 
 
 def review_decided(review: Review, year: int) -> None:

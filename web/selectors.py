@@ -16,6 +16,7 @@ from core import crypto, idnumber
 from core.actors import Actor, Role
 from core.errors import Forbidden
 from credits.display import state_badge
+from credits.rules import review_clock
 from policy.models import CalendarDay, CalendarYear, PolicyYear
 
 ZERO = Decimal(0)
@@ -132,7 +133,7 @@ def queue_figures(actor: Actor) -> QueueFigures:
     qs = review_queue(actor, "pending").order_by()
     return QueueFigures(
         open=qs.count(),
-        overdue=qs.filter(due_on__lt=now).count(),
+        overdue=qs.filter(review_clock.overdue_q(now)).count(),
         due_soon=qs.filter(due_on__gte=now, due_on__lte=now + dt.timedelta(days=2)).count(),
     )
 

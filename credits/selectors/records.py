@@ -11,6 +11,7 @@ from core.actors import Actor
 from core.text import tidy_punctuation
 from credits import rules
 from credits.models import HourRecord, RecordState, Review, Source
+from credits.rules import review_clock
 from credits.selectors._shared import current_year
 from credits.selectors.progress import own_person, person_in_scope
 from policy import selectors as policy_selectors
@@ -45,7 +46,7 @@ def explain(
             "level": open_review.get_level_display(),
             "due": open_review.due_on.isoformat(),
         }
-        if open_review.due_on < today:
+        if review_clock.is_overdue(open_review, today):
             text += _("（已超期）")
         return text
     if record.state == RecordState.RETURNED:

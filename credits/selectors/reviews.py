@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor, Role
 from core.errors import Forbidden, Invalid
-from credits import rules
 from credits.models import Review
+from credits.rules import review_clock
 from credits.selectors._shared import QueryReader, current_year
 from organisations.models import Organisation
 from organisations.selectors import organisations_in_scope
@@ -106,7 +106,7 @@ def review_queue(
     if state == "pending":
         qs = qs.filter(decided_at__isnull=True).order_by("due_on", "arrived_at", "id")
     elif state == "overdue":
-        qs = qs.filter(decided_at__isnull=True, due_on__lt=policy_selectors.today()).order_by("due_on", "id")
+        qs = qs.filter(review_clock.overdue_q(policy_selectors.today())).order_by("due_on", "id")
     elif state == "decided":
         qs = qs.filter(decided_at__isnull=False).order_by("-decided_at", "-id")
     else:
@@ -121,10 +121,7 @@ def filtered_review_queue(actor: Actor, filters: ReviewQueueFilter) -> QuerySet[
 
 
 def is_overdue(review: Review, today: dt.date | None = None) -> bool:
-    """Past its due date and still undecided (the due date itself is not late)."""
-    if review.decided_at is not None:
-        return rules.local_day(review.decided_at) > review.due_on
-    return review.due_on < (today or policy_selectors.today())
+    return review_clock.is_overdue(review, today)
 
 
 def _supervised_review_orgs(actor: Actor) -> QuerySet[Organisation]:
@@ -149,8 +146,7 @@ def overdue_reviews(actor: Actor) -> QuerySet[Review]:
     if not actor.is_role(Role.UNIT, Role.AUTHORITY, Role.BUREAU):
         raise Forbidden(_("当前身份无权查看审核超期情况。"))
     qs = Review.objects.filter(
-        decided_at__isnull=True,
-        due_on__lt=policy_selectors.today(),
+        review_clock.overdue_q(policy_selectors.today()),
         organisation__in=_supervised_review_orgs(actor),
     ).exclude(declaration__person__user_id=actor.user.pk)
     return _review_rows(qs).order_by("due_on", "id")
@@ -188,7 +184,7 @@ def review_timeliness(actor: Actor, year: int | None = None) -> list[Timeliness]
             decided=Count("id", filter=Q(decided_at__isnull=False)),
             on_time=Count("id", filter=Q(decided_at__isnull=False, decided_day__lte=F("due_on"))),
             open=Count("id", filter=Q(decided_at__isnull=True)),
-            overdue=Count("id", filter=Q(decided_at__isnull=True, due_on__lt=today)),
+            overdue=Count("id", filter=review_clock.overdue_q(today)),
         )
         .order_by("organisation_id", "level")
     )

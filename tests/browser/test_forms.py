@@ -176,7 +176,9 @@ def test_the_base_attendance_pages_count_a_person_credited_from_the_class(site, 
         ],
     )
     item = plan.items.get()
-    credit_services.credit_attendance(factories.actor(world.base_user), item, [(world.person, 24)])
+    credit_services.credit_attendance(
+        factories.actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, 24)]
+    )
     s = site()
     s.login(world.base_user.username, factories.PASSWORD)
     s.go("/filings/attendance/")

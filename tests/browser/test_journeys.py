@@ -114,8 +114,10 @@ def test_register_confirm_declare_two_approvals_progress(site, world):
 def test_rejection_with_reason_is_seen_by_the_person(site, world):
     declaration = declare(world.person, title="自学网络安全", evidence=False, submit=False)
     who = factories.actor(world.person.user)
-    services.attach_evidence(who, declaration.pk, pdf_file("结业证书.pdf", certificate_pdf()))
-    declaration = services.submit_declaration(who, declaration.pk)
+    services.attach_evidence(
+        who, declaration_id=declaration.pk, uploaded=pdf_file("结业证书.pdf", certificate_pdf())
+    )
+    declaration = services.submit_declaration(who, declaration_id=declaration.pk)
     unit = site()
     unit.login(world.unit_user.username, factories.PASSWORD)
     unit.go(f"/hours/reviews/{declaration.pk}/")

@@ -61,11 +61,15 @@ def file_for(slot: str, n: int = 0):
 
 def declare_kind(person, code: str, world=None, slots=None, submit=True, **changes):
     who = person_actor(person)
-    declaration = services.create_declaration(who, body(code, world, **changes))
+    declaration = services.create_declaration(
+        who, declaration=services.DeclarationInput(**body(code, world, **changes))
+    )
     for slot in SLOTS[code] if slots is None else slots:
-        services.attach_evidence(who, declaration.pk, file_for(slot, declaration.pk), slot)
+        services.attach_evidence(
+            who, declaration_id=declaration.pk, uploaded=file_for(slot, declaration.pk), slot=slot
+        )
     if submit:
-        declaration = services.submit_declaration(who, declaration.pk)
+        declaration = services.submit_declaration(who, declaration_id=declaration.pk)
     return declaration
 
 

@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _approve(world, declaration):
-    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
-    return services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=declaration.pk, decision="approve")
+    return services.review_declaration(
+        actor(world.authority_user), declaration_id=declaration.pk, decision="approve"
+    )
 
 
 def _refusal(fn, *args, **kwargs) -> DomainError:
@@ -36,19 +38,21 @@ def test_each_kind_asks_for_its_evidence_slot_by_slot(world, code):
     who = person_actor(world.person)
     required = SLOTS[code]
     declaration = declare_kind(world.person, code, world, slots=required[:-1], submit=False)
-    refusal = _refusal(services.submit_declaration, who, declaration.pk)
+    refusal = _refusal(services.submit_declaration, who, declaration_id=declaration.pk)
     missing = kind(code).slots.get(code=required[-1])
     assert [e["field"] for e in refusal.errors] == [f"evidence.{missing.code}"]
     assert refusal.errors[0]["message"] == (
         f"证明材料“{missing.name}”：“{kind(code).name}”（第 {kind(code).number} 类）须上传此项。"
     )
     # A file of another slot (or other material) does not stand in for it.
-    services.attach_evidence(who, declaration.pk, file_for("other"))
-    assert _refusal(services.submit_declaration, who, declaration.pk).errors[0]["field"] == (
+    services.attach_evidence(who, declaration_id=declaration.pk, uploaded=file_for("other"))
+    assert _refusal(services.submit_declaration, who, declaration_id=declaration.pk).errors[0]["field"] == (
         f"evidence.{missing.code}"
     )
-    services.attach_evidence(who, declaration.pk, file_for(missing.code), missing.code)
-    submitted = services.submit_declaration(who, declaration.pk)
+    services.attach_evidence(
+        who, declaration_id=declaration.pk, uploaded=file_for(missing.code), slot=missing.code
+    )
+    submitted = services.submit_declaration(who, declaration_id=declaration.pk)
     assert submitted.state in ("pending_unit", "not_recognised")
     assert submitted.method == kind(code).method
     assert {e.slot for e in submitted.evidence.all()} == {*required, ""}
@@ -56,10 +60,10 @@ def test_each_kind_asks_for_its_evidence_slot_by_slot(world, code):
 
 def test_every_missing_slot_is_named_at_once_and_optional_ones_are_not_asked(world):
     declaration = declare_kind(world.person, "degree_study", world, slots=[], submit=False)
-    refusal = _refusal(services.submit_declaration, person_actor(world.person), declaration.pk)
+    refusal = _refusal(services.submit_declaration, person_actor(world.person), declaration_id=declaration.pk)
     assert [e["field"] for e in refusal.errors] == ["evidence.transcript"]
     declaration = declare_kind(world.person, "paper", world, slots=[], submit=False)
-    refusal = _refusal(services.submit_declaration, person_actor(world.person), declaration.pk)
+    refusal = _refusal(services.submit_declaration, person_actor(world.person), declaration_id=declaration.pk)
     assert [e["field"] for e in refusal.errors] == [
         "evidence.journal_cover",
         "evidence.contents",
@@ -70,17 +74,24 @@ def test_every_missing_slot_is_named_at_once_and_optional_ones_are_not_asked(wor
 def test_a_file_is_put_only_in_a_slot_its_kind_has(world):
     who = person_actor(world.person)
     paper = declare_kind(world.person, "paper", world, slots=[], submit=False)
-    refusal = _refusal(services.attach_evidence, who, paper.pk, file_for("x"), "transcript")
+    refusal = _refusal(
+        services.attach_evidence, who, declaration_id=paper.pk, uploaded=file_for("x"), slot="transcript"
+    )
     assert refusal.errors[0]["field"] == "slot"
     assert (
         "journal_cover（杂志封面）" in refusal.errors[0]["message"]
         and "“transcript”" in refusal.errors[0]["message"]
     )
     legacy = services.create_declaration(
-        who, {**body("paper"), "activity_type": None, "method": "practice", "category": "professional"}
+        who,
+        declaration=services.DeclarationInput(
+            **{**body("paper"), "activity_type": None, "method": "practice", "category": "professional"}
+        ),
     )
     assert (
-        _refusal(services.attach_evidence, who, legacy.pk, file_for("x"), "article").errors[0]["field"]
+        _refusal(
+            services.attach_evidence, who, declaration_id=legacy.pk, uploaded=file_for("x"), slot="article"
+        ).errors[0]["field"]
         == "slot"
     )
     assert not paper.evidence.exists() and not legacy.evidence.exists()
@@ -99,33 +110,48 @@ def test_fixed_hours_per_item_are_counted_by_level_and_number(world):
         ],
     )
     who = person_actor(world.person)
-    draft = services.create_declaration(who, body("paper", item_count=2, hours=None))
+    draft = services.create_declaration(
+        who, declaration=services.DeclarationInput(**body("paper", item_count=2, hours=None))
+    )
     assert draft.hours == Decimal("20") and draft.item_level == "core_journal" and draft.item_count == 2
     refusal = _refusal(
-        services.create_declaration, who, body("paper", item_level="journal", item_count=3, hours=16)
+        services.create_declaration,
+        who,
+        declaration=services.DeclarationInput(**body("paper", item_level="journal", item_count=3, hours=16)),
     )
     assert refusal.errors[0] == {
         "field": "hours",
         "message": "学时：“发表论文·一般期刊”每项计 5 学时（2026 年度继续教育方式目录），3 项应为 15 学时。",
     }
     assert (
-        services.create_declaration(who, body("paper", item_level="journal", item_count=3, hours=15)).hours
+        services.create_declaration(
+            who,
+            declaration=services.DeclarationInput(
+                **body("paper", item_level="journal", item_count=3, hours=15)
+            ),
+        ).hours
         == 15
     )
 
 
 def test_per_item_kinds_ask_for_the_level_and_the_number(world):
     who = person_actor(world.person)
-    refusal = _refusal(services.create_declaration, who, body("patent", item_level="", item_count=None))
+    refusal = _refusal(
+        services.create_declaration,
+        who,
+        declaration=services.DeclarationInput(**body("patent", item_level="", item_count=None)),
+    )
     assert [e["field"] for e in refusal.errors] == ["item_level", "item_count"]
     assert (
         "发明专利（invention）、实用新型专利（utility_model）、外观设计专利（design）"
         in refusal.errors[0]["message"]
     )
     for count in (0, 100, "两", True):
-        assert _refusal(services.create_declaration, who, body("patent", item_count=count)).errors[0][
-            "field"
-        ] == ("item_count")
+        assert _refusal(
+            services.create_declaration,
+            who,
+            declaration=services.DeclarationInput(**body("patent", item_count=count)),
+        ).errors[0]["field"] == ("item_count")
 
 
 def test_a_level_without_hours_leaves_them_to_the_reviewer(world):
@@ -136,27 +162,54 @@ def test_a_level_without_hours_leaves_them_to_the_reviewer(world):
     assert declaration.state == "pending_unit" and declaration.hours == Decimal("20")
     assert declaration.terms["level"] == {"code": "design", "name": "外观设计专利", "hours": None}
     assert declaration.terms["hour_rule"] == "per_item" and declaration.terms["count"] == 2
-    refusal = _refusal(services.create_declaration, person_actor(world.person), body("patent", hours=None))
+    refusal = _refusal(
+        services.create_declaration,
+        person_actor(world.person),
+        declaration=services.DeclarationInput(**body("patent", hours=None)),
+    )
     assert refusal.errors[0]["field"] == "hours"  # nothing to count them by: they must be declared
 
 
 def test_hours_per_day_bound_the_declared_hours(world):
     edit_kind(world, "conference", hour_rule="per_day", hours_per_day=Decimal("6"))
     who = person_actor(world.person)
-    refusal = _refusal(services.create_declaration, who, body("conference", hours=13))  # 2 days
+    refusal = _refusal(
+        services.create_declaration,
+        who,
+        declaration=services.DeclarationInput(**body("conference", hours=13)),
+    )  # 2 days
     assert refusal.errors[0] == {
         "field": "hours",
         "message": "学时：“参加学术会议”每天最多计 6 学时（2026 年度继续教育方式目录），2 天最多 12 学时。",
     }
-    assert services.create_declaration(who, body("conference", hours=12)).hours == 12
+    assert (
+        services.create_declaration(
+            who, declaration=services.DeclarationInput(**body("conference", hours=12))
+        ).hours
+        == 12
+    )
     edit_kind(world, "conference", hours_per_day=None)  # the reviewer decides: only the year's daily limit
-    assert services.create_declaration(who, body("conference", hours=24)).hours == 24
+    assert (
+        services.create_declaration(
+            who, declaration=services.DeclarationInput(**body("conference", hours=24))
+        ).hours
+        == 24
+    )
 
 
 def test_declared_hours_are_reviewed_within_the_years_daily_limit_only(world):
     who = person_actor(world.person)
-    assert services.create_declaration(who, body("research_project", hours=24)).hours == 24
-    refusal = _refusal(services.create_declaration, who, body("research_project", hours=Decimal("24.5")))
+    assert (
+        services.create_declaration(
+            who, declaration=services.DeclarationInput(**body("research_project", hours=24))
+        ).hours
+        == 24
+    )
+    refusal = _refusal(
+        services.create_declaration,
+        who,
+        declaration=services.DeclarationInput(**body("research_project", hours=Decimal("24.5"))),
+    )
     assert refusal.errors[0]["field"] == "hours" and "每日不超过 12 学时" in refusal.errors[0]["message"]
 
 
@@ -165,7 +218,7 @@ def test_the_yearly_cap_counts_credited_and_pending_hours_of_the_kind(world):
     long = {"started_on": dt.date(2026, 9, 1), "ended_on": dt.date(2026, 11, 13)}  # within the daily limit
     first = declare_kind(world.person, "patent", world, hours=Decimal("20"), **long)  # pending
     second = declare_kind(world.person, "patent", world, hours=Decimal("15"), submit=False, **long)
-    refusal = _refusal(services.submit_declaration, person_actor(world.person), second.pk)
+    refusal = _refusal(services.submit_declaration, person_actor(world.person), declaration_id=second.pk)
     assert refusal.errors[0] == {
         "field": "hours",
         "message": "学时：“获得专利”每年最多计入 30 学时（2026 年度继续教育方式目录）；"
@@ -178,16 +231,26 @@ def test_the_yearly_cap_counts_credited_and_pending_hours_of_the_kind(world):
     declare_kind(other, "patent", world, hours=Decimal("25"), **long)
     _approve(world, first)
     assert HourRecord.objects.get(declaration=first).state == RecordState.CREDITED
-    services.update_declaration(person_actor(world.person), second.pk, {"hours": 10})
-    assert services.submit_declaration(person_actor(world.person), second.pk).state == "pending_unit"
+    services.update_declaration(
+        person_actor(world.person), declaration_id=second.pk, change=services.DeclarationChange(hours=10)
+    )
+    assert (
+        services.submit_declaration(person_actor(world.person), declaration_id=second.pk).state
+        == "pending_unit"
+    )
     third = declare_kind(world.person, "patent", world, hours=Decimal("1"), submit=False, **long)
     assert (
         "已计入及审核中 30 学时"
-        in _refusal(services.submit_declaration, person_actor(world.person), third.pk).detail
+        in _refusal(services.submit_declaration, person_actor(world.person), declaration_id=third.pk).detail
     )
     # A rejected declaration no longer counts.
-    services.review_declaration(actor(world.unit_user), second.pk, "reject", "证书不清晰")
-    assert services.submit_declaration(person_actor(world.person), third.pk).state == "pending_unit"
+    services.review_declaration(
+        actor(world.unit_user), declaration_id=second.pk, decision="reject", comment="证书不清晰"
+    )
+    assert (
+        services.submit_declaration(person_actor(world.person), declaration_id=third.pk).state
+        == "pending_unit"
+    )
 
 
 def test_a_base_reported_kind_counts_the_bases_attendance_toward_its_cap(world):
@@ -195,9 +258,11 @@ def test_a_base_reported_kind_counts_the_bases_attendance_toward_its_cap(world):
 
     edit_kind(world, "base_class", yearly_cap=Decimal("30"))
     item = plan_item(world.base, starts_on=dt.date(2026, 10, 1))
-    services.credit_attendance(actor(world.base_user), item, [(world.person, Decimal("24"))])
+    services.credit_attendance(
+        actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, Decimal("24"))]
+    )
     draft = declare_kind(world.person, "base_class", world, hours=Decimal("8"), submit=False)
-    refusal = _refusal(services.submit_declaration, person_actor(world.person), draft.pk)
+    refusal = _refusal(services.submit_declaration, person_actor(world.person), declaration_id=draft.pk)
     assert "已计入及审核中 24 学时，本次最多还可申报 6 学时" in refusal.detail
 
 
@@ -208,7 +273,9 @@ def test_a_kind_that_needs_a_filed_plan_item_is_not_recognised_without_an_accept
     declaration = declare_kind(world.person, "authority_training", world, plan_item_id=item.pk)
     assert declaration.state == "not_recognised"
     refusal = _refusal(
-        services.create_declaration, person_actor(world.person), body("paper", plan_item_id=item.pk)
+        services.create_declaration,
+        person_actor(world.person),
+        declaration=services.DeclarationInput(**body("paper", plan_item_id=item.pk)),
     )
     assert refusal.errors[0] == {
         "field": "plan_item_id",
@@ -254,17 +321,17 @@ def test_a_catalogue_change_after_submit_does_not_change_a_submitted_declaration
     assert later.hours == 4
     assert (
         "每年最多计入 5 学时"
-        in _refusal(services.submit_declaration, person_actor(world.person), later.pk).detail
+        in _refusal(services.submit_declaration, person_actor(world.person), declaration_id=later.pk).detail
     )
 
 
 def test_a_draft_follows_the_catalogue_until_it_is_submitted(world):
     draft = declare_kind(world.person, "paper", world, hours=Decimal("8"), submit=False)
     edit_kind(world, "paper", levels=[{"code": "core_journal", "name": "核心期刊", "hours": Decimal("6")}])
-    refusal = _refusal(services.submit_declaration, person_actor(world.person), draft.pk)
+    refusal = _refusal(services.submit_declaration, person_actor(world.person), declaration_id=draft.pk)
     assert refusal.errors[0]["field"] == "hours" and "1 项应为 6 学时" in refusal.detail
     edit_kind(world, "paper", active=False)
-    refusal = _refusal(services.submit_declaration, person_actor(world.person), draft.pk)
+    refusal = _refusal(services.submit_declaration, person_actor(world.person), declaration_id=draft.pk)
     assert refusal.errors[0]["field"] == "activity_type" and "没有“paper”" in refusal.detail
 
 

@@ -19,7 +19,9 @@ def test_tidy_punctuation_keeps_the_first_mark_of_a_run():
 def test_a_returned_declarations_message_and_explanation_read_as_one_sentence(world, today):
     declaration = declare(world.person)
     comment = "请补充业务主管部门的批准文件和考核成绩。"
-    services.review_declaration(actor(world.unit_user), declaration.pk, "return", comment)
+    services.review_declaration(
+        actor(world.unit_user), declaration_id=declaration.pk, decision="return", comment=comment
+    )
     note = Notification.objects.filter(user=world.person.user).latest("pk")
     assert "考核成绩。请修改后重新提交。" in note.body and "。。" not in note.body
     (record,) = [r for r in selectors.hour_records(person_actor(world.person), 2026) if r.declaration_id]

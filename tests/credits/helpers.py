@@ -96,11 +96,11 @@ def declare(person, submit=True, evidence=True, **overrides):
     }
     data.update(overrides)
     who = person_actor(person)
-    declaration = services.create_declaration(who, data)
+    declaration = services.create_declaration(who, declaration=services.DeclarationInput(**data))
     if evidence:
-        services.attach_evidence(who, declaration.pk, pdf_file())
+        services.attach_evidence(who, declaration_id=declaration.pk, uploaded=pdf_file())
     if submit:
-        declaration = services.submit_declaration(who, declaration.pk)
+        declaration = services.submit_declaration(who, declaration_id=declaration.pk)
     return declaration
 
 

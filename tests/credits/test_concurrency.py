@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
+from core import errors
 from core.actors import SYSTEM
 from credits import ledger, services
 from credits.models import HourRecord, PlatformCompletion, RecordState, Review
@@ -137,7 +138,7 @@ def test_concurrent_attendance_reports_of_one_class_credit_each_person_once(worl
     people = [factories.person(world.unit, name=f"学员{i}") for i in range(20)]
     rows = [(p, Decimal("8")) for p in people]
     base = actor(world.base_user)
-    results = run_together(4, lambda i: services.credit_attendance(base, item, rows))
+    results = run_together(4, lambda i: services.credit_attendance(base, plan_item_id=item.pk, rows=rows))
     assert not [r for r in results if isinstance(r, Exception)], results
     credited = [p.pk for r in results for p in r.credited]
     assert sorted(credited) == sorted(p.pk for p in people)
@@ -148,9 +149,9 @@ def test_concurrent_attendance_reports_of_one_class_credit_each_person_once(worl
 def test_a_double_submit_opens_one_review(world):
     declaration = declare(world.person, submit=False)
     who = person_actor(world.person)
-    results = run_together(6, lambda i: services.submit_declaration(who, declaration.pk))
+    results = run_together(6, lambda i: services.submit_declaration(who, declaration_id=declaration.pk))
     assert sum(1 for r in results if not isinstance(r, Exception)) == 1
-    assert all(isinstance(r, services.Conflict) for r in results if isinstance(r, Exception))
+    assert all(isinstance(r, errors.Conflict) for r in results if isinstance(r, Exception))
     assert Review.objects.filter(declaration=declaration).count() == 1
     assert HourRecord.objects.filter(declaration=declaration).count() == 1
     assert ledger.summary_mismatches() == []
@@ -160,7 +161,12 @@ def test_two_reviewers_deciding_at_once_decide_once(world):
     declaration = declare(world.person)
     second = factories.staff("unit", world.unit)
     reviewers = [actor(world.unit_user), actor(second)]
-    results = run_together(2, lambda i: services.review_declaration(reviewers[i], declaration.pk, "approve"))
+    results = run_together(
+        2,
+        lambda i: services.review_declaration(
+            reviewers[i], declaration_id=declaration.pk, decision="approve"
+        ),
+    )
     assert sum(1 for r in results if not isinstance(r, Exception)) == 1
     assert Review.objects.filter(declaration=declaration, level="authority").count() == 1
 
@@ -194,20 +200,24 @@ def test_an_approval_racing_the_bases_report_of_the_class_ends_as_duplicate(worl
         started_on=dt.date(2026, 6, 1),
         ended_on=dt.date(2026, 6, 3),
     )
-    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=declaration.pk, decision="approve")
     inserted = threading.Event()
     seen_waiting = []
 
     def report():
         with transaction.atomic():
-            result = services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+            result = services.credit_attendance(
+                actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, 24)]
+            )
             inserted.set()
             seen_waiting.append(_wait_for_a_lock_waiter())
         return result
 
     def approve():
         assert inserted.wait(10)
-        return services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
+        return services.review_declaration(
+            actor(world.authority_user), declaration_id=declaration.pk, decision="approve"
+        )
 
     results = run_together(2, lambda i: (report, approve)[i]())
     assert not [r for r in results if isinstance(r, Exception)], results

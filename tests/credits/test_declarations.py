@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import Membership
 from audit.models import AuditEntry
+from core import errors
 from credits import ledger, selectors, services
 from credits.models import Declaration, HourRecord, RecordState, Review
 from notifications.models import Notification
@@ -113,12 +114,16 @@ def test_the_deadline_holds_until_235959_shanghai_and_not_a_second_longer(clock,
         world.person, submit=False, started_on=dt.date(2025, 12, 30), ended_on=dt.date(2025, 12, 31)
     )
     assert declaration.year == 2025
-    services.update_declaration(person_actor(world.person), declaration.pk, {"title": "年末实践"})
-    submitted = services.submit_declaration(person_actor(world.person), declaration.pk)
+    services.update_declaration(
+        person_actor(world.person),
+        declaration_id=declaration.pk,
+        change=services.DeclarationChange(title="年末实践"),
+    )
+    submitted = services.submit_declaration(person_actor(world.person), declaration_id=declaration.pk)
     assert submitted.state == "pending_unit"
 
     clock.set(2026, 1, 1, 0, 0, 0)
-    with pytest.raises(services.DomainError) as exc:
+    with pytest.raises(errors.DomainError) as exc:
         declare(world.person, submit=False, started_on=dt.date(2025, 12, 30), ended_on=dt.date(2025, 12, 31))
     assert exc.value.errors[0]["field"] == "ended_on"
     assert exc.value.errors[0]["message"] == (
@@ -152,13 +157,15 @@ def test_a_draft_cannot_be_submitted_or_edited_after_the_deadline(clock, world, 
 def test_a_returned_declaration_of_a_closed_year_explains_why_it_no_longer_counts(clock, world):
     clock.set(2025, 12, 30, 9, 0)
     declaration = declare(world.person, started_on=dt.date(2025, 12, 1), ended_on=dt.date(2025, 12, 2))
-    services.review_declaration(actor(world.unit_user), declaration.pk, "return", "请补充盖章材料")
+    services.review_declaration(
+        actor(world.unit_user), declaration_id=declaration.pk, decision="return", comment="请补充盖章材料"
+    )
     clock.set(2026, 1, 5, 9, 0)
     record = selectors.hour_records(person_actor(world.person), 2025)[0]
     assert record.state == RecordState.RETURNED
     assert "请补充盖章材料" in record.explanation and "2025 年度已截止" in record.explanation
-    with pytest.raises(services.DomainError):
-        services.submit_declaration(person_actor(world.person), declaration.pk)
+    with pytest.raises(errors.DomainError):
+        services.submit_declaration(person_actor(world.person), declaration_id=declaration.pk)
 
 
 # --- submission needs a confirmed unit and a supervising authority --------------------------------
@@ -178,23 +185,23 @@ def test_a_unit_without_supervising_authority_refuses_submission(world):
     orphan = factories.organisation(Organisation.Kind.UNIT, "无主管单位")
     someone = factories.person(orphan)
     declaration = declare(someone, submit=False)
-    with pytest.raises(services.DomainError) as exc:
-        services.submit_declaration(person_actor(someone), declaration.pk)
+    with pytest.raises(errors.DomainError) as exc:
+        services.submit_declaration(person_actor(someone), declaration_id=declaration.pk)
     assert exc.value.errors[0]["field"] == "unit"
     assert "尚未设置行业主管部门" in exc.value.detail
 
 
 def test_submission_needs_evidence(world):
     declaration = declare(world.person, submit=False, evidence=False)
-    with pytest.raises(services.DomainError) as exc:
-        services.submit_declaration(person_actor(world.person), declaration.pk)
+    with pytest.raises(errors.DomainError) as exc:
+        services.submit_declaration(person_actor(world.person), declaration_id=declaration.pk)
     assert exc.value.errors[0]["field"] == "evidence"
 
 
 def test_submitting_twice_is_refused(world):
     declaration = declare(world.person)
-    with pytest.raises(services.Conflict):
-        services.submit_declaration(person_actor(world.person), declaration.pk)
+    with pytest.raises(errors.Conflict):
+        services.submit_declaration(person_actor(world.person), declaration_id=declaration.pk)
     assert Review.objects.filter(declaration=declaration).count() == 1
 
 
@@ -243,8 +250,10 @@ def test_unit_then_authority_approval_credits_the_hours(world, api_as, clock):
 
 def test_the_authority_cannot_decide_before_the_unit(world):
     declaration = declare(world.person)
-    with pytest.raises(services.Conflict):
-        services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
+    with pytest.raises(errors.Conflict):
+        services.review_declaration(
+            actor(world.authority_user), declaration_id=declaration.pk, decision="approve"
+        )
 
 
 def test_reject_needs_a_comment_and_tells_the_person(world, api_as):
@@ -274,8 +283,10 @@ def test_a_bad_decision_names_the_field(world, api_as):
 @pytest.mark.parametrize("decision", ["reject", "return"])
 def test_rejecting_or_returning_needs_a_comment_and_changes_nothing_without_one(world, decision):
     declaration = declare(world.person)
-    with pytest.raises(services.DomainError) as refused:
-        services.review_declaration(actor(world.unit_user), declaration.pk, decision, "  ")
+    with pytest.raises(errors.DomainError) as refused:
+        services.review_declaration(
+            actor(world.unit_user), declaration_id=declaration.pk, decision=decision, comment="  "
+        )
     assert refused.value.errors[0]["field"] == "comment" and "审核意见" in str(refused.value)
     declaration.refresh_from_db()
     assert declaration.state == "pending_unit"
@@ -287,7 +298,9 @@ def test_returned_edited_and_resubmitted_starts_a_fresh_clock(world, api_as, clo
     declaration = declare(world.person)
     first_review = Review.objects.get(declaration=declaration)
     clock.set(2026, 11, 17, 9, 0)
-    services.review_declaration(actor(world.unit_user), declaration.pk, "return", "学时与证明不符")
+    services.review_declaration(
+        actor(world.unit_user), declaration_id=declaration.pk, decision="return", comment="学时与证明不符"
+    )
     person = api_as(world.person.user)
     body = person.get(f"declarations/{declaration.pk}").json()
     assert body["state"] == "returned" and body["editable"] is True and "学时与证明不符" in body["reason"]
@@ -311,27 +324,35 @@ def test_returned_edited_and_resubmitted_starts_a_fresh_clock(world, api_as, clo
     assert reviews[1].decided_at is None
     assert person.get("me/progress", year=2026).json()["pending_hours"] == 12
     assert HourRecord.objects.filter(declaration=declaration).count() == 1  # one record, moved
-    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
-    services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=declaration.pk, decision="approve")
+    services.review_declaration(
+        actor(world.authority_user), declaration_id=declaration.pk, decision="approve"
+    )
     assert person.get("me/progress", year=2026).json()["professional_hours"] == 12
     assert ledger.summary_mismatches() == []
 
 
 def test_a_submitted_declaration_cannot_be_edited(world):
     declaration = declare(world.person)
-    with pytest.raises(services.Conflict):
-        services.update_declaration(person_actor(world.person), declaration.pk, {"hours": 1})
+    with pytest.raises(errors.Conflict):
+        services.update_declaration(
+            person_actor(world.person),
+            declaration_id=declaration.pk,
+            change=services.DeclarationChange(hours=1),
+        )
 
 
 def test_editing_a_returned_declaration_into_another_year_moves_its_hours(world, clock):
     declaration = declare(world.person)
-    services.review_declaration(actor(world.unit_user), declaration.pk, "return", "日期有误")
+    services.review_declaration(
+        actor(world.unit_user), declaration_id=declaration.pk, decision="return", comment="日期有误"
+    )
     services.update_declaration(
         person_actor(world.person),
-        declaration.pk,
-        {"started_on": dt.date(2026, 1, 5), "ended_on": dt.date(2026, 1, 6)},
+        declaration_id=declaration.pk,
+        change=services.DeclarationChange(started_on=dt.date(2026, 1, 5), ended_on=dt.date(2026, 1, 6)),
     )
-    services.submit_declaration(person_actor(world.person), declaration.pk)
+    services.submit_declaration(person_actor(world.person), declaration_id=declaration.pk)
     assert HourRecord.objects.get(declaration=declaration).completed_on == dt.date(2026, 1, 6)
     assert ledger.summary_mismatches() == []
 
@@ -366,7 +387,7 @@ def test_declaration_list_is_paginated_and_scoped(world, api_as):
 def test_a_membership_change_after_submission_keeps_the_review_where_it_was(world):
     declaration = declare(world.person)
     Membership.objects.filter(person=world.person).update(state=Membership.State.ENDED)
-    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=declaration.pk, decision="approve")
     assert Declaration.objects.get(pk=declaration.pk).state == "pending_authority"
 
 

@@ -8,6 +8,7 @@ from audit.models import AuditEntry
 from core.actors import SYSTEM
 from credits import services
 from credits.models import Review
+from credits.rules import review_clock
 from policy.models import CalendarDay, PolicyYear
 from policy.services import enter_calendar_year, notify_calendar_changed
 from tests.credits.helpers import actor, declare
@@ -61,7 +62,7 @@ def test_the_authority_level_gets_its_own_clock_from_the_unit_approval(clock, wo
     clock.set(2026, 2, 10, 9, 0)
     declaration = declare(world.person, started_on=D(2026, 2, 2), ended_on=D(2026, 2, 3))
     clock.set(2026, 2, 13, 17, 0)  # Friday before the Spring Festival
-    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=declaration.pk, decision="approve")
     authority = Review.objects.get(declaration=declaration, level="authority")
     # Sat 14 (working), 24, 25, 26, 27 Feb.
     assert authority.due_on == D(2026, 2, 27)
@@ -97,7 +98,7 @@ def test_decided_reviews_keep_their_dates_when_a_year_is_entered(
 ):
     clock.set(2026, 12, 28, 10, 0)
     declaration = declare(world.person, started_on=D(2026, 12, 21), ended_on=D(2026, 12, 22))
-    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=declaration.pk, decision="approve")
     decided = _unit_review(declaration)
     with django_capture_on_commit_callbacks(execute=True):
         enter_calendar_year(SYSTEM, 2027, holidays=[D(2027, 1, 1)], make_up_days=[])
@@ -132,7 +133,7 @@ def test_re_entering_a_year_moves_official_due_dates_of_open_reviews(
     with django_capture_on_commit_callbacks(execute=True):
         _enter_2026(extra_holidays=[D(2026, 12, 1), D(2026, 12, 2)])
     review.refresh_from_db()
-    assert services.due_date(2026, review.declaration.unit.region_id, review.arrived_at).date == D(
+    assert review_clock.due_date(2026, review.declaration.unit.region_id, review.arrived_at).date == D(
         2026, 12, 8
     )
     assert (review.due_on, review.due_provisional) == (D(2026, 12, 8), False)

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
+from core.actors import SYSTEM
 from core.errors import DomainError
 from credits import intake, integrity, ledger, services
 from credits.models import (
@@ -49,13 +50,17 @@ def submit(person, file=None, **fields):
     """A declaration of `person` with one evidence file (by default one of its own), submitted."""
     declaration = declare(person, submit=False, evidence=False, **fields)
     who = person_actor(person)
-    services.attach_evidence(who, declaration.pk, file or pdf(f"own-{person.pk}-{fields.get('title', '')}"))
-    return services.submit_declaration(who, declaration.pk)
+    services.attach_evidence(
+        who, declaration_id=declaration.pk, uploaded=file or pdf(f"own-{person.pk}-{fields.get('title', '')}")
+    )
+    return services.submit_declaration(who, declaration_id=declaration.pk)
 
 
 def resubmit(declaration, reviewer):
-    services.review_declaration(actor(reviewer), declaration.pk, "return", "请补充说明")
-    return services.submit_declaration(person_actor(declaration.person), declaration.pk)
+    services.review_declaration(
+        actor(reviewer), declaration_id=declaration.pk, decision="return", comment="请补充说明"
+    )
+    return services.submit_declaration(person_actor(declaration.person), declaration_id=declaration.pk)
 
 
 def push(token, items):
@@ -93,7 +98,9 @@ def test_attendance_of_a_class_declared_and_waiting_is_flagged_once_with_both_li
         ended_on=dt.date(2026, 6, 3),
     )
     assert not IntegrityFlag.objects.exists()
-    result = services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+    result = services.credit_attendance(
+        actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, 24)]
+    )
     flag = IntegrityFlag.objects.get()
     assert (flag.kind, flag.person, flag.year, flag.state) == (Kind.SAME_CLASS, world.person, 2026, "open")
     assert set(flag.declarations.all()) == {declaration}
@@ -103,7 +110,7 @@ def test_attendance_of_a_class_declared_and_waiting_is_flagged_once_with_both_li
 
     # The base sends the sheet again: still one flag. Resubmitting this class is refused as
     # before (it is credited), and raises nothing either.
-    services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+    services.credit_attendance(actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, 24)])
     with pytest.raises(DomainError):
         resubmit(declaration, world.unit_user)
     assert IntegrityFlag.objects.count() == 1
@@ -111,7 +118,9 @@ def test_attendance_of_a_class_declared_and_waiting_is_flagged_once_with_both_li
 
 def test_a_declaration_of_a_reported_class_without_its_plan_item_is_matched_by_base_days_and_title(world):
     item = plan_item(world.base, hours="24", starts_on=dt.date(2026, 6, 1))
-    attended = services.credit_attendance(actor(world.base_user), item, [(world.person, 24)]).records[0]
+    attended = services.credit_attendance(
+        actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, 24)]
+    ).records[0]
     # Other learning of other days, or of the same days under another name: nothing to flag.
     submit(world.person, title="桥梁检测实践", started_on=dt.date(2026, 6, 2), ended_on=dt.date(2026, 6, 12))
     submit(
@@ -205,9 +214,11 @@ def test_one_file_on_two_declarations_of_anyone_is_flagged_once_per_pair(world):
     assert not IntegrityFlag.objects.exists()
     # A draft with the file is nobody's claim yet.
     draft = declare(world.other_person, submit=False, evidence=False, title="心血管介入进修")
-    services.attach_evidence(person_actor(world.other_person), draft.pk, pdf_file("扫描件.pdf", shared))
+    services.attach_evidence(
+        person_actor(world.other_person), declaration_id=draft.pk, uploaded=pdf_file("扫描件.pdf", shared)
+    )
     assert not IntegrityFlag.objects.exists()
-    theirs = services.submit_declaration(person_actor(world.other_person), draft.pk)
+    theirs = services.submit_declaration(person_actor(world.other_person), declaration_id=draft.pk)
     flag = IntegrityFlag.objects.get()
     assert flag.kind == Kind.SAME_EVIDENCE and flag.person == world.other_person
     assert set(flag.declarations.all()) == {mine, theirs}
@@ -270,7 +281,7 @@ def test_a_reviewer_sees_the_other_record_only_within_their_scope(world):
 
     # A base's attendance of the same person is the reviewer's to see: linked to the person's page.
     item = plan_item(world.base, hours="24", starts_on=dt.date(2026, 11, 3))
-    services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+    services.credit_attendance(actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, 24)])
     same = submit(
         world.person,
         title="装配式建筑新技术研修班",
@@ -332,7 +343,7 @@ def test_a_declaration_entering_review_with_its_plan_is_flagged_beyond_the_daily
     assert not IntegrityFlag.objects.exists()
     item.plan.state = FilingState.ACCEPTED
     item.plan.save()
-    services.recognise_plan(item.plan)
+    services.recognise_plan(SYSTEM, plan_id=item.plan.pk)
     flag = IntegrityFlag.objects.get()
     assert flag.kind == Kind.OVER_DAILY_LIMIT and set(flag.declarations.all()) == {waiting}
     assert set(flag.records.all()) == {waiting.hour_record, HourRecord.objects.get(source=Source.PLATFORM)}
@@ -349,7 +360,9 @@ def test_over_limit_attendance_links_the_declaration_its_reviewer_sees(world, cl
         ended_on=dt.date(2026, 12, 31),
     )
     item = plan_item(world.base, hours="16", starts_on=dt.date(2026, 12, 30))
-    services.credit_attendance(actor(world.base_user), item, [(world.person, Decimal("16"))])
+    services.credit_attendance(
+        actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, Decimal("16"))]
+    )
     flag = IntegrityFlag.objects.get(kind=Kind.OVER_DAILY_LIMIT)
     assert set(flag.declarations.all()) == {declared}
     html = client_for(world.unit_user).get(f"/hours/reviews/{declared.pk}/").content.decode()
@@ -386,7 +399,7 @@ def three_kinds(world):
         started_on=dt.date(2026, 6, 1),
         ended_on=dt.date(2026, 6, 2),
     )
-    services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+    services.credit_attendance(actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, 24)])
     assert sorted(IntegrityFlag.objects.values_list("kind", flat=True)) == sorted(
         [Kind.SAME_EVIDENCE, Kind.SAME_COURSE, Kind.SAME_CLASS]
     )
@@ -578,7 +591,9 @@ def test_a_report_while_a_review_holds_the_declaration_neither_waits_nor_deadloc
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '5s'")  # a wait fails the test, not hangs it
-            result = services.credit_attendance(actor(world.base_user), item, [(world.person, 24)])
+            result = services.credit_attendance(
+                actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, 24)]
+            )
     finally:
         release.set()
         thread.join(30)

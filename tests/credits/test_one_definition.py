@@ -70,7 +70,9 @@ def test_the_authority_home_counts_review_timeliness_by_the_declarations_year(wo
 def test_explanations_read_the_policy_year_once_per_list(world):
     for title in ("一", "二", "三"):
         returned = declare(world.person, title=title)
-        services.review_declaration(actor(world.unit_user), returned.pk, "return", "请补充材料")
+        services.review_declaration(
+            actor(world.unit_user), declaration_id=returned.pk, decision="return", comment="请补充材料"
+        )
     table = PolicyYear._meta.db_table
     with CaptureQueriesContext(connection) as queries:
         records = selectors.hour_records(person_actor(world.person), 2026)

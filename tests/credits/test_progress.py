@@ -153,25 +153,33 @@ def test_the_summary_equals_the_records_after_every_kind_of_change(world):
     credit(world.person, "public", 5)
     declaration = services.create_declaration(
         person_actor(world.person),
-        {
-            "category": "public",
-            "method": "practice",
-            "title": "x",
-            "organizer": "y",
-            "hours": 3,
-            "started_on": dt.date(2026, 11, 1),
-            "ended_on": dt.date(2026, 11, 1),
-        },
+        declaration=services.DeclarationInput(
+            category="public",
+            method="practice",
+            title="x",
+            organizer="y",
+            hours=3,
+            started_on=dt.date(2026, 11, 1),
+            ended_on=dt.date(2026, 11, 1),
+        ),
     )
     from tests.credits.helpers import actor, pdf_file
 
-    services.attach_evidence(person_actor(world.person), declaration.pk, pdf_file())
-    services.submit_declaration(person_actor(world.person), declaration.pk)
-    services.review_declaration(actor(world.unit_user), declaration.pk, "return", "改")
-    services.update_declaration(person_actor(world.person), declaration.pk, {"category": "professional"})
-    services.submit_declaration(person_actor(world.person), declaration.pk)
-    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
-    services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
+    services.attach_evidence(person_actor(world.person), declaration_id=declaration.pk, uploaded=pdf_file())
+    services.submit_declaration(person_actor(world.person), declaration_id=declaration.pk)
+    services.review_declaration(
+        actor(world.unit_user), declaration_id=declaration.pk, decision="return", comment="改"
+    )
+    services.update_declaration(
+        person_actor(world.person),
+        declaration_id=declaration.pk,
+        change=services.DeclarationChange(category="professional"),
+    )
+    services.submit_declaration(person_actor(world.person), declaration_id=declaration.pk)
+    services.review_declaration(actor(world.unit_user), declaration_id=declaration.pk, decision="approve")
+    services.review_declaration(
+        actor(world.authority_user), declaration_id=declaration.pk, decision="approve"
+    )
     summary = YearSummary.objects.get(person=world.person, year=2026)
     assert (summary.public_hours, summary.professional_hours, summary.pending_hours) == (5, 3, 0)
     assert ledger.summary_mismatches() == []

@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import RoleAssignment
+from core import errors
 from core.actors import Role
 from credits import selectors, services
 from credits.models import Declaration, HourRecord
@@ -116,17 +117,19 @@ def test_no_one_reviews_their_own_declaration(api_as, world, reviewer_and_person
     assert [f["id"] for f in batch["failed"]] == [own.pk]
     assert Declaration.objects.get(pk=own.pk).state == "pending_unit"
     # Another reviewer of the unit decides it normally.
-    services.review_declaration(actor(world.unit_user), own.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=own.pk, decision="approve")
     assert Declaration.objects.get(pk=own.pk).state == "pending_authority"
     # In their person role they still see their own declaration.
     assert api_as(reviewer_and_person.user, Role.PERSON).get(f"declarations/{own.pk}").status_code == 200
 
 
 def test_selectors_enforce_the_same_scope(world, theirs):
-    with pytest.raises(services.NotFound):
+    with pytest.raises(errors.NotFound):
         selectors.declaration_for(actor(world.unit_user), theirs.pk)
-    with pytest.raises(services.NotFound):
+    with pytest.raises(errors.NotFound):
         selectors.person_progress(actor(world.authority_user), world.other_person.pk, 2026)
-    with pytest.raises(services.NotFound):
-        services.update_declaration(person_actor(world.person), theirs.pk, {"title": "x"})
+    with pytest.raises(errors.NotFound):
+        services.update_declaration(
+            person_actor(world.person), declaration_id=theirs.pk, change=services.DeclarationChange(title="x")
+        )
     assert HourRecord.objects.filter(person=world.other_person).count() == 1

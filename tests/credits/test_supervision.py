@@ -79,9 +79,11 @@ def test_review_timeliness_counts_on_time_late_open_and_overdue(world, clock, ap
     late = declare(world.person, title="超期后审核")
     still_open = declare(world.person, title="仍未审核")
     clock.set(2026, 11, 23, 17, 0)  # the due day
-    services.review_declaration(actor(world.unit_user), on_time.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=on_time.pk, decision="approve")
     clock.set(2026, 11, 25, 9, 0)
-    services.review_declaration(actor(world.unit_user), late.pk, "reject", "不符合")
+    services.review_declaration(
+        actor(world.unit_user), declaration_id=late.pk, decision="reject", comment="不符合"
+    )
     rows = api_as(world.authority_user).get("reviews/timeliness", year=2026).json()
     unit_row = next(r for r in rows if r["organisation_id"] == world.unit.pk)
     assert unit_row == {
@@ -161,8 +163,8 @@ def test_title_readiness_needs_finished_reviews_and_each_year_met(world, api_as,
     assert body["ready"] is False and body["reviews_finished"] is False
     assert [d["id"] for d in body["unfinished"]] == [open_one.pk]
     assert len(body["drafts"]) == 1
-    services.review_declaration(actor(world.unit_user), open_one.pk, "approve")
-    services.review_declaration(actor(world.authority_user), open_one.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=open_one.pk, decision="approve")
+    services.review_declaration(actor(world.authority_user), declaration_id=open_one.pk, decision="approve")
     body = unit.get(url, on="2026-11-16", years="2025,2026").json()
     assert body["reviews_finished"] is True and body["requirements_met"] is False  # 2025 was short
     assert [y["compliant"] for y in body["years"]] == [False, True]
@@ -198,7 +200,9 @@ def test_hour_records_explain_themselves(world, clock):
     _credit(world.person, 10, 0)
     pending = declare(world.person, title="待审")
     rejected = declare(world.person, title="驳回")
-    services.review_declaration(actor(world.unit_user), rejected.pk, "reject", "证明材料不清晰")
+    services.review_declaration(
+        actor(world.unit_user), declaration_id=rejected.pk, decision="reject", comment="证明材料不清晰"
+    )
     explained = {r.title: r.explanation for r in selectors.hour_records(person_actor(world.person), 2026)}
     assert "学习入口自动计入" in explained["课程"]
     assert explained["待审"].startswith("审核中，尚未计入：等待用人单位审核")

@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from core import errors
+from core.actors import SYSTEM
 from credits import ledger, selectors, services
 from credits.models import HourRecord, RecordState, Review
-from credits.services import NOT_RECOGNISED_REASON
+from credits.rules.recognition import NOT_RECOGNISED_REASON
 from filings.models import FilingState
 from filings.signals import plan_accepted
 from notifications.models import Notification
@@ -60,7 +62,7 @@ def test_training_without_a_plan_item_is_not_recognised(world):
     declaration = declare(world.person, **TRAINING)
     assert declaration.state == "not_recognised"
     other_plan = plan_item(world.base).plan
-    assert services.recognise_plan(other_plan) == []
+    assert services.recognise_plan(SYSTEM, plan_id=other_plan.pk) == []
 
 
 def test_a_plan_accepted_signal_leaves_other_plans_declarations_alone(world):
@@ -74,17 +76,17 @@ def test_a_plan_accepted_signal_leaves_other_plans_declarations_alone(world):
 
 def test_the_plan_items_category_and_hours_bind_the_declaration(world):
     item = plan_item(world.base, hours="16", category="public")
-    with pytest.raises(services.DomainError) as exc:
+    with pytest.raises(errors.DomainError) as exc:
         declare(world.person, plan_item_id=item.pk, category="professional", **{**TRAINING, "hours": 8})
     assert exc.value.errors[0]["field"] == "category"
-    with pytest.raises(services.DomainError) as exc:
+    with pytest.raises(errors.DomainError) as exc:
         declare(world.person, plan_item_id=item.pk, category="public", **TRAINING)
     assert exc.value.errors[0]["field"] == "hours"
     assert "不能超过培训计划项目的学时数（16）" in exc.value.errors[0]["message"]
 
 
 def test_an_unknown_plan_item_is_named(world):
-    with pytest.raises(services.DomainError) as exc:
+    with pytest.raises(errors.DomainError) as exc:
         declare(world.person, plan_item_id=999999, **TRAINING)
     assert exc.value.errors[0]["field"] == "plan_item_id"
 
@@ -92,15 +94,21 @@ def test_an_unknown_plan_item_is_named(world):
 def test_approved_training_is_credited(world):
     item = plan_item(world.base)
     declaration = declare(world.person, plan_item_id=item.pk, **TRAINING)
-    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
-    services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=declaration.pk, decision="approve")
+    services.review_declaration(
+        actor(world.authority_user), declaration_id=declaration.pk, decision="approve"
+    )
     assert selectors.progress(person_actor(world.person), 2026).professional_hours == Decimal("24")
 
 
 def test_changing_a_draft_away_from_training_drops_its_plan_item(world):
     item = plan_item(world.base)
     draft = declare(world.person, submit=False, plan_item_id=item.pk, **TRAINING)
-    updated = services.update_declaration(person_actor(world.person), draft.pk, {"method": "practice"})
+    updated = services.update_declaration(
+        person_actor(world.person),
+        declaration_id=draft.pk,
+        change=services.DeclarationChange(method="practice"),
+    )
     assert updated.plan_item_id is None and updated.method == "practice"
 
 
@@ -125,8 +133,10 @@ def test_training_declared_in_time_is_recognised_after_its_year_closed(world, cl
     # Spring Festival 2026: 15-23 Feb off, make-up working days Sat 14 Feb and Sat 28 Feb.
     assert Review.objects.get(declaration=declaration).due_on == dt.date(2026, 2, 24)
 
-    services.review_declaration(actor(world.unit_user), declaration.pk, "approve")
-    services.review_declaration(actor(world.authority_user), declaration.pk, "approve")
+    services.review_declaration(actor(world.unit_user), declaration_id=declaration.pk, decision="approve")
+    services.review_declaration(
+        actor(world.authority_user), declaration_id=declaration.pk, decision="approve"
+    )
     record = HourRecord.objects.get(declaration=declaration)
     assert (record.year, record.state) == (2025, RecordState.CREDITED)
     assert selectors.progress(person_actor(world.person), 2025).professional_hours == Decimal("24")

@@ -67,7 +67,11 @@ def test_a_span_of_a_few_days_over_new_year_is_refused_too(world, clock):
 def test_editing_a_draft_into_a_span_over_two_years_is_refused(world):
     draft = declare(world.person, submit=False)
     with pytest.raises(DomainError) as exc:
-        services.update_declaration(person_actor(world.person), draft.pk, {"started_on": D(2025, 11, 2)})
+        services.update_declaration(
+            person_actor(world.person),
+            declaration_id=draft.pk,
+            change=services.DeclarationChange(started_on=D(2025, 11, 2)),
+        )
     assert _error(exc)["field"] == "started_on"
     draft.refresh_from_db()
     assert draft.started_on == D(2026, 11, 2)
@@ -197,7 +201,7 @@ def test_attendance_dated_in_another_year_than_the_plan_is_refused(world):
     item = plan_item(world.base, year=2025, starts_on=D(2025, 12, 1))
     with pytest.raises(DomainError) as exc:
         services.credit_attendance(
-            actor(world.base_user), item, [(world.person, 8)], completed_on=D(2026, 1, 3)
+            actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, 8)], completed_on=D(2026, 1, 3)
         )
     assert _error(exc)["field"] == "completed_on"
     assert "不得结转或顺延" in _error(exc)["message"]
@@ -208,7 +212,7 @@ def test_attendance_dated_before_the_class_starts_is_refused(world):
     item = plan_item(world.base, starts_on=D(2026, 6, 1))
     with pytest.raises(DomainError) as exc:
         services.credit_attendance(
-            actor(world.base_user), item, [(world.person, 8)], completed_on=D(2026, 5, 1)
+            actor(world.base_user), plan_item_id=item.pk, rows=[(world.person, 8)], completed_on=D(2026, 5, 1)
         )
     assert _error(exc)["field"] == "completed_on"
     assert not HourRecord.objects.exists()

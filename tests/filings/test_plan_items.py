@@ -52,22 +52,24 @@ def _declare(person, item: PlanItem, submit=False):
     who = factories.actor(person.user, Role.PERSON)
     declaration = credit_services.create_declaration(
         who,
-        {
-            "category": "professional",
-            "method": "training",
-            "title": item.project,
-            "organizer": "测试设计院",
-            "hours": Decimal("24"),
-            "started_on": item.starts_on,
-            "ended_on": item.starts_on + dt.timedelta(days=2),
-            "plan_item_id": item.pk,
-        },
+        declaration=credit_services.DeclarationInput(
+            category="professional",
+            method="training",
+            title=item.project,
+            organizer="测试设计院",
+            hours=Decimal("24"),
+            started_on=item.starts_on,
+            ended_on=item.starts_on + dt.timedelta(days=2),
+            plan_item_id=item.pk,
+        ),
     )
     if submit:
         credit_services.attach_evidence(
-            who, declaration.pk, SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")
+            who,
+            declaration_id=declaration.pk,
+            uploaded=SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf"),
         )
-        declaration = credit_services.submit_declaration(who, declaration.pk)
+        declaration = credit_services.submit_declaration(who, declaration_id=declaration.pk)
     return declaration
 
 

@@ -359,7 +359,9 @@ def test_attendance_pages_count_the_hours_credited_however_they_arrived(world, s
     listed = base.get(reverse("filings:attendance_upload"))
     assert "尚未报送" in listed.content.decode()
     credit_services.credit_attendance(
-        factories.actor(world.base_user), item, [(world.person, 24), (world.other_person, 24)]
+        factories.actor(world.base_user),
+        plan_item_id=item.pk,
+        rows=[(world.person, 24), (world.other_person, 24)],
     )
     listed = base.get(reverse("filings:attendance_upload"))
     row = next(i for i in listed.context["page"] if i.pk == item.pk)

@@ -159,7 +159,9 @@ def test_the_review_clock_reads_the_persons_city(world, province, today):
     # the authority level of the Sanmenxia person runs on Sanmenxia's limit too
     from credits import services as credit_services
 
-    credit_services.review_declaration(factories.actor(world.unit_user), in_sanmenxia.pk, "approve")
+    credit_services.review_declaration(
+        factories.actor(world.unit_user), declaration_id=in_sanmenxia.pk, decision="approve"
+    )
     assert Review.objects.get(declaration=in_sanmenxia, level="authority").due_on == D(2026, 11, 19)
 
 

@@ -19,9 +19,11 @@ def approved(world, person=None, **overrides):
         world.authority.pk: world.authority_user,
         world.other_authority.pk: world.other_authority_user,
     }[declaration.authority_id]
-    services.review_declaration(factories.actor(unit_user, Role.UNIT), declaration.pk, "approve")
+    services.review_declaration(
+        factories.actor(unit_user, Role.UNIT), declaration_id=declaration.pk, decision="approve"
+    )
     return services.review_declaration(
-        factories.actor(authority_user, Role.AUTHORITY), declaration.pk, "approve"
+        factories.actor(authority_user, Role.AUTHORITY), declaration_id=declaration.pk, decision="approve"
     )
 
 

@@ -70,19 +70,24 @@ def build(world: factories.World, today) -> Scenario:
     push(credential, wang, "w-1", 10, "2026-11-05")
     push(credential, qian, "q-1", 10, "2026-11-05")
     item = plan_item(world.base, starts_on=dt.date(2026, 6, 1))
-    services.credit_attendance(factories.actor(world.base_user), item, [(zhang, Decimal(24))])
+    services.credit_attendance(
+        factories.actor(world.base_user), plan_item_id=item.pk, rows=[(zhang, Decimal(24))]
+    )
 
     today.set(2026, 11, 16, 10, 0, 0)
     approved = declare(zhang, hours=Decimal(40))
     rejected = declare(zhao)
     services.review_declaration(
-        factories.actor(world.sibling_unit_user), rejected.pk, "reject", "证明材料不清楚"
+        factories.actor(world.sibling_unit_user),
+        declaration_id=rejected.pk,
+        decision="reject",
+        comment="证明材料不清楚",
     )
     declare(wang, title="服务基层", method="grassroots")
     today.set(2026, 11, 18, 15, 0, 0)
-    services.review_declaration(unit_reviewer, approved.pk, "approve")
+    services.review_declaration(unit_reviewer, declaration_id=approved.pk, decision="approve")
     today.set(2026, 11, 26, 9, 0, 0)
-    services.review_declaration(authority_reviewer, approved.pk, "approve")
+    services.review_declaration(authority_reviewer, declaration_id=approved.pk, decision="approve")
     return Scenario(world, zhang, wang, zhao, qian, credential, item, approved)
 
 

@@ -54,7 +54,7 @@ def generated_year(world, today, rng: random.Random):
             )
     item = plan_item(world.base, starts_on=dt.date(2026, 6, 1))
     services.credit_attendance(
-        factories.actor(world.base_user), item, [(p, Decimal(24)) for p in people[2:9]]
+        factories.actor(world.base_user), plan_item_id=item.pk, rows=[(p, Decimal(24)) for p in people[2:9]]
     )
 
     reviewers = {
@@ -74,10 +74,14 @@ def generated_year(world, today, rng: random.Random):
         if fate == "open":
             continue
         if fate in ("reject", "return"):
-            services.review_declaration(unit, declaration.pk, fate, "材料不全")
+            services.review_declaration(
+                unit, declaration_id=declaration.pk, decision=fate, comment="材料不全"
+            )
             continue
-        services.review_declaration(unit, declaration.pk, "approve")
-        services.review_declaration(authorities[declaration.authority_id], declaration.pk, "approve")
+        services.review_declaration(unit, declaration_id=declaration.pk, decision="approve")
+        services.review_declaration(
+            authorities[declaration.authority_id], declaration_id=declaration.pk, decision="approve"
+        )
         approved.append(declaration)
     assert approved, "the seed approves at least one declaration"
 

@@ -120,7 +120,10 @@ def records(world, today):
         world.person, title="服务基层技术指导", method="grassroots", hours="8.5", category="public"
     )
     credit_services.review_declaration(
-        factories.actor(world.unit_user), returned.pk, "return", "请补充签到表和考核成绩。"
+        factories.actor(world.unit_user),
+        declaration_id=returned.pk,
+        decision="return",
+        comment="请补充签到表和考核成绩。",
     )
     factories.person(world.unit, confirmed=False, name="王待确认")
     plan = factories.accepted_plan(
@@ -130,7 +133,7 @@ def records(world, today):
         items=[factories.plan_item_data(starts_on=today.now.date(), hours=24, category="professional")],
     )
     credit_services.credit_attendance(
-        factories.actor(world.base_user), plan.items.get(), [(world.other_person, 24)]
+        factories.actor(world.base_user), plan_item_id=plan.items.get().pk, rows=[(world.other_person, 24)]
     )
     return plan
 
