@@ -103,14 +103,14 @@ def unit_members(request, state: str | None = None):
 )
 def confirm_member(request, person_id: int):
     actor = require_role(request.auth, Role.UNIT)
-    membership = services.confirm_membership(actor, person_id)
+    membership = services.confirm_membership(actor, person_id=person_id)
     return _member_out(membership)
 
 
 @router.post("unit/members/{person_id}/reject", response=MemberOut, auth=BearerAuth(), summary="不予确认")
 def reject_member(request, person_id: int, payload: ReasonIn):
     actor = require_role(request.auth, Role.UNIT)
-    membership = services.reject_membership(actor, person_id, payload.reason)
+    membership = services.reject_membership(actor, person_id=person_id, reason=payload.reason)
     return _member_out(membership)
 
 

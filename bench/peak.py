@@ -85,7 +85,11 @@ def prepare(reviewers: int) -> dict:
 
     def token(username: str, role: str, organisation: Organisation) -> str:
         user = User.objects.filter(username=username).first() or create_staff_account(
-            SYSTEM, username, "Bench2026pass", role, organisation
+            SYSTEM,
+            username=username,
+            password="Bench2026pass",
+            role=role,
+            organisation_id=organisation.pk,
         )
         return issue_token(user, role_for_token(user, role, organisation.pk)).token
 

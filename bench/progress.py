@@ -554,7 +554,13 @@ def build(people: int, records: int) -> dict:
     )
     base = Organisation.objects.get(kind=Organisation.Kind.BASE, name="三门峡市建筑业协会")
     bureau_org = Organisation.objects.get(kind=Organisation.Kind.BUREAU, name="三门峡市人力资源和社会保障局")
-    bureau_user = create_staff_account(SYSTEM, "bench-bureau", "Bench2026pass", Role.BUREAU, bureau_org)
+    bureau_user = create_staff_account(
+        SYSTEM,
+        username="bench-bureau",
+        password="Bench2026pass",
+        role=Role.BUREAU,
+        organisation_id=bureau_org.pk,
+    )
 
     log("an accepted learning platform for 2025 and 2026 …")
     tokens = {}

@@ -93,7 +93,9 @@ def _staff(orgs: dict[str, Organisation]) -> dict[str, Actor]:
     }
     actors = {}
     for key, (username, role, org, name) in accounts.items():
-        user = create(SYSTEM, username, PASSWORD, role, org, name=name)
+        user = create(
+            SYSTEM, username=username, password=PASSWORD, role=role, organisation_id=org.pk, name=name
+        )
         actors[key] = _actor(user, role, org)
     return actors
 
@@ -113,7 +115,7 @@ def _person(name: str, first17: str, profession: str, unit: Organisation, confir
             )
         )
     if confirm_as and Membership.objects.filter(person=person, state=Membership.State.PENDING).exists():
-        account_services.confirm_membership(confirm_as, person.pk)
+        account_services.confirm_membership(confirm_as, person_id=person.pk)
     return person
 
 

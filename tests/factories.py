@@ -44,7 +44,11 @@ def unit(supervisor: Organisation, name=None, region_code="411202") -> Organisat
 
 def staff(role: str, org: Organisation, username: str | None = None) -> User:
     return account_services.create_staff_account(
-        SYSTEM, username or f"{role}-{next(_serial)}", PASSWORD, role, org
+        SYSTEM,
+        username=username or f"{role}-{next(_serial)}",
+        password=PASSWORD,
+        role=role,
+        organisation_id=org.pk,
     )
 
 

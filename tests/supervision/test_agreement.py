@@ -88,12 +88,12 @@ def generated_year(world, today, rng: random.Random):
     sampling_services.decide(authority, sample.pk, first.pk, "revoked", "原件与申报不符")
 
     # The waiting person is confirmed; a person moves unit; another changes title series.
-    account_services.confirm_membership(factories.actor(world.unit_user), waiting.pk)
+    account_services.confirm_membership(factories.actor(world.unit_user), person_id=waiting.pk)
     mover = people[3]
     current = Membership.objects.get(person=mover, state=Membership.State.CONFIRMED).unit_id
     target = next(u for u in units if u.pk != current)
-    account_services.request_unit_change(person_actor(mover), target.pk)
-    account_services.confirm_membership(reviewers[target.pk], mover.pk)
+    account_services.request_unit_change(person_actor(mover), unit_id=target.pk)
+    account_services.confirm_membership(reviewers[target.pk], person_id=mover.pk)
     changer = people[4]
     changer.profession = Profession.objects.get(
         code="accounting" if changer.profession.code != "accounting" else "engineering"
@@ -101,7 +101,9 @@ def generated_year(world, today, rng: random.Random):
     changer.save()
     leaver = people[5]
     current = Membership.objects.get(person=leaver, state=Membership.State.CONFIRMED).unit_id
-    account_services.request_unit_change(person_actor(leaver), next(u for u in units if u.pk != current).pk)
+    account_services.request_unit_change(
+        person_actor(leaver), unit_id=next(u for u in units if u.pk != current).pk
+    )
     return people
 
 
