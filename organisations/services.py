@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
-from enum import Enum
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.db import transaction
 from audit import actions
 from audit.services import record, snapshot
 from core.actors import SYSTEM, Actor
+from core.inputs import KEEP, Keep, given
 from organisations.models import Organisation, Region
 from organisations.provinces import PROVINCES, bureau_name, current_divisions
 
@@ -30,15 +30,6 @@ _ORG_FIELDS = [
 ]
 
 
-class Keep(Enum):
-    """A field of OrganisationInput the upsert leaves as it is (None would clear it)."""
-
-    KEEP = "keep"
-
-
-KEEP = Keep.KEEP
-
-
 @dataclass(frozen=True)
 class OrganisationInput:
     """What the organisation of `kind` named `name` should be: the fields given; those left
@@ -52,10 +43,6 @@ class OrganisationInput:
     registry_no: int | Keep | None = KEEP
     contact_name: str | Keep = KEEP
     contact_phone: str | Keep = KEEP
-
-    def given(self) -> dict:
-        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("kind", "name")}
-        return {name: value for name, value in values.items() if value is not KEEP}
 
 
 def _read(name: str) -> dict:
@@ -139,7 +126,7 @@ def load_province(actor: Actor = SYSTEM, key: str = "henan") -> int:
 def upsert_organisation(actor: Actor, *, organisation: OrganisationInput) -> tuple[Organisation, bool]:
     """Create the organisation, or bring an existing one (same kind and name) up to the fields
     given. Audited either way when something changed; idempotent otherwise."""
-    values = organisation.given()
+    values = given(organisation, exclude=("kind", "name"))
     org = Organisation.objects.filter(kind=organisation.kind, name=organisation.name).first()
     if org is None:
         org = Organisation.objects.create(kind=organisation.kind, name=organisation.name, **values)

@@ -22,13 +22,14 @@ from accounts import services as account_services
 from accounts.models import Membership, Person, User
 from core import crypto, idnumber
 from core.actors import SYSTEM, Actor, Role
+from core.inputs import KEEP
 from credits import services as credit_services
 from filings import rules as filing_rules
 from filings import selectors as filing_selectors
 from filings import services as filing_services
 from filings.models import FilingState, PlatformFiling, TrainingPlan
 from organisations.models import Organisation, Region
-from organisations.services import KEEP, OrganisationInput, upsert_organisation
+from organisations.services import OrganisationInput, upsert_organisation
 from policy.selectors import is_past, today
 from provisioning.notice import publish_notice_2025
 
