@@ -28,7 +28,7 @@ def load_reference_data(province: str | None = None) -> dict:
     counts["professions"] = load_profiles_and_professions(SYSTEM)
     load_notice_2025(SYSTEM)
     for year in range(2026, today().year + 1):
-        ensure_policy_year(SYSTEM, year)
+        ensure_policy_year(SYSTEM, year=year)
     counts["catalogue_years"] = sum(ensure_catalogue(y) for y in range(2025, today().year + 1))
     counts["calendar_years"] = seed_calendar_from_package(SYSTEM)
     counts["faq"] = load_faq(SYSTEM)

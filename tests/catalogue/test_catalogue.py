@@ -48,7 +48,7 @@ def test_the_measures_fix_no_hour_figure_so_every_standard_is_left_to_the_review
 
 def test_a_new_year_starts_from_the_catalogue_of_the_year_before_as_the_bureau_left_it(world):
     edit_kind(world, "paper", yearly_cap=Decimal("40"))
-    ensure_policy_year(SYSTEM, 2027)
+    ensure_policy_year(SYSTEM, year=2027)
     assert services.ensure_catalogue(2027) is True
     assert services.ensure_catalogue(2027) is False  # once
     carried = kind("paper", 2027)
