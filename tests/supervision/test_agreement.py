@@ -83,9 +83,13 @@ def generated_year(world, today, rng: random.Random):
 
     # An audit sample revokes one approved declaration.
     authority = factories.actor(world.authority_user)
-    sample = sampling_services.draw_sample(authority, 2026, count=2, seed=11)
+    sample = sampling_services.draw_sample(
+        authority, draw=sampling_services.DrawInput(year=2026, count=2, seed=11)
+    )
     first = sample.items.order_by("rank").first()
-    sampling_services.decide(authority, sample.pk, first.pk, "revoked", "原件与申报不符")
+    sampling_services.decide(
+        authority, sample_id=sample.pk, item_id=first.pk, outcome="revoked", reason="原件与申报不符"
+    )
 
     # The waiting person is confirmed; a person moves unit; another changes title series.
     account_services.confirm_membership(factories.actor(world.unit_user), person_id=waiting.pk)
