@@ -13,7 +13,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -291,11 +291,11 @@ def remove_attachment(actor: Actor, *, notice_id: int, attachment_id: int) -> No
 # read marks (a user's own receipts, like messages: not audited)
 
 
-def mark_read(user, notices) -> int:
+def mark_read(user, *, notice_ids: Iterable[int]) -> int:
     """Marks these notices read for `user`; returns how many were unread."""
     if user is None or not user.is_authenticated:
         return 0
-    ids = [n.pk for n in notices]
+    ids = list(notice_ids)
     known = set(NoticeRead.objects.filter(user=user, notice_id__in=ids).values_list("notice_id", flat=True))
     fresh = [NoticeRead(user=user, notice_id=i) for i in ids if i not in known]
     # ignore_conflicts: the same user opening the notice in two tabs at once

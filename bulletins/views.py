@@ -47,7 +47,7 @@ def notice_list(request):
 def notice_detail(request, notice_id: int):
     actor = _actor(request)
     notice = selectors.notice_for(actor, notice_id)
-    services.mark_read(request.user, [notice])
+    services.mark_read(request.user, notice_ids=[notice.pk])
     may_manage = (
         selectors.may_manage(actor) and selectors.managed_notices(actor).filter(pk=notice.pk).exists()
     )
@@ -77,7 +77,9 @@ def attachment(request, notice_id: int, attachment_id: int):
 @require_POST
 def mark_all_read(request):
     actor = _actor(request)
-    count = services.mark_read(request.user, list(selectors.notices_for(actor).filter(is_read=False)))
+    count = services.mark_read(
+        request.user, notice_ids=[n.pk for n in selectors.notices_for(actor).filter(is_read=False)]
+    )
     messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": count})
     return redirect("bulletins:list")
 

@@ -126,7 +126,7 @@ def declaration_link(declaration_id: int) -> str:
 
 
 def _notify_person(declaration: Declaration, title: str, body: str = "") -> None:
-    notify([declaration.person.user_id], title, body, declaration_link(declaration.pk))
+    notify([declaration.person.user_id], title=title, body=body, link=declaration_link(declaration.pk))
 
 
 def _reviewer_user_ids(organisation_id: int, role: str) -> list[int]:
@@ -1160,14 +1160,19 @@ def notify_overdue_reviews(actor: Actor = SYSTEM) -> int:
             "due": reviews[0].due_on.isoformat(),
             "n": review_limit(first.year, first.unit.region_id),
         }
-        notify(_reviewer_user_ids(organisation_id, role), title, body, _link("credits:review_queue"))
+        notify(
+            _reviewer_user_ids(organisation_id, role),
+            title=title,
+            body=body,
+            link=_link("credits:review_queue"),
+        )
         if level == Review.Level.UNIT and reviews[0].organisation.supervisor_id:
             notify(
                 _reviewer_user_ids(reviews[0].organisation.supervisor_id, Role.AUTHORITY),
-                _("下级单位“%(unit)s”有 %(n)s 条学时审核超期")
+                title=_("下级单位“%(unit)s”有 %(n)s 条学时审核超期")
                 % {"unit": reviews[0].organisation.name, "n": len(reviews)},
-                body,
-                _link("credits:timeliness"),
+                body=body,
+                link=_link("credits:timeliness"),
             )
     now = _now()
     Review.objects.filter(pk__in=[r.pk for r in overdue]).update(overdue_notified_at=now)

@@ -184,8 +184,8 @@ def _notify_drawn(sample: AuditSample, items: list[SampledDeclaration]) -> None:
         declaration = declarations[item.declaration_id]
         notify(
             [person_users[declaration.pk]],
-            _("学时抽查：请于 %(due)s 前提交证明材料原件") % {"due": due},
-            _(
+            title=_("学时抽查：请于 %(due)s 前提交证明材料原件") % {"due": due},
+            body=_(
                 "您 %(year)s 年度的学时申报“%(title)s”（%(hours)s 学时）被%(org)s抽中核查，"
                 "请于 %(due)s 前将证明材料原件交%(org)s核验。"
             )
@@ -196,7 +196,7 @@ def _notify_drawn(sample: AuditSample, items: list[SampledDeclaration]) -> None:
                 "org": org,
                 "due": due,
             },
-            declaration_link(declaration.pk),
+            link=declaration_link(declaration.pk),
         )
         if declaration.unit_id:
             by_unit[declaration.unit_id] += 1
@@ -204,8 +204,8 @@ def _notify_drawn(sample: AuditSample, items: list[SampledDeclaration]) -> None:
     for unit_id, n in by_unit.items():
         notify(
             staff.get(unit_id, []),
-            _("学时抽查：本单位 %(n)s 条申报被抽中") % {"n": n},
-            _(
+            title=_("学时抽查：本单位 %(n)s 条申报被抽中") % {"n": n},
+            body=_(
                 "%(org)s抽查 %(year)s 年度学时申报，本单位 %(n)s 条被抽中，"
                 "请提醒有关人员于 %(due)s 前提交证明材料原件。"
             )
@@ -356,7 +356,7 @@ def decide(
         before={"outcome": Outcome.PENDING},
         after={"outcome": outcome, "reason": reason, "declaration": declaration.pk},
     )
-    notify([declaration.person.user_id], title, body, declaration_link(declaration.pk))
+    notify([declaration.person.user_id], title=title, body=body, link=declaration_link(declaration.pk))
     return item
 
 

@@ -143,7 +143,12 @@ def test_messages_page_lists_and_marks_read(world):
     from notifications.models import Notification
     from notifications.services import notify
 
-    notify([world.person.user.pk], "学时申报已通过：测试", "16 学时已计入 2026 年度。", "/dashboard/")
+    notify(
+        [world.person.user.pk],
+        title="学时申报已通过：测试",
+        body="16 学时已计入 2026 年度。",
+        link="/dashboard/",
+    )
     client = client_for(world.person.user)
     html = client.get("/dashboard/").content.decode()
     assert 'data-testid="unread">1<' in html
