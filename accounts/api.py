@@ -38,9 +38,9 @@ class TokenOut(Schema):
     openapi_extra=also_answers(401),
 )
 def obtain_token(request, payload: TokenIn):
-    user = services.authenticate_for_token(request, payload.username, payload.password)
-    role = services.role_for_token(user, payload.role, payload.organisation_id)
-    issued = services.issue_token(user, role)
+    user = services.authenticate_for_token(request, login=payload.username, password=payload.password)
+    role = services.role_for_token(user, role=payload.role, organisation_id=payload.organisation_id)
+    issued = services.issue_token(user, role=role)
     return TokenOut(
         token=issued.token,
         role=issued.role,

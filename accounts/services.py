@@ -242,7 +242,7 @@ class IssuedToken:
     expires_at: object
 
 
-def authenticate_for_token(request, login: str, password: str) -> User:
+def authenticate_for_token(request, *, login: str, password: str) -> User:
     username = login_name_to_username(login)
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
@@ -258,7 +258,9 @@ def authenticate_for_token(request, login: str, password: str) -> User:
     return user
 
 
-def role_for_token(user: User, role: str | None = None, organisation_id: int | None = None) -> RoleAssignment:
+def role_for_token(
+    user: User, *, role: str | None = None, organisation_id: int | None = None
+) -> RoleAssignment:
     """The role a token is issued for: the one asked for, or the user's primary role."""
     if not role:
         assignment = primary_role(user)
@@ -281,7 +283,7 @@ def primary_role(user: User) -> RoleAssignment | None:
 
 
 @transaction.atomic
-def issue_token(user: User, role: RoleAssignment) -> IssuedToken:
+def issue_token(user: User, *, role: RoleAssignment) -> IssuedToken:
     token = secrets.token_urlsafe(32)
     expires_at = timezone.now() + settings.API_TOKEN_TTL
     ApiToken.objects.create(

@@ -91,7 +91,7 @@ def prepare(reviewers: int) -> dict:
             role=role,
             organisation_id=organisation.pk,
         )
-        return issue_token(user, role_for_token(user, role, organisation.pk)).token
+        return issue_token(user, role=role_for_token(user, role=role, organisation_id=organisation.pk)).token
 
     unit_tokens = [token(f"bench-unit-{u.pk}", Role.UNIT, u) for u in units]
     authorities = {u.supervisor_id: u.supervisor for u in units}

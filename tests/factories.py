@@ -91,7 +91,7 @@ def token_for(user: User, role: str | None = None) -> str:
         if role
         else account_services.primary_role(user)
     )
-    return account_services.issue_token(user, assignment).token
+    return account_services.issue_token(user, role=assignment).token
 
 
 @dataclass
