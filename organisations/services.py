@@ -78,7 +78,7 @@ def load_regions(actor: Actor = SYSTEM) -> int:
 
 
 @transaction.atomic
-def load_province(actor: Actor = SYSTEM, key: str = "henan") -> int:
+def load_province(actor: Actor = SYSTEM, *, key: str = "henan") -> int:
     """Every current city and county of the province (GB/T 2260, organisations.provinces) in the
     tree province → city → county, and a bureau for each region that has none (a region that
     has one keeps it, under whatever name it has). Regions already there are left as they are;

@@ -23,7 +23,7 @@ def load_reference_data(province: str | None = None) -> dict:
     province = province if province is not None else settings.CE_PROVINCE
     counts = {"regions_and_bureaus": load_regions(SYSTEM)}
     if province:
-        counts["province_regions_and_bureaus"] = load_province(SYSTEM, province)
+        counts["province_regions_and_bureaus"] = load_province(SYSTEM, key=province)
     counts["bases"] = load_base_registry(SYSTEM)
     counts["professions"] = load_profiles_and_professions(SYSTEM)
     load_notice_2025(SYSTEM)

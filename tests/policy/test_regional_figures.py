@@ -31,7 +31,7 @@ YEAR = 2026
 def province(world):
     """The world's Sanmenxia in a province install with every Henan city; a Luoyang unit with
     a confirmed person; bureau staff of the province, Sanmenxia (the world's) and Luoyang."""
-    load_province(SYSTEM, "henan")
+    load_province(SYSTEM, key="henan")
     with override_settings(CE_HOME_REGION="410000"):
         luoyang = Region.objects.get(code="410300")
         authority = factories.organisation(
