@@ -38,9 +38,9 @@ class TokenOut(Schema):
     openapi_extra=also_answers(401),
 )
 def obtain_token(request, payload: TokenIn):
-    user = services.authenticate_for_token(request, payload.username, payload.password)
-    role = services.role_for_token(user, payload.role, payload.organisation_id)
-    issued = services.issue_token(user, role)
+    user = services.authenticate_for_token(request, login=payload.username, password=payload.password)
+    role = services.role_for_token(user, role=payload.role, organisation_id=payload.organisation_id)
+    issued = services.issue_token(user, role=role)
     return TokenOut(
         token=issued.token,
         role=issued.role,
@@ -103,14 +103,14 @@ def unit_members(request, state: str | None = None):
 )
 def confirm_member(request, person_id: int):
     actor = require_role(request.auth, Role.UNIT)
-    membership = services.confirm_membership(actor, person_id)
+    membership = services.confirm_membership(actor, person_id=person_id)
     return _member_out(membership)
 
 
 @router.post("unit/members/{person_id}/reject", response=MemberOut, auth=BearerAuth(), summary="不予确认")
 def reject_member(request, person_id: int, payload: ReasonIn):
     actor = require_role(request.auth, Role.UNIT)
-    membership = services.reject_membership(actor, person_id, payload.reason)
+    membership = services.reject_membership(actor, person_id=person_id, reason=payload.reason)
     return _member_out(membership)
 
 

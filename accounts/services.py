@@ -166,7 +166,7 @@ def _unit_membership(actor: Actor, person_id: int) -> Membership:
 
 
 @transaction.atomic
-def confirm_membership(actor: Actor, person_id: int) -> Membership:
+def confirm_membership(actor: Actor, *, person_id: int) -> Membership:
     if not actor.is_role(Role.UNIT):
         raise Forbidden()
     membership = _unit_membership(actor, person_id)
@@ -187,7 +187,7 @@ def confirm_membership(actor: Actor, person_id: int) -> Membership:
 
 
 @transaction.atomic
-def reject_membership(actor: Actor, person_id: int, reason: str) -> Membership:
+def reject_membership(actor: Actor, *, person_id: int, reason: str) -> Membership:
     if not actor.is_role(Role.UNIT):
         raise Forbidden()
     reason = (reason or "").strip()
@@ -210,7 +210,7 @@ def reject_membership(actor: Actor, person_id: int, reason: str) -> Membership:
 
 
 @transaction.atomic
-def request_unit_change(actor: Actor, unit_id: int) -> Membership:
+def request_unit_change(actor: Actor, *, unit_id: int) -> Membership:
     """A person names a (new) employer: the old link ends, the new one waits for the unit."""
     person = actor.person
     if person is None:
@@ -242,7 +242,7 @@ class IssuedToken:
     expires_at: object
 
 
-def authenticate_for_token(request, login: str, password: str) -> User:
+def authenticate_for_token(request, *, login: str, password: str) -> User:
     username = login_name_to_username(login)
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
@@ -258,7 +258,9 @@ def authenticate_for_token(request, login: str, password: str) -> User:
     return user
 
 
-def role_for_token(user: User, role: str | None = None, organisation_id: int | None = None) -> RoleAssignment:
+def role_for_token(
+    user: User, *, role: str | None = None, organisation_id: int | None = None
+) -> RoleAssignment:
     """The role a token is issued for: the one asked for, or the user's primary role."""
     if not role:
         assignment = primary_role(user)
@@ -281,7 +283,7 @@ def primary_role(user: User) -> RoleAssignment | None:
 
 
 @transaction.atomic
-def issue_token(user: User, role: RoleAssignment) -> IssuedToken:
+def issue_token(user: User, *, role: RoleAssignment) -> IssuedToken:
     token = secrets.token_urlsafe(32)
     expires_at = timezone.now() + settings.API_TOKEN_TTL
     ApiToken.objects.create(
@@ -330,7 +332,7 @@ def actor_for_token(token: str) -> Actor | None:
 
 
 @transaction.atomic
-def reset_password(actor: Actor, person_id: int) -> str:
+def reset_password(actor: Actor, *, person_id: int) -> str:
     """A unit (for its confirmed members) or the bureau (its region) resets a person's password
     to a one-time password that must be changed at next login. No e-mail or SMS is assumed.
     An account that also holds a staff role is never reset this way: whoever reads the
@@ -357,7 +359,7 @@ def reset_password(actor: Actor, person_id: int) -> str:
 
 
 @transaction.atomic
-def correct_person_name(actor: Actor, person_id: int, name: str, reason: str) -> Person:
+def correct_person_name(actor: Actor, *, person_id: int, name: str, reason: str) -> Person:
     """A bureau corrects the registered name of a person of its region (checked against the ID
     card), with the reason; audited. Items held because a platform sent the right name under
     this ID number are then credited (`person_identified`)."""
@@ -399,7 +401,7 @@ def _temporary_password() -> str:
 
 
 @transaction.atomic
-def change_password(actor: Actor, old_password: str, new_password: str) -> None:
+def change_password(actor: Actor, *, old_password: str, new_password: str) -> None:
     user = actor.user
     if not user.check_password(old_password or ""):
         raise Invalid.field("old_password", _("原密码：原密码不正确。"))
@@ -416,11 +418,14 @@ def change_password(actor: Actor, old_password: str, new_password: str) -> None:
 
 @transaction.atomic
 def create_staff_account(
-    actor: Actor, username: str, password: str, role: str, organisation: Organisation, name: str = ""
+    actor: Actor, *, username: str, password: str, role: str, organisation_id: int, name: str = ""
 ) -> User:
     """Bureau admins create reviewer and operator accounts (also used by the demo loader)."""
     if actor is not SYSTEM and not actor.is_role(Role.BUREAU):
         raise Forbidden()
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Invalid.field("organisation", _("所属机构：所选机构不存在。"))
     expected_kind = {
         Role.UNIT: Organisation.Kind.UNIT,
         Role.AUTHORITY: Organisation.Kind.AUTHORITY,
@@ -470,7 +475,7 @@ def _code_hash(user: User, code: str) -> str:
 
 
 @transaction.atomic
-def request_password_recovery(login: str, phone: str) -> None:
+def request_password_recovery(*, login: str, phone: str) -> None:
     """Send a code to the registered phone if login and phone match. The answer is the same
     either way: nobody learns from it whether an ID number is registered or which phone it has."""
     user = _recovery_account(login, phone)
@@ -498,7 +503,7 @@ def request_password_recovery(login: str, phone: str) -> None:
         transaction.set_rollback(True)
 
 
-def complete_password_recovery(login: str, phone: str, code: str, new_password: str) -> User:
+def complete_password_recovery(*, login: str, phone: str, code: str, new_password: str) -> User:
     """Set a new password with the code; every API token of the account ends. A wrong try
     counts even though it is refused (the count is committed before the refusal is raised)."""
     with transaction.atomic():

@@ -95,7 +95,9 @@ def change_password(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.change_password(
-                request.actor, form.cleaned_data["old_password"], form.cleaned_data["new_password"]
+                request.actor,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
@@ -137,7 +139,7 @@ def _back(request, default: str = "web:unit_members"):
 def confirm_member(request, person_id: int):
     actor = _unit_actor(request)
     try:
-        membership = services.confirm_membership(actor, person_id)
+        membership = services.confirm_membership(actor, person_id=person_id)
     except Invalid as exc:
         messages.error(request, exc.detail)
     else:
@@ -156,7 +158,7 @@ def reject_member(request, person_id: int):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reject_membership(actor, person_id, form.cleaned_data["reason"])
+            services.reject_membership(actor, person_id=person_id, reason=form.cleaned_data["reason"])
         except Invalid as exc:
             apply_domain_error(form, exc)
         else:
@@ -187,7 +189,7 @@ def reset_password(request, person_id: int):
     if request.method != "POST":
         back = reverse("web:bureau_people" if actor.is_role(Role.BUREAU) else "web:unit_members")
         return render(request, "accounts/reset_password_confirm.html", {"person": person, "back": back})
-    temporary = services.reset_password(actor, person.pk)
+    temporary = services.reset_password(actor, person_id=person.pk)
     response = render(
         request, "accounts/reset_password_done.html", {"person": person, "temporary": temporary}
     )
@@ -204,7 +206,7 @@ def change_unit(request):
     form = UnitChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.request_unit_change(actor, form.cleaned_data["unit_id"].pk)
+            membership = services.request_unit_change(actor, unit_id=form.cleaned_data["unit_id"].pk)
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -244,7 +246,7 @@ def correct_name(request, person_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.correct_person_name(
-                actor, person.pk, form.cleaned_data["name"], form.cleaned_data["reason"]
+                actor, person_id=person.pk, name=form.cleaned_data["name"], reason=form.cleaned_data["reason"]
             )
         except Invalid as exc:
             apply_domain_error(form, exc)
@@ -270,7 +272,7 @@ def recover_password(request):
         response["Retry-After"] = str(wait)
         return response
     if request.method == "POST" and form.is_valid():
-        services.request_password_recovery(form.cleaned_data["login"], form.cleaned_data["phone"])
+        services.request_password_recovery(login=form.cleaned_data["login"], phone=form.cleaned_data["phone"])
         request.session[RECOVERY_SESSION_KEY] = {
             "login": form.cleaned_data["login"],
             "phone": form.cleaned_data["phone"],
@@ -293,10 +295,10 @@ def recover_password_code(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.complete_password_recovery(
-                pending["login"],
-                pending["phone"],
-                form.cleaned_data["code"],
-                form.cleaned_data["new_password"],
+                login=pending["login"],
+                phone=pending["phone"],
+                code=form.cleaned_data["code"],
+                new_password=form.cleaned_data["new_password"],
             )
         except DomainError as exc:
             apply_domain_error(form, exc)

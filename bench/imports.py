@@ -80,7 +80,7 @@ def phase_setup(rows: int, work: Path) -> dict:
     from accounts.models import Person, User
     from core import crypto, idnumber
     from organisations.models import Organisation
-    from organisations.services import upsert_organisation
+    from organisations.services import OrganisationInput, upsert_organisation
     from policy.models import Profession
     from policy.selectors import today
     from provisioning.reference import load_reference_data
@@ -90,7 +90,12 @@ def phase_setup(rows: int, work: Path) -> dict:
     call_command("flush", interactive=False, verbosity=0)
     load_reference_data()
     world = factories.World.build()
-    upsert_organisation(factories.SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority)
+    upsert_organisation(
+        factories.SYSTEM,
+        organisation=OrganisationInput(
+            kind=Organisation.Kind.BASE, name=world.base.name, supervisor_id=world.authority.pk
+        ),
+    )
     day = today()
     plan = factories.accepted_plan(
         world,

@@ -85,9 +85,13 @@ def prepare(reviewers: int) -> dict:
 
     def token(username: str, role: str, organisation: Organisation) -> str:
         user = User.objects.filter(username=username).first() or create_staff_account(
-            SYSTEM, username, "Bench2026pass", role, organisation
+            SYSTEM,
+            username=username,
+            password="Bench2026pass",
+            role=role,
+            organisation_id=organisation.pk,
         )
-        return issue_token(user, role_for_token(user, role, organisation.pk)).token
+        return issue_token(user, role=role_for_token(user, role=role, organisation_id=organisation.pk)).token
 
     unit_tokens = [token(f"bench-unit-{u.pk}", Role.UNIT, u) for u in units]
     authorities = {u.supervisor_id: u.supervisor for u in units}

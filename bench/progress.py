@@ -514,7 +514,7 @@ def build(people: int, records: int) -> dict:
     from filings.models import FilingState, PlatformFiling
     from filings.services import accept_platform_filing
     from organisations.models import Organisation, Region
-    from organisations.services import upsert_organisation
+    from organisations.services import OrganisationInput, upsert_organisation
     from policy.models import Profession
 
     started = time.monotonic()
@@ -529,7 +529,10 @@ def build(people: int, records: int) -> dict:
     authorities = {}
     for city in sorted({c.parent for c in counties}, key=lambda c: c.code):
         authorities[city.pk], _ = upsert_organisation(
-            SYSTEM, Organisation.Kind.AUTHORITY, f"基准测试主管部门（{city.name}）", region=city
+            SYSTEM,
+            organisation=OrganisationInput(
+                kind=Organisation.Kind.AUTHORITY, name=f"基准测试主管部门（{city.name}）", region_id=city.pk
+            ),
         )
     unit_count = max(200, len(counties))
     Organisation.objects.bulk_create(
@@ -554,7 +557,13 @@ def build(people: int, records: int) -> dict:
     )
     base = Organisation.objects.get(kind=Organisation.Kind.BASE, name="三门峡市建筑业协会")
     bureau_org = Organisation.objects.get(kind=Organisation.Kind.BUREAU, name="三门峡市人力资源和社会保障局")
-    bureau_user = create_staff_account(SYSTEM, "bench-bureau", "Bench2026pass", Role.BUREAU, bureau_org)
+    bureau_user = create_staff_account(
+        SYSTEM,
+        username="bench-bureau",
+        password="Bench2026pass",
+        role=Role.BUREAU,
+        organisation_id=bureau_org.pk,
+    )
 
     log("an accepted learning platform for 2025 and 2026 …")
     tokens = {}

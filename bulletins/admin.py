@@ -53,7 +53,7 @@ class NoticeAdmin(BureauModelAdmin):
         count = 0
         for notice in queryset:
             try:
-                change(actor, notice.pk)
+                change(actor, notice_id=notice.pk)
             except DomainError as exc:
                 self.message_user(request, f"{notice.title}：{exc.detail}", messages.WARNING)
             else:

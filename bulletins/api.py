@@ -143,7 +143,7 @@ def get_notice(request, notice_id: int):
     actor = _actor(request)
     notice = selectors.notice_for(actor, notice_id)
     if actor is not None:
-        services.mark_read(actor.user, [notice])
+        services.mark_read(actor.user, notice_ids=[notice.pk])
         notice.is_read = True
     return notice
 

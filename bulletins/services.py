@@ -13,6 +13,8 @@ import io
 import json
 import os
 import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -54,12 +56,36 @@ _NOTICE_FIELDS = [
 FAQ_FIELDS = ["audience", "question", "answer", "position", "is_published"]
 
 
+@dataclass(frozen=True)
+class NoticeInput:
+    """A notice as its editor typed it; the services check it. No region means the bureau's own."""
+
+    title: str = ""
+    body: str = ""
+    document_number: str = ""
+    region_id: int | None = None
+    audience: Sequence[str] = ()
+    is_public: bool = False
+    pinned: bool = False
+
+
+@dataclass(frozen=True)
+class FaqInput:
+    """A question of the help page as its editor typed it; no position means 100."""
+
+    audience: str = ""
+    question: str = ""
+    answer: str = ""
+    position: int | str | None = None
+    is_published: bool = False
+
+
 def _snapshot(notice: Notice) -> dict:
     return snapshot(notice, _NOTICE_FIELDS)
 
 
-def _text(data: dict, name: str, label: str, limit: int, required: bool) -> tuple[str, list[dict]]:
-    value = str(data.get(name) or "").replace("\r\n", "\n").strip()
+def _text(value, name: str, label: str, limit: int, required: bool) -> tuple[str, list[dict]]:
+    value = str(value or "").replace("\r\n", "\n").strip()
     if required and not value:
         return value, [{"field": name, "message": _("%(label)s：必须填写。") % {"label": label}}]
     if len(value) > limit:
@@ -68,27 +94,27 @@ def _text(data: dict, name: str, label: str, limit: int, required: bool) -> tupl
     return value, []
 
 
-def _clean_notice(actor: Actor, data: dict) -> dict:
-    """The notice's fields from `data`, or a DomainError naming every bad field."""
+def _clean_notice(actor: Actor, content: NoticeInput) -> dict:
+    """The notice's fields from `content`, or a DomainError naming every bad field."""
     errors: list[dict] = []
-    title, e = _text(data, "title", _("标题"), TITLE_MAX, True)
+    title, e = _text(content.title, "title", _("标题"), TITLE_MAX, True)
     errors += e
-    number, e = _text(data, "document_number", _("文号"), 60, False)
+    number, e = _text(content.document_number, "document_number", _("文号"), 60, False)
     errors += e
-    body, e = _text(data, "body", _("正文"), BODY_MAX, True)
+    body, e = _text(content.body, "body", _("正文"), BODY_MAX, True)
     errors += e
     region = None
-    region_id = data.get("region_id")
+    region_id = content.region_id
     if region_id in (None, ""):
         region = actor.organisation.region
     else:
         region = selectors.region_choices(actor).filter(pk=region_id).first()
         if region is None:
             errors.append({"field": "region_id", "message": _("发布范围：只能选择本局所辖地区。")})
-    audience = [str(r) for r in data.get("audience") or []]
+    audience = [str(r) for r in content.audience or []]
     roles = [r.value for r in AUDIENCE_ROLES]
     unknown = [r for r in audience if r not in roles]
-    is_public = bool(data.get("is_public"))
+    is_public = bool(content.is_public)
     if unknown:
         message = _("发布对象：不认识的对象 %(r)s。") % {"r": "、".join(unknown)}
         errors.append({"field": "audience", "message": message})
@@ -102,28 +128,28 @@ def _clean_notice(actor: Actor, data: dict) -> dict:
         "body": body,
         "region": region,
         "is_public": is_public,
-        "pinned": bool(data.get("pinned")),
+        "pinned": bool(content.pinned),
     }
     cleaned.update({f"for_{r}": r in audience for r in roles})
     return cleaned
 
 
 @transaction.atomic
-def create_notice(actor: Actor, data: dict) -> Notice:
+def create_notice(actor: Actor, *, content: NoticeInput) -> Notice:
     """A draft notice of the actor's bureau."""
     if not selectors.may_manage(actor):
         raise Forbidden(_("只有人社局可以发布通知公告。"))
-    notice = Notice(bureau=actor.organisation, created_by=actor.user, **_clean_notice(actor, data))
+    notice = Notice(bureau=actor.organisation, created_by=actor.user, **_clean_notice(actor, content))
     notice.save()
     record(actor, actions.NOTICE_CREATED, notice, after=_snapshot(notice))
     return notice
 
 
 @transaction.atomic
-def update_notice(actor: Actor, notice_id: int, data: dict) -> Notice:
+def update_notice(actor: Actor, *, notice_id: int, content: NoticeInput) -> Notice:
     notice = _locked(actor, notice_id)
     before = _snapshot(notice)
-    for name, value in _clean_notice(actor, data).items():
+    for name, value in _clean_notice(actor, content).items():
         setattr(notice, name, value)
     notice.save()
     record(actor, actions.NOTICE_UPDATED, notice, before=before, after=_snapshot(notice))
@@ -136,7 +162,7 @@ def _locked(actor: Actor, notice_id: int) -> Notice:
 
 
 @transaction.atomic
-def publish_notice(actor: Actor, notice_id: int) -> Notice:
+def publish_notice(actor: Actor, *, notice_id: int) -> Notice:
     notice = _locked(actor, notice_id)
     if notice.is_published:
         raise Conflict(_("该通知已经发布。"), [{"field": "state", "message": _("已发布。")}])
@@ -150,7 +176,7 @@ def publish_notice(actor: Actor, notice_id: int) -> Notice:
 
 
 @transaction.atomic
-def withdraw_notice(actor: Actor, notice_id: int) -> Notice:
+def withdraw_notice(actor: Actor, *, notice_id: int) -> Notice:
     notice = _locked(actor, notice_id)
     if not notice.is_published:
         raise Conflict(_("只有已发布的通知可以撤回。"), [{"field": "state", "message": _("未发布。")}])
@@ -163,7 +189,7 @@ def withdraw_notice(actor: Actor, notice_id: int) -> Notice:
 
 
 @transaction.atomic
-def delete_notice(actor: Actor, notice_id: int) -> None:
+def delete_notice(actor: Actor, *, notice_id: int) -> None:
     """Only a draft that was never published: what people could read stays on record."""
     notice = _locked(actor, notice_id)
     if notice.state != Notice.State.DRAFT or notice.published_at is not None:
@@ -203,7 +229,7 @@ def _mb(limit: int) -> str:
 
 
 @transaction.atomic
-def attach_file(actor: Actor, notice_id: int, uploaded) -> NoticeAttachment:
+def attach_file(actor: Actor, *, notice_id: int, uploaded) -> NoticeAttachment:
     notice = _locked(actor, notice_id)
     limit = settings.NOTICE_ATTACHMENT_MAX_BYTES
     too_big = _("附件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)}
@@ -245,7 +271,7 @@ def attach_file(actor: Actor, notice_id: int, uploaded) -> NoticeAttachment:
 
 
 @transaction.atomic
-def remove_attachment(actor: Actor, notice_id: int, attachment_id: int) -> None:
+def remove_attachment(actor: Actor, *, notice_id: int, attachment_id: int) -> None:
     notice = _locked(actor, notice_id)
     attachment = notice.attachments.filter(pk=attachment_id).first()
     if attachment is None:
@@ -265,11 +291,11 @@ def remove_attachment(actor: Actor, notice_id: int, attachment_id: int) -> None:
 # read marks (a user's own receipts, like messages: not audited)
 
 
-def mark_read(user, notices) -> int:
+def mark_read(user, *, notice_ids: Iterable[int]) -> int:
     """Marks these notices read for `user`; returns how many were unread."""
     if user is None or not user.is_authenticated:
         return 0
-    ids = [n.pk for n in notices]
+    ids = list(notice_ids)
     known = set(NoticeRead.objects.filter(user=user, notice_id__in=ids).values_list("notice_id", flat=True))
     fresh = [NoticeRead(user=user, notice_id=i) for i in ids if i not in known]
     # ignore_conflicts: the same user opening the notice in two tabs at once
@@ -281,17 +307,17 @@ def mark_read(user, notices) -> int:
 # the help page
 
 
-def _clean_faq(data: dict) -> dict:
+def _clean_faq(content: FaqInput) -> dict:
     errors: list[dict] = []
-    audience = str(data.get("audience") or "")
+    audience = str(content.audience or "")
     if audience not in FaqEntry.Audience.values:
         errors.append({"field": "audience", "message": _("适用对象：请选择。")})
-    question, e = _text(data, "question", _("问题"), 200, True)
+    question, e = _text(content.question, "question", _("问题"), 200, True)
     errors += e
-    answer, e = _text(data, "answer", _("解答"), 5000, True)
+    answer, e = _text(content.answer, "answer", _("解答"), 5000, True)
     errors += e
     try:
-        position = int(data.get("position") if data.get("position") not in (None, "") else 100)
+        position = int(content.position if content.position not in (None, "") else 100)
     except (TypeError, ValueError):
         position = -1
     if not 0 <= position <= 1000:
@@ -303,7 +329,7 @@ def _clean_faq(data: dict) -> dict:
         "question": question,
         "answer": answer,
         "position": position,
-        "is_published": bool(data.get("is_published")),
+        "is_published": bool(content.is_published),
     }
 
 
@@ -313,19 +339,19 @@ def _faq_editor(actor: Actor) -> None:
 
 
 @transaction.atomic
-def create_faq(actor: Actor, data: dict) -> FaqEntry:
+def create_faq(actor: Actor, *, content: FaqInput) -> FaqEntry:
     _faq_editor(actor)
-    entry = FaqEntry.objects.create(**_clean_faq(data))
+    entry = FaqEntry.objects.create(**_clean_faq(content))
     record(actor, actions.FAQ_CREATED, entry, after=snapshot(entry, FAQ_FIELDS))
     return entry
 
 
 @transaction.atomic
-def update_faq(actor: Actor, entry_id: int, data: dict) -> FaqEntry:
+def update_faq(actor: Actor, *, entry_id: int, content: FaqInput) -> FaqEntry:
     _faq_editor(actor)
     entry = selectors.faq_entry(entry_id)
     before = snapshot(entry, FAQ_FIELDS)
-    for name, value in _clean_faq(data).items():
+    for name, value in _clean_faq(content).items():
         setattr(entry, name, value)
     entry.save()
     record(actor, actions.FAQ_UPDATED, entry, before=before, after=snapshot(entry, FAQ_FIELDS))

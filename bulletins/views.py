@@ -47,7 +47,7 @@ def notice_list(request):
 def notice_detail(request, notice_id: int):
     actor = _actor(request)
     notice = selectors.notice_for(actor, notice_id)
-    services.mark_read(request.user, [notice])
+    services.mark_read(request.user, notice_ids=[notice.pk])
     may_manage = (
         selectors.may_manage(actor) and selectors.managed_notices(actor).filter(pk=notice.pk).exists()
     )
@@ -77,7 +77,9 @@ def attachment(request, notice_id: int, attachment_id: int):
 @require_POST
 def mark_all_read(request):
     actor = _actor(request)
-    count = services.mark_read(request.user, list(selectors.notices_for(actor).filter(is_read=False)))
+    count = services.mark_read(
+        request.user, notice_ids=[n.pk for n in selectors.notices_for(actor).filter(is_read=False)]
+    )
     messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": count})
     return redirect("bulletins:list")
 
@@ -109,7 +111,7 @@ def create(request):
         form = NoticeForm(request.POST, regions=regions)
         if form.is_valid():
             try:
-                notice = services.create_notice(actor, form.cleaned_data)
+                notice = services.create_notice(actor, content=services.NoticeInput(**form.cleaned_data))
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
@@ -129,7 +131,9 @@ def edit(request, notice_id: int):
         form = NoticeForm(request.POST, regions=regions)
         if form.is_valid():
             try:
-                services.update_notice(actor, notice.pk, form.cleaned_data)
+                services.update_notice(
+                    actor, notice_id=notice.pk, content=services.NoticeInput(**form.cleaned_data)
+                )
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
@@ -170,7 +174,7 @@ def upload(request, notice_id: int):
         messages.error(request, _("附件：请选择要上传的文件。"))
         return redirect("bulletins:edit", notice.pk)
     try:
-        item = services.attach_file(actor, notice.pk, form.cleaned_data["file"])
+        item = services.attach_file(actor, notice_id=notice.pk, uploaded=form.cleaned_data["file"])
     except Invalid as exc:
         messages.error(request, exc.detail)
     else:
@@ -186,7 +190,7 @@ def remove_file(request, notice_id: int, attachment_id: int):
     item = notice.attachments.filter(pk=attachment_id).first()
     if item is None:
         raise NotFound()
-    services.remove_attachment(actor, notice.pk, item.pk)
+    services.remove_attachment(actor, notice_id=notice.pk, attachment_id=item.pk)
     messages.success(request, _("已删除附件“%(name)s”。") % {"name": item.original_name})
     return redirect("bulletins:edit", notice_id)
 
@@ -194,7 +198,7 @@ def remove_file(request, notice_id: int, attachment_id: int):
 def _state_change(request, notice_id: int, change, done: str, back: str = "bulletins:edit"):
     actor = _manager(request)
     try:
-        notice = change(actor, notice_id)
+        notice = change(actor, notice_id=notice_id)
     except (Conflict, Invalid) as exc:
         messages.error(request, exc.detail)
         return redirect(back, notice_id)
@@ -222,7 +226,7 @@ def delete(request, notice_id: int):
     actor = _manager(request)
     notice = selectors.managed_notice(actor, notice_id)
     try:
-        services.delete_notice(actor, notice.pk)
+        services.delete_notice(actor, notice_id=notice.pk)
     except (Conflict, Invalid) as exc:
         messages.error(request, exc.detail)
         return redirect("bulletins:edit", notice.pk)
@@ -272,7 +276,7 @@ def faq_create(request):
     form = FaqForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.create_faq(actor, form.cleaned_data)
+            entry = services.create_faq(actor, content=services.FaqInput(**form.cleaned_data))
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
@@ -289,7 +293,7 @@ def faq_edit(request, entry_id: int):
         form = FaqForm(request.POST)
         if form.is_valid():
             try:
-                services.update_faq(actor, entry.pk, form.cleaned_data)
+                services.update_faq(actor, entry_id=entry.pk, content=services.FaqInput(**form.cleaned_data))
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:

@@ -3,8 +3,6 @@ or what the catalogue says now): the same sentence on the declare page and the r
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
 
 from core.hours import format_hours
@@ -12,16 +10,12 @@ from core.hours import format_hours
 REVIEWER = _("由审核人员认定")
 
 
-def _h(value) -> str:
-    return format_hours(Decimal(str(value)))
-
-
 def standard_text(terms: dict) -> str:
     rule = terms.get("hour_rule")
     if rule == "per_day":
         daily = terms.get("hours_per_day")
         return (
-            _("按天计算：每天最多 %(n)s 学时") % {"n": _h(daily)}
+            _("按天计算：每天最多 %(n)s 学时") % {"n": format_hours(daily)}
             if daily is not None
             else _("按天计算：每天学时由审核人员认定")
         )
@@ -30,7 +24,7 @@ def standard_text(terms: dict) -> str:
         if levels is None and terms.get("level"):
             levels = [terms["level"]]
         parts = [
-            f"{lv['name']} {_h(lv['hours'])} 学时"
+            f"{lv['name']} {format_hours(lv['hours'])} 学时"
             if lv.get("hours") is not None
             else f"{lv['name']} {REVIEWER}"
             for lv in levels or []
@@ -41,7 +35,7 @@ def standard_text(terms: dict) -> str:
 
 def cap_text(terms: dict) -> str:
     cap = terms.get("yearly_cap")
-    return _("每年最多计入 %(n)s 学时") % {"n": _h(cap)} if cap is not None else _("不设年度上限")
+    return _("每年最多计入 %(n)s 学时") % {"n": format_hours(cap)} if cap is not None else _("不设年度上限")
 
 
 def current_terms(kind) -> dict:

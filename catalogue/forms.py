@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ActivityType, EvidenceSlot, ItemLevel
-from catalogue.services import TYPE_FIELDS
+from catalogue.services import TYPE_FIELDS, ActivityTypeInput, LevelInput, SlotInput
 from core.forms import Form
 
 
@@ -55,6 +55,14 @@ class LevelForm(Form):
 
 SlotFormSet = forms.formset_factory(SlotForm, extra=2, can_delete=True)
 LevelFormSet = forms.formset_factory(LevelForm, extra=1, can_delete=True)
+
+
+def activity_type_input(form: ActivityTypeForm, slots, levels) -> ActivityTypeInput:
+    return ActivityTypeInput(
+        **form.cleaned_data,
+        slots=tuple(SlotInput(**row) for row in rows_of(slots)),
+        levels=tuple(LevelInput(**row) for row in rows_of(levels)),
+    )
 
 
 def rows_of(formset) -> list[dict]:

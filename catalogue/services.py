@@ -1,13 +1,14 @@
 """Keeping the activity catalogue: seeding a year from the reference file, carrying it into a
 new year, and a bureau's edits (one transaction each, audited).
 
-    ensure_catalogue(year) · save_activity_type(actor, year, code, fields, slots, levels)
+    ensure_catalogue(year) · save_activity_type(actor, year=, code=, content=ActivityTypeInput)
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,6 +39,47 @@ TYPE_FIELDS = (
     "active",
     "sort_order",
 )
+
+
+@dataclass(frozen=True)
+class SlotInput:
+    """An evidence slot of a kind (证明材料项目)."""
+
+    code: str
+    name: str
+    required: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class LevelInput:
+    """A level of a kind counted per item (计时项目级别); no hours: the reviewer decides."""
+
+    code: str
+    name: str
+    hours: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ActivityTypeInput:
+    """A kind of the catalogue, given whole: its figures, its slots and its levels (rows left
+    out are removed). `code` names a new kind; a kind's code never changes."""
+
+    code: str = ""
+    number: int = 0
+    name: str = ""
+    description: str = ""
+    method: str = ""
+    category: str = ""
+    needs_plan_item: bool = False
+    base_reported: bool = False
+    hour_rule: str = HourRule.DECLARED
+    hours_per_day: Decimal | None = None
+    yearly_cap: Decimal | None = None
+    active: bool = True
+    sort_order: int = 0
+    slots: tuple[SlotInput, ...] = ()
+    levels: tuple[LevelInput, ...] = ()
 
 
 def seed_rows() -> list[dict]:
@@ -132,13 +174,16 @@ def _audit_view(kind: ActivityType) -> dict:
     return view
 
 
-def _check(fields: Mapping, slots: Sequence[Mapping], levels: Sequence[Mapping]) -> None:
+def _check(content: ActivityTypeInput) -> None:
     errors = []
-    for name, rows, label in (("slots", slots, _("证明材料项目")), ("levels", levels, _("计时项目级别"))):
-        codes = [r["code"] for r in rows]
+    for name, rows, label in (
+        ("slots", content.slots, _("证明材料项目")),
+        ("levels", content.levels, _("计时项目级别")),
+    ):
+        codes = [r.code for r in rows]
         if len(codes) != len(set(codes)):
             errors.append({"field": name, "message": _("%(label)s：代码不能重复。") % {"label": label}})
-    if fields.get("hour_rule") == HourRule.PER_ITEM and not levels:
+    if content.hour_rule == HourRule.PER_ITEM and not content.levels:
         errors.append(
             {
                 "field": "levels",
@@ -151,25 +196,19 @@ def _check(fields: Mapping, slots: Sequence[Mapping], levels: Sequence[Mapping])
 
 @transaction.atomic
 def save_activity_type(
-    actor: Actor,
-    year: int,
-    code: str | None,
-    fields: Mapping,
-    slots: Sequence[Mapping],
-    levels: Sequence[Mapping],
+    actor: Actor, *, year: int, code: str | None, content: ActivityTypeInput
 ) -> ActivityType:
     """A city (or province) bureau adds a kind to the year's catalogue (`code` None: the new
-    code is in `fields`) or changes one: its figures, its evidence slots and its levels (given
-    whole; rows left out are removed). Declarations already submitted keep the figures they
-    were submitted under."""
+    code is `content.code`) or changes the kind `code`. Declarations already submitted keep
+    the figures they were submitted under."""
     _require_editor(actor)
     policy = PolicyYear.objects.filter(year=year).first()
     if policy is None:
         raise NotFound(_("%(year)s 年度政策尚未设置。") % {"year": year})
-    _check(fields, slots, levels)
-    values = {f: fields[f] for f in TYPE_FIELDS if f in fields}
+    _check(content)
+    values = {f: getattr(content, f) for f in TYPE_FIELDS}
     if code is None:
-        new_code = fields["code"]
+        new_code = content.code
         if ActivityType.objects.filter(policy_year=policy, code=new_code).exists():
             raise Invalid.field("code", _("代码：本年度目录中已有“%(code)s”。") % {"code": new_code})
         kind = ActivityType.objects.create(policy_year=policy, code=new_code, **values)
@@ -182,8 +221,8 @@ def save_activity_type(
         for name, value in values.items():
             setattr(kind, name, value)
         kind.save()
-    _replace(kind.slots, EvidenceSlot, kind, slots, ("name", "required", "help"))
-    _replace(kind.levels, ItemLevel, kind, levels, ("name", "hours"))
+    _replace(kind.slots, EvidenceSlot, kind, content.slots, ("name", "required", "help"))
+    _replace(kind.levels, ItemLevel, kind, content.levels, ("name", "hours"))
     kind = ActivityType.objects.prefetch_related("slots", "levels").get(pk=kind.pk)
     after = _audit_view(kind)
     if before != after:
@@ -197,15 +236,17 @@ def save_activity_type(
     return kind
 
 
-def _replace(manager, model, kind: ActivityType, rows: Sequence[Mapping], names: tuple[str, ...]) -> None:
+def _replace(
+    manager, model, kind: ActivityType, rows: Sequence[SlotInput | LevelInput], names: tuple[str, ...]
+) -> None:
     existing = {row.code: row for row in manager.all()}
     keep = set()
     for order, row in enumerate(rows):
-        keep.add(row["code"])
-        current = existing.get(row["code"])
-        values = {n: row.get(n) for n in names}
+        keep.add(row.code)
+        current = existing.get(row.code)
+        values = {n: getattr(row, n) for n in names}
         if current is None:
-            model.objects.create(activity_type=kind, code=row["code"], sort_order=order, **values)
+            model.objects.create(activity_type=kind, code=row.code, sort_order=order, **values)
             continue
         for n, v in values.items():
             setattr(current, n, v)

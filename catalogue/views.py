@@ -15,9 +15,9 @@ from catalogue.forms import (
     ActivityTypeForm,
     LevelFormSet,
     SlotFormSet,
+    activity_type_input,
     initial_levels,
     initial_slots,
-    rows_of,
 )
 from core.errors import Forbidden, Invalid, NotFound
 from core.forms import apply_domain_error
@@ -82,11 +82,10 @@ def edit(request, year: int, code: str | None = None):
     slots = SlotFormSet(data, initial=initial_slots(kind), prefix="slots")
     levels = LevelFormSet(data, initial=initial_levels(kind), prefix="levels")
     if data is not None and form.is_valid() and slots.is_valid() and levels.is_valid():
-        fields = {**form.cleaned_data}
-        if kind is not None:
-            fields.pop("code", None)
         try:
-            saved = services.save_activity_type(actor, year, code, fields, rows_of(slots), rows_of(levels))
+            saved = services.save_activity_type(
+                actor, year=year, code=code, content=activity_type_input(form, slots, levels)
+            )
         except Invalid as exc:
             apply_domain_error(form, exc)  # slot and level problems: above the form
         else:

@@ -52,7 +52,7 @@ class CertificateOut(Schema):
 
 
 def _out(request, person) -> CertificateOut:
-    certificate = services.ensure_certificate(request.auth, person)
+    certificate = services.ensure_certificate(request.auth, person_id=person.pk)
     view = selectors.certificate_view(person)
     return CertificateOut(
         number=certificate.number,
@@ -119,5 +119,7 @@ def person_certificate(request, person_id: int):
     "公钥见 /.well-known/jwks.json 与 /.well-known/did.json；撤销状态见凭证的 credentialStatus。",
 )
 def my_credential(request, year: int):
-    issued = services.issue_year_credential(request.auth, year, request.get_host(), base_url(request))
+    issued = services.issue_year_credential(
+        request.auth, year=year, host=request.get_host(), base_url=base_url(request)
+    )
     return credential_response(issued)

@@ -1,9 +1,9 @@
 """Writes of certificates: numbering a person's certificate (once), printing it, issuing a
 yearly credential, and revoking credentials whose records the ledger has taken back.
 
-ensure_certificate(actor, person) → Certificate (the existing one, or a new number)
-print_certificate(actor, verify_url) → Printed(print, pdf, filename)
-issue_year_credential(actor, year, host, base_url) → Credential(credential, token, filename)
+ensure_certificate(actor, person_id=) → Certificate (the existing one, or a new number)
+print_certificate(actor, verify_url=) → Printed(print, pdf, filename)
+issue_year_credential(actor, year=, host=, base_url=) → Credential(credential, token, filename)
 revoke_for_record(record) → credentials revoked (the ledger listener, certificates.receivers)
 
 Each write is one transaction with its audit entry.
@@ -53,9 +53,13 @@ def issuing_region(person: Person) -> Region:
     return region or Region.objects.get(code=settings.CE_HOME_REGION)
 
 
-def ensure_certificate(actor: Actor, person: Person) -> Certificate:
+def ensure_certificate(actor: Actor, *, person_id: int) -> Certificate:
     """The person's certificate, numbered the first time anyone entitled opens it. The number
     is never changed afterwards (employer or city changes keep it)."""
+    return _ensure_certificate(actor, Person.objects.get(pk=person_id))
+
+
+def _ensure_certificate(actor: Actor, person: Person) -> Certificate:
     existing = Certificate.objects.filter(person=person).first()
     if existing is not None:
         return existing
@@ -113,12 +117,12 @@ class Printed:
     filename: str
 
 
-def print_certificate(actor: Actor, verify_url: Callable[[str, str], str]) -> Printed:
+def print_certificate(actor: Actor, *, verify_url: Callable[[str, str], str]) -> Printed:
     """Print the acting person's certificate with its register as it stands now, and keep the
     register (snapshot + SHA-256) so that the printout can be verified later.
     `verify_url(number, code)` is the address printed on it."""
     person = _own_person(actor)
-    certificate = ensure_certificate(actor, person)
+    certificate = _ensure_certificate(actor, person)
     register = register_of(person)
     code = new_code()
     printed_at = timezone.now()
@@ -212,7 +216,7 @@ def _evidence_line(r: dict) -> str:
     return " · ".join([*parts, r["organizer"]] if r["organizer"] else parts)
 
 
-def issue_year_credential(actor: Actor, year: int, host: str, base_url: str) -> Credential:
+def issue_year_credential(actor: Actor, *, year: int, host: str, base_url: str) -> Credential:
     """The acting person's `year` as a signed OpenBadgeCredential (a new one on every call:
     its own id, salt and status-list entry). Raises 422 on `year` if the year has no register."""
     person = _own_person(actor)
@@ -225,7 +229,7 @@ def issue_year_credential(actor: Actor, year: int, host: str, base_url: str) -> 
         raise Invalid(
             _("凭证签名密钥尚未生成，请联系平台管理员（manage.py generate_credential_key）。")
         ) from None
-    certificate = ensure_certificate(actor, person)
+    certificate = _ensure_certificate(actor, person)
     issuer = credentials.did_web(host)
     records = HourRecord.objects.filter(person=person, year=year, state=RecordState.CREDITED).order_by(
         "completed_on", "id"

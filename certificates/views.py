@@ -50,7 +50,7 @@ def credential_response(issued: services.Credential) -> HttpResponse:
 
 
 def _page(request, person, staff: bool):
-    certificate = services.ensure_certificate(request.actor, person)
+    certificate = services.ensure_certificate(request.actor, person_id=person.pk)
     view = selectors.certificate_view(person)
     return render(
         request,
@@ -84,7 +84,7 @@ def _actor(request):
 
 @login_required
 def print_certificate(request):
-    printed = services.print_certificate(_actor(request), verify_url(request))
+    printed = services.print_certificate(_actor(request), verify_url=verify_url(request))
     response = HttpResponse(printed.pdf, content_type=PDF)
     response["Content-Disposition"] = content_disposition_header(False, printed.filename)
     return _private(response)
@@ -92,7 +92,9 @@ def print_certificate(request):
 
 @login_required
 def my_credential(request, year: int):
-    issued = services.issue_year_credential(_actor(request), year, request.get_host(), base_url(request))
+    issued = services.issue_year_credential(
+        _actor(request), year=year, host=request.get_host(), base_url=base_url(request)
+    )
     return credential_response(issued)
 
 

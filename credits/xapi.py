@@ -84,7 +84,7 @@ def _completed_on(timestamp) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dates.SHANGHAI)
-    return moment.astimezone(dates.SHANGHAI).date().isoformat()
+    return dates.local_day(moment).isoformat()
 
 
 def _item(statement_id: uuid.UUID, statement: dict) -> dict:

@@ -13,15 +13,13 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from core.dates import format_day, local_day
 from core.hours import format_hours
 from core.media import DOCX, PDF, XLSX
 from core.pdf import canvas_maker, cjk_font
 from core.sheets import put, set_up_pages
 from filings.imports import category_label
 from filings.models import PlatformFiling, TrainingPlan
-from policy.selectors import SHANGHAI
 
 PLAN_HEADERS = [
     "序号",
@@ -86,9 +84,7 @@ def cn_date(day: dt.date | dt.datetime | None) -> str:
     """2025年9月10日, or the blank 年 月 日 of the paper form."""
     if day is None:
         return BLANK_DATE
-    if isinstance(day, dt.datetime):
-        day = timezone.localtime(day, SHANGHAI).date()
-    return f"{day.year}年{day.month}月{day.day}日"
+    return format_day(local_day(day) if isinstance(day, dt.datetime) else day)
 
 
 def _opinion(text: str, when, seal: str, seal_first: bool) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from core.text import tidy_punctuation
 from notifications.models import Notification
 
 
-def notify(user_ids: Iterable[int], title: str, body: str = "", link: str = "") -> int:
+def notify(user_ids: Iterable[int], *, title: str, body: str = "", link: str = "") -> int:
     body = tidy_punctuation(body)  # a reviewer's comment ends with its own 。
     rows = [
         Notification(user_id=u, title=title[:120], body=body[:500], link=link[:200]) for u in set(user_ids)
@@ -20,7 +20,7 @@ def notify(user_ids: Iterable[int], title: str, body: str = "", link: str = "") 
     return len(rows)
 
 
-def mark_read(user, notification_ids: Iterable[int]) -> int:
+def mark_read(user, *, notification_ids: Iterable[int]) -> int:
     return Notification.objects.filter(user=user, pk__in=list(notification_ids), read_at=None).update(
         read_at=timezone.now()
     )

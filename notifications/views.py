@@ -18,7 +18,7 @@ def notification_list(request):
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     response = render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
     # What was shown is read now (this answer still marks it 未读 once).
-    services.mark_read(request.user, [n.pk for n in page if n.read_at is None])
+    services.mark_read(request.user, notification_ids=[n.pk for n in page if n.read_at is None])
     return response
 
 
@@ -26,6 +26,6 @@ def notification_list(request):
 @require_POST
 def mark_all_read(request):
     ids = Notification.objects.filter(user=request.user, read_at=None).values_list("pk", flat=True)
-    count = services.mark_read(request.user, list(ids))
+    count = services.mark_read(request.user, notification_ids=list(ids))
     messages.success(request, _("已将 %(n)s 条消息标为已读。") % {"n": count})
     return redirect("notifications:list")

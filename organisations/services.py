@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db import transaction
 from audit import actions
 from audit.services import record, snapshot
 from core.actors import SYSTEM, Actor
+from core.inputs import KEEP, Keep, given
 from organisations.models import Organisation, Region
 from organisations.provinces import PROVINCES, bureau_name, current_divisions
 
@@ -26,6 +28,21 @@ _ORG_FIELDS = [
     "contact_phone",
     "is_active",
 ]
+
+
+@dataclass(frozen=True)
+class OrganisationInput:
+    """What the organisation of `kind` named `name` should be: the fields given; those left
+    KEEP are not touched (a new organisation gets the model's defaults)."""
+
+    kind: str
+    name: str
+    region_id: int | Keep = KEEP
+    supervisor_id: int | Keep | None = KEEP
+    base_level: str | Keep = KEEP
+    registry_no: int | Keep | None = KEEP
+    contact_name: str | Keep = KEEP
+    contact_phone: str | Keep = KEEP
 
 
 def _read(name: str) -> dict:
@@ -51,14 +68,17 @@ def load_regions(actor: Actor = SYSTEM) -> int:
         created += 1
     for row in data["bureaus"]:
         _, was_created = upsert_organisation(
-            actor, kind=Organisation.Kind.BUREAU, name=row["name"], region=by_code[row["region"]]
+            actor,
+            organisation=OrganisationInput(
+                kind=Organisation.Kind.BUREAU, name=row["name"], region_id=by_code[row["region"]].pk
+            ),
         )
         created += was_created
     return created
 
 
 @transaction.atomic
-def load_province(actor: Actor = SYSTEM, key: str = "henan") -> int:
+def load_province(actor: Actor = SYSTEM, *, key: str = "henan") -> int:
     """Every current city and county of the province (GB/T 2260, organisations.provinces) in the
     tree province → city → county, and a bureau for each region that has none (a region that
     has one keeps it, under whatever name it has). Regions already there are left as they are;
@@ -95,20 +115,24 @@ def load_province(actor: Actor = SYSTEM, key: str = "henan") -> int:
     for region, name in bureaus:
         if region.pk in with_bureau:
             continue
-        _, was_created = upsert_organisation(actor, kind=Organisation.Kind.BUREAU, name=name, region=region)
+        _, was_created = upsert_organisation(
+            actor,
+            organisation=OrganisationInput(kind=Organisation.Kind.BUREAU, name=name, region_id=region.pk),
+        )
         created += was_created
     return created
 
 
-def upsert_organisation(actor: Actor, kind: str, name: str, **fields) -> tuple[Organisation, bool]:
-    """Create the organisation, or bring an existing one (same kind and name) up to `fields`.
-    Audited either way when something changed; idempotent otherwise."""
-    org = Organisation.objects.filter(kind=kind, name=name).first()
+def upsert_organisation(actor: Actor, *, organisation: OrganisationInput) -> tuple[Organisation, bool]:
+    """Create the organisation, or bring an existing one (same kind and name) up to the fields
+    given. Audited either way when something changed; idempotent otherwise."""
+    values = given(organisation, exclude=("kind", "name"))
+    org = Organisation.objects.filter(kind=organisation.kind, name=organisation.name).first()
     if org is None:
-        org = Organisation.objects.create(kind=kind, name=name, **fields)
+        org = Organisation.objects.create(kind=organisation.kind, name=organisation.name, **values)
         record(actor, actions.ORGANISATION_CREATED, org, after=snapshot(org, _ORG_FIELDS))
         return org, True
-    changed = {k: v for k, v in fields.items() if getattr(org, k) != v}
+    changed = {k: v for k, v in values.items() if getattr(org, k) != v}
     if changed:
         before = snapshot(org, _ORG_FIELDS)
         for key, value in changed.items():
@@ -128,13 +152,15 @@ def load_base_registry(actor: Actor = SYSTEM) -> int:
         for row in rows:
             _, was_created = upsert_organisation(
                 actor,
-                kind=Organisation.Kind.BASE,
-                name=row["name"],
-                region=regions[row["region"]],
-                base_level=level,
-                registry_no=row["registry_no"],
-                contact_name=row["contact_name"],
-                contact_phone=row["contact_phone"],
+                organisation=OrganisationInput(
+                    kind=Organisation.Kind.BASE,
+                    name=row["name"],
+                    region_id=regions[row["region"]].pk,
+                    base_level=level,
+                    registry_no=row["registry_no"],
+                    contact_name=row["contact_name"],
+                    contact_phone=row["contact_phone"],
+                ),
             )
             created += was_created
     return created

@@ -54,12 +54,12 @@ class PolicyYearAdmin(PolicyEditorAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
-            policy_year_edited(admin_actor(request), obj, list(form.changed_data))
+            policy_year_edited(admin_actor(request), year=obj.year, changed=list(form.changed_data))
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if change and formset.has_changed():
-            policy_year_edited(admin_actor(request), form.instance, ["requirements"])
+            policy_year_edited(admin_actor(request), year=form.instance.year, changed=["requirements"])
 
 
 @admin.register(RegionalFigures)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from audit import actions
 from audit.services import record, snapshot
 from core.actors import SYSTEM, Actor
 from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.inputs import KEEP, Keep, given
 from organisations.models import Region
 from policy import selectors as policy_selectors
 from policy.models import (
@@ -76,7 +78,7 @@ _HOLIDAY_NAMES = {
 
 
 @transaction.atomic
-def seed_calendar_from_package(actor: Actor = SYSTEM, years: list[int] | None = None) -> int:
+def seed_calendar_from_package(actor: Actor = SYSTEM, *, years: list[int] | None = None) -> int:
     """Load the official arrangement of every year the package knows; years already entered
     (possibly corrected by hand) are left alone. Returns the number of years added."""
     added = 0
@@ -94,7 +96,7 @@ def seed_calendar_from_package(actor: Actor = SYSTEM, years: list[int] | None = 
 
 @transaction.atomic
 def enter_calendar_year(
-    actor: Actor, year: int, holidays: list[dt.date], make_up_days: list[dt.date], note: str = ""
+    actor: Actor, *, year: int, holidays: list[dt.date], make_up_days: list[dt.date], note: str = ""
 ) -> CalendarYear:
     """A bureau admin enters a year from the State Council notice: weekday holidays and
     weekend make-up working days. Replaces what was there for that year."""
@@ -154,7 +156,7 @@ NOTICE_2025 = {
 
 
 @transaction.atomic
-def confirm_policy_year(actor: Actor, year: int) -> PolicyYear:
+def confirm_policy_year(actor: Actor, *, year: int) -> PolicyYear:
     """A city (or province) bureau confirms a carried-forward year as it stands."""
     _require_policy_editor(actor)
     policy = PolicyYear.objects.select_for_update().filter(year=year).first()
@@ -170,14 +172,14 @@ def confirm_policy_year(actor: Actor, year: int) -> PolicyYear:
     return policy
 
 
-def policy_year_edited(actor: Actor, policy: PolicyYear, changed: list[str]) -> None:
+def policy_year_edited(actor: Actor, *, year: int, changed: list[str]) -> None:
     """A bureau edited the year's figures (admin): the edit confirms the year, and what
     depends on the figures follows (`policy_year_changed`: open reviews take the new time
     limit; compliance is never stored, so every progress read already uses the new figures)."""
+    policy = PolicyYear.objects.get(year=year)
     if policy.awaiting_confirmation:
         _mark_confirmed(actor, policy)
         record(actor, actions.POLICY_YEAR_CONFIRMED, policy, after={"by_edit": changed})
-    year = policy.year
     transaction.on_commit(lambda: policy_year_changed.send(sender=PolicyYear, year=year, changed=changed))
 
 
@@ -192,6 +194,15 @@ def _require_policy_editor(actor: Actor) -> None:
         raise Forbidden(_("年度政策由本平台所在市（全省平台为省）人社局确认和修改，本局只能查看。"))
 
 
+@dataclass(frozen=True)
+class RegionalFiguresInput:
+    """A city's own figures of a year (`REGIONAL_FIGURES`): a value sets one, None clears it
+    (the province's applies again), KEEP leaves it as it is."""
+
+    plan_filing_deadline: dt.date | Keep | None = KEEP
+    review_sla_working_days: int | Keep | None = KEEP
+
+
 _FIGURE_LABELS = {
     "plan_filing_deadline": _("培训计划及平台备案截止日"),
     "review_sla_working_days": _("每级审核时限"),
@@ -199,12 +210,16 @@ _FIGURE_LABELS = {
 
 
 @transaction.atomic
-def set_regional_figures(actor: Actor, year: int, region: Region, figures: dict) -> RegionalFigures:
-    """A city bureau sets (a value) or clears (None: the province's applies again) its own region's
-    figures of `year`, each only where the year's policy lets cities set it. `figures` names some
-    of `REGIONAL_FIGURES`; the others stay as they are. A region outside the actor's is NotFound;
-    one within it but not the actor's own city (the province looking at a city) is Forbidden.
-    Audited; holders of what a changed figure decides follow (`regional_figures_changed`)."""
+def set_regional_figures(
+    actor: Actor, *, year: int, region_id: int, figures: RegionalFiguresInput
+) -> RegionalFigures:
+    """A city bureau sets or clears its own region's figures of `year`, each only where the
+    year's policy lets cities set it. A region outside the actor's is NotFound; one within it
+    but not the actor's own city (the province looking at a city) is Forbidden. Audited;
+    holders of what a changed figure decides follow (`regional_figures_changed`)."""
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None:
+        raise NotFound()
     policy_selectors.regional_scope(actor, region)
     if not policy_selectors.may_set_regional_figures(actor) or actor.organisation.region_id != region.pk:
         raise Forbidden(_("本市年度数字由该市人社局设置。"))
@@ -212,10 +227,9 @@ def set_regional_figures(actor: Actor, year: int, region: Region, figures: dict)
     if policy is None:
         raise NotFound(_("%(year)s 年度政策尚未设置。") % {"year": year})
     row = RegionalFigures.objects.select_for_update().filter(policy_year=policy, region=region).first()
+    wanted = given(figures)
     errors = []
-    for field, value in figures.items():
-        if field not in REGIONAL_FIGURES:
-            raise ValueError(f"not a regional figure: {field}")
+    for field, value in wanted.items():
         label = _FIGURE_LABELS[field]
         current = getattr(row, field) if row else None
         if value is not None and value != current and not getattr(policy, REGIONAL_FIGURES[field]):
@@ -238,9 +252,9 @@ def set_regional_figures(actor: Actor, year: int, region: Region, figures: dict)
     before = snapshot(row, fields) if row else None
     if row is None:
         row = RegionalFigures(policy_year=policy, region=region)
-    changed = [f for f, v in figures.items() if getattr(row, f) != v]
+    changed = [f for f, v in wanted.items() if getattr(row, f) != v]
     for field in changed:
-        setattr(row, field, figures[field])
+        setattr(row, field, wanted[field])
     if row.pk is not None and not changed:
         return row
     row.updated_by = actor.user

@@ -16,7 +16,7 @@ from policy.models import PolicyYear, RegionalFigures, Requirement
 
 
 @transaction.atomic
-def ensure_policy_year(actor: Actor, year: int) -> PolicyYear:
+def ensure_policy_year(actor: Actor, *, year: int) -> PolicyYear:
     """Create `year` by carrying the latest earlier year forward (same figures, the same days
     of the year, the same cities' own figures and what cities may set), marked 沿用上年，待确认
     until the bureau that sets the rules confirms or edits it."""
@@ -102,7 +102,7 @@ def _carry_forward_once(year: int) -> PolicyYear:
     the second one's insert waits for the first and fails on the key; it then reads the row."""
     try:
         with transaction.atomic():
-            return ensure_policy_year(SYSTEM, year)
+            return ensure_policy_year(SYSTEM, year=year)
     except IntegrityError:
         return PolicyYear.objects.get(year=year)
 

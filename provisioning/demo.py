@@ -22,13 +22,14 @@ from accounts import services as account_services
 from accounts.models import Membership, Person, User
 from core import crypto, idnumber
 from core.actors import SYSTEM, Actor, Role
+from core.inputs import KEEP
 from credits import services as credit_services
 from filings import rules as filing_rules
 from filings import selectors as filing_selectors
 from filings import services as filing_services
 from filings.models import FilingState, PlatformFiling, TrainingPlan
 from organisations.models import Organisation, Region
-from organisations.services import upsert_organisation
+from organisations.services import OrganisationInput, upsert_organisation
 from policy.selectors import is_past, today
 from provisioning.notice import publish_notice_2025
 
@@ -61,15 +62,22 @@ def _organisations() -> dict[str, Organisation]:
     city = Region.objects.get(code="411200")
     hubin = Region.objects.get(code="411202")
     lingbao = Region.objects.get(code="411282")
-    upsert = upsert_organisation
-    housing, _ = upsert(SYSTEM, Organisation.Kind.AUTHORITY, "三门峡市住房和城乡建设局", region=city)
-    health, _ = upsert(SYSTEM, Organisation.Kind.AUTHORITY, "三门峡市卫生健康委员会", region=city)
-    unit, _ = upsert(
-        SYSTEM, Organisation.Kind.UNIT, "三门峡市建筑设计研究院", region=hubin, supervisor=housing
-    )
-    other, _ = upsert(SYSTEM, Organisation.Kind.UNIT, "三门峡市中心医院", region=hubin, supervisor=health)
-    upsert(SYSTEM, Organisation.Kind.UNIT, "灵宝市市政工程有限公司", region=lingbao, supervisor=housing)
-    base, _ = upsert(SYSTEM, Organisation.Kind.BASE, "三门峡市建筑业协会", supervisor=housing)
+
+    def upsert(kind: str, name: str, region: Region | None = None, supervisor: Organisation | None = None):
+        wanted = OrganisationInput(
+            kind=kind,
+            name=name,
+            region_id=region.pk if region else KEEP,
+            supervisor_id=supervisor.pk if supervisor else KEEP,
+        )
+        return upsert_organisation(SYSTEM, organisation=wanted)[0]
+
+    housing = upsert(Organisation.Kind.AUTHORITY, "三门峡市住房和城乡建设局", region=city)
+    health = upsert(Organisation.Kind.AUTHORITY, "三门峡市卫生健康委员会", region=city)
+    unit = upsert(Organisation.Kind.UNIT, "三门峡市建筑设计研究院", region=hubin, supervisor=housing)
+    other = upsert(Organisation.Kind.UNIT, "三门峡市中心医院", region=hubin, supervisor=health)
+    upsert(Organisation.Kind.UNIT, "灵宝市市政工程有限公司", region=lingbao, supervisor=housing)
+    base = upsert(Organisation.Kind.BASE, "三门峡市建筑业协会", supervisor=housing)
     bureau = Organisation.objects.get(kind=Organisation.Kind.BUREAU, name="三门峡市人力资源和社会保障局")
     return {
         "authority": housing,
@@ -93,7 +101,9 @@ def _staff(orgs: dict[str, Organisation]) -> dict[str, Actor]:
     }
     actors = {}
     for key, (username, role, org, name) in accounts.items():
-        user = create(SYSTEM, username, PASSWORD, role, org, name=name)
+        user = create(
+            SYSTEM, username=username, password=PASSWORD, role=role, organisation_id=org.pk, name=name
+        )
         actors[key] = _actor(user, role, org)
     return actors
 
@@ -113,7 +123,7 @@ def _person(name: str, first17: str, profession: str, unit: Organisation, confir
             )
         )
     if confirm_as and Membership.objects.filter(person=person, state=Membership.State.PENDING).exists():
-        account_services.confirm_membership(confirm_as, person.pk)
+        account_services.confirm_membership(confirm_as, person_id=person.pk)
     return person
 
 

@@ -27,19 +27,19 @@ def publish_notice_2025(bureau: Actor) -> Notice:
     body = BODY_FILE.read_text(encoding="utf-8").strip()
     notice = services.create_notice(
         bureau,
-        {
-            "title": TITLE,
-            "document_number": NUMBER,
-            "body": body,
-            "region_id": bureau.organisation.region_id,
-            "is_public": True,
-            "audience": [r.value for r in AUDIENCE_ROLES],
-            "pinned": True,
-        },
+        content=services.NoticeInput(
+            title=TITLE,
+            document_number=NUMBER,
+            body=body,
+            region_id=bureau.organisation.region_id,
+            is_public=True,
+            audience=[r.value for r in AUDIENCE_ROLES],
+            pinned=True,
+        ),
     )
     for upload in _attachments(body):
-        services.attach_file(bureau, notice.pk, upload)
-    return services.publish_notice(bureau, notice.pk)
+        services.attach_file(bureau, notice_id=notice.pk, uploaded=upload)
+    return services.publish_notice(bureau, notice_id=notice.pk)
 
 
 def _attachments(body: str) -> list[SimpleUploadedFile]:

@@ -23,12 +23,12 @@ def load_reference_data(province: str | None = None) -> dict:
     province = province if province is not None else settings.CE_PROVINCE
     counts = {"regions_and_bureaus": load_regions(SYSTEM)}
     if province:
-        counts["province_regions_and_bureaus"] = load_province(SYSTEM, province)
+        counts["province_regions_and_bureaus"] = load_province(SYSTEM, key=province)
     counts["bases"] = load_base_registry(SYSTEM)
     counts["professions"] = load_profiles_and_professions(SYSTEM)
     load_notice_2025(SYSTEM)
     for year in range(2026, today().year + 1):
-        ensure_policy_year(SYSTEM, year)
+        ensure_policy_year(SYSTEM, year=year)
     counts["catalogue_years"] = sum(ensure_catalogue(y) for y in range(2025, today().year + 1))
     counts["calendar_years"] = seed_calendar_from_package(SYSTEM)
     counts["faq"] = load_faq(SYSTEM)

@@ -33,7 +33,7 @@ def _verify_url(request):
     description="专业技术人员本人，任一年度。每次调用出具一份新的证明（新的核验码），身份证号码隐藏中间位数。",
 )
 def my_record(request, year: int):
-    return pdf_response(services.issue_record(request.auth, year, verify_url=_verify_url(request)))
+    return pdf_response(services.issue_record(request.auth, year=year, verify_url=_verify_url(request)))
 
 
 @router.get(
@@ -47,4 +47,6 @@ def my_record(request, year: int):
 )
 def person_record(request, person_id: int, year: int | None = None):
     year = year or policy_selectors.today().year
-    return pdf_response(services.issue_record(request.auth, year, person_id, verify_url=_verify_url(request)))
+    return pdf_response(
+        services.issue_record(request.auth, year=year, person_id=person_id, verify_url=_verify_url(request))
+    )

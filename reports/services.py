@@ -1,6 +1,6 @@
 """Writes of reports: issuing a person's record of a year, and export jobs.
 
-issue_record(actor, year, person_id=None, verify_url=None) → Issued
+issue_record(actor, year=, person_id=None, verify_url=None) → Issued
 start_compliance_export(actor, filters) → ExportJob (queued; the Celery task runs it)
 run_export(job_id) → the job's final state (the body of `reports.tasks.run_export`)
 end_stale_exports(now=None) → how many running exports whose worker died were ended as failed
@@ -95,7 +95,7 @@ def _sheet_data(actor: Actor, year: int, person_id: int | None):
 
 
 def issue_record(
-    actor: Actor, year: int, person_id: int | None = None, verify_url: Callable[[str], str] | None = None
+    actor: Actor, *, year: int, person_id: int | None = None, verify_url: Callable[[str], str] | None = None
 ) -> Issued:
     """Draw the record of `year` for the acting person (person_id None) or for a person in the
     actor's scope, and keep an IssuedRecord (code, SHA-256 of the PDF, the figures printed) so

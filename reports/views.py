@@ -54,7 +54,7 @@ def my_record(request):
     actor = request.actor
     if actor is None or not actor.is_role(Role.PERSON):
         raise Forbidden(_("只有专业技术人员本人可以打印本人的学时证明。"))
-    issued = services.issue_record(actor, _year(request), verify_url=_verify_url(request))
+    issued = services.issue_record(actor, year=_year(request), verify_url=_verify_url(request))
     return pdf_response(issued)
 
 
@@ -64,7 +64,9 @@ def person_record(request, person_id: int):
     actor = request.actor
     if actor is None:
         raise Forbidden(_("当前身份不能出具学时证明。"))
-    issued = services.issue_record(actor, _year(request), person_id, verify_url=_verify_url(request))
+    issued = services.issue_record(
+        actor, year=_year(request), person_id=person_id, verify_url=_verify_url(request)
+    )
     return pdf_response(issued)
 
 

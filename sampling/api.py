@@ -149,12 +149,14 @@ class DrawIn(Schema):
 def create_audit_sample(request, payload: DrawIn):
     sample = services.draw_sample(
         request.auth,
-        payload.year,
-        share=payload.share,
-        count=payload.count,
-        seed=payload.seed,
-        evidence_due_on=payload.evidence_due_on,
-        note=payload.note,
+        draw=services.DrawInput(
+            year=payload.year,
+            share=payload.share,
+            count=payload.count,
+            seed=payload.seed,
+            evidence_due_on=payload.evidence_due_on,
+            note=payload.note,
+        ),
     )
     return Status(201, _detail(request, sample.pk))
 
@@ -178,6 +180,8 @@ class DecisionIn(Schema):
     summary="记录抽中申报的核验结果",
 )
 def decide_sampled_declaration(request, sample_id: int, item_id: int, payload: DecisionIn):
-    item = services.decide(request.auth, sample_id, item_id, payload.outcome, payload.reason)
+    item = services.decide(
+        request.auth, sample_id=sample_id, item_id=item_id, outcome=payload.outcome, reason=payload.reason
+    )
     sample = selectors.sample_for(request.auth, sample_id)
     return _item_out(selectors.sample_items(sample).get(pk=item.pk))

@@ -1,7 +1,7 @@
 """Drawing audit samples and recording their outcomes.
 
-    draw_sample(actor, year, share=None, count=None, seed=None, evidence_due_on=None, note="")
-    decide(actor, sample_id, item_id, outcome, reason="")
+    draw_sample(actor, draw=DrawInput(year, share | count, seed, evidence_due_on, note))
+    decide(actor, sample_id=, item_id=, outcome=, reason="")
 
 The draw is reproducible: the candidates (sampling.selectors.candidates) are taken in id order,
 `random.Random(seed)` gives each one number u in that order, and the k largest keys
@@ -27,6 +27,7 @@ import random
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -183,8 +184,8 @@ def _notify_drawn(sample: AuditSample, items: list[SampledDeclaration]) -> None:
         declaration = declarations[item.declaration_id]
         notify(
             [person_users[declaration.pk]],
-            _("学时抽查：请于 %(due)s 前提交证明材料原件") % {"due": due},
-            _(
+            title=_("学时抽查：请于 %(due)s 前提交证明材料原件") % {"due": due},
+            body=_(
                 "您 %(year)s 年度的学时申报“%(title)s”（%(hours)s 学时）被%(org)s抽中核查，"
                 "请于 %(due)s 前将证明材料原件交%(org)s核验。"
             )
@@ -195,7 +196,7 @@ def _notify_drawn(sample: AuditSample, items: list[SampledDeclaration]) -> None:
                 "org": org,
                 "due": due,
             },
-            declaration_link(declaration.pk),
+            link=declaration_link(declaration.pk),
         )
         if declaration.unit_id:
             by_unit[declaration.unit_id] += 1
@@ -203,8 +204,8 @@ def _notify_drawn(sample: AuditSample, items: list[SampledDeclaration]) -> None:
     for unit_id, n in by_unit.items():
         notify(
             staff.get(unit_id, []),
-            _("学时抽查：本单位 %(n)s 条申报被抽中") % {"n": n},
-            _(
+            title=_("学时抽查：本单位 %(n)s 条申报被抽中") % {"n": n},
+            body=_(
                 "%(org)s抽查 %(year)s 年度学时申报，本单位 %(n)s 条被抽中，"
                 "请提醒有关人员于 %(due)s 前提交证明材料原件。"
             )
@@ -212,31 +213,37 @@ def _notify_drawn(sample: AuditSample, items: list[SampledDeclaration]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class DrawInput:
+    """A draw as the drawer asked for it (values may still be form text; the draw checks them):
+    a share (%) or a count, not both; no seed: a random one; no due date: the default number
+    of working days from today."""
+
+    year: int | str
+    share: Decimal | float | int | str | None = None
+    count: int | str | None = None
+    seed: int | str | None = None
+    evidence_due_on: dt.date | str | None = None
+    note: str = ""
+
+
 @transaction.atomic
-def draw_sample(
-    actor: Actor,
-    year,
-    share=None,
-    count=None,
-    seed=None,
-    evidence_due_on=None,
-    note: str = "",
-) -> AuditSample:
-    """Draw approved declarations of `year` in the actor's scope, by share (%) or count, risk
-    weighted; the people and their units are told to bring the originals by the due date."""
+def draw_sample(actor: Actor, *, draw: DrawInput) -> AuditSample:
+    """Draw approved declarations of `draw.year` in the actor's scope, by share (%) or count,
+    risk weighted; the people and their units are told to bring the originals by the due date."""
     if not actor.is_role(*selectors.DRAWERS) or actor.organisation is None:
         raise Forbidden(_("只有行业主管部门和人社局可以开展学时抽查。"))
     try:
-        year = int(year)
+        year = int(draw.year)
     except (TypeError, ValueError):
         raise Invalid.field("year", _("学时年度：应为年份。")) from None
     if not 2000 <= year <= policy_selectors.today().year:
         raise Invalid.field("year", _("学时年度：只能抽查今年及以前的年度。"))
-    note = (note or "").strip()
+    note = (draw.note or "").strip()
     if len(note) > 300:
         raise Invalid.field("note", _("说明：不能超过 300 个字符。"))
-    seed = _seed(seed)
-    due = _due(evidence_due_on)
+    seed = _seed(draw.seed)
+    due = _due(draw.evidence_due_on)
     # One draw at a time per organisation: a double submit must not put the same declarations
     # in two samples (the second draw sees the first one's as waiting).
     Organisation.objects.select_for_update().filter(pk=actor.organisation.pk).first()
@@ -244,7 +251,7 @@ def draw_sample(
     population = pool.count()
     if not population:
         raise Invalid.field("year", _("学时年度：%(year)s 年度没有可抽查的已通过申报。") % {"year": year})
-    k, share, count = _size(population, share, count)
+    k, share, count = _size(population, draw.share, draw.count)
     sample = AuditSample.objects.create(
         organisation=actor.organisation,
         role=actor.role,
@@ -296,7 +303,9 @@ def draw_sample(
 
 
 @transaction.atomic
-def decide(actor: Actor, sample_id: int, item_id: int, outcome: str, reason: str = "") -> SampledDeclaration:
+def decide(
+    actor: Actor, *, sample_id: int, item_id: int, outcome: str, reason: str = ""
+) -> SampledDeclaration:
     """The drawing organisation records a drawn declaration once: confirmed, or revoked with
     its reason (the hours leave the person's year)."""
     sample = selectors.sample_for(actor, sample_id)
@@ -347,7 +356,7 @@ def decide(actor: Actor, sample_id: int, item_id: int, outcome: str, reason: str
         before={"outcome": Outcome.PENDING},
         after={"outcome": outcome, "reason": reason, "declaration": declaration.pk},
     )
-    notify([declaration.person.user_id], title, body, declaration_link(declaration.pk))
+    notify([declaration.person.user_id], title=title, body=body, link=declaration_link(declaration.pk))
     return item
 
 

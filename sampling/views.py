@@ -85,12 +85,14 @@ def sample_list(request):
             try:
                 sample = services.draw_sample(
                     actor,
-                    data["year"],
-                    share=data["share"],
-                    count=data["count"],
-                    seed=data["seed"],
-                    evidence_due_on=data["evidence_due_on"],
-                    note=data["note"],
+                    draw=services.DrawInput(
+                        year=data["year"],
+                        share=data["share"],
+                        count=data["count"],
+                        seed=data["seed"],
+                        evidence_due_on=data["evidence_due_on"],
+                        note=data["note"],
+                    ),
                 )
             except Invalid as exc:
                 apply_domain_error(form, exc)
@@ -149,7 +151,11 @@ def item_decide(request, sample_id: int, item_id: int):
         return redirect("sampling:detail", sample_id)
     try:
         item = services.decide(
-            actor, sample_id, item_id, form.cleaned_data["outcome"], form.cleaned_data["reason"]
+            actor,
+            sample_id=sample_id,
+            item_id=item_id,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
         )
     except (Conflict, Invalid) as exc:
         messages.error(request, exc.detail)

@@ -5,7 +5,6 @@ core.sheets."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,22 +14,10 @@ from openpyxl.utils import get_column_letter
 
 from core import sheets
 from core.dates import local_time
-from core.hours import format_hours
+from supervision.cells import cell_value
 from supervision.selectors import Statistic, Table
 
 BOLD = Font(bold=True)
-
-
-def cell_value(value, kind: str):
-    """What a cell holds: hours as the number format_hours prints, percentages as numbers."""
-    if value is None:
-        return None
-    if kind == "hours":
-        text = format_hours(Decimal(value))
-        return float(text) if "." in text else int(text)
-    if kind in ("percent", "days") and isinstance(value, float | Decimal):
-        return float(value)
-    return value
 
 
 def _sheet_title(text: str, used: set) -> str:

@@ -10,7 +10,7 @@ from core.actors import Actor
 from supervision import exports, selectors
 
 
-def sections(actor: Actor, year: int) -> list[tuple[str, selectors.Table]]:
+def sections(actor: Actor, *, year: int) -> list[tuple[str, selectors.Table]]:
     hours = selectors.hours(actor, year)
     reviews = selectors.reviews(actor, year)
     return [
@@ -27,6 +27,6 @@ def sections(actor: Actor, year: int) -> list[tuple[str, selectors.Table]]:
     ]
 
 
-def yearly_report(actor: Actor, year: int) -> bytes:
+def yearly_report(actor: Actor, *, year: int) -> bytes:
     s = selectors.scope(actor)
-    return exports.report_workbook(year, s.label, sections(actor, year))
+    return exports.report_workbook(year, s.label, sections(actor, year=year))

@@ -134,4 +134,4 @@ def yearly_report(request):
     if actor.organisation is None:
         raise Forbidden()
     year = _year(request)
-    return _xlsx(reports.yearly_report(actor, year), f"{year}年度继续教育统计报告.xlsx")
+    return _xlsx(reports.yearly_report(actor, year=year), f"{year}年度继续教育统计报告.xlsx")

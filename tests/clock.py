@@ -11,7 +11,7 @@ import datetime as dt
 
 import time_machine
 
-from policy.selectors import SHANGHAI
+from core.dates import SHANGHAI
 
 # A Monday in the open year 2026, after the plan-filing deadline and before the year's end.
 TODAY = dt.datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI)

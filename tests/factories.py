@@ -11,7 +11,7 @@ from accounts.models import Membership, Person, RoleAssignment, User
 from core import idnumber
 from core.actors import SYSTEM, Actor, Role
 from organisations.models import Organisation, Region
-from organisations.services import upsert_organisation
+from organisations.services import OrganisationInput, upsert_organisation
 
 PASSWORD = "Passw0rd2025"
 _serial = itertools.count(1)
@@ -30,7 +30,10 @@ def region(code="411202") -> Region:
 
 def organisation(kind: str, name: str | None = None, **fields) -> Organisation:
     fields.setdefault("region", region())
-    org, _ = upsert_organisation(SYSTEM, kind, name or f"{kind}-{next(_serial)}", **fields)
+    wanted = OrganisationInput(
+        kind=kind, name=name or f"{kind}-{next(_serial)}", **{f"{k}_id": v.pk for k, v in fields.items()}
+    )
+    org, _ = upsert_organisation(SYSTEM, organisation=wanted)
     return org
 
 
@@ -44,7 +47,11 @@ def unit(supervisor: Organisation, name=None, region_code="411202") -> Organisat
 
 def staff(role: str, org: Organisation, username: str | None = None) -> User:
     return account_services.create_staff_account(
-        SYSTEM, username or f"{role}-{next(_serial)}", PASSWORD, role, org
+        SYSTEM,
+        username=username or f"{role}-{next(_serial)}",
+        password=PASSWORD,
+        role=role,
+        organisation_id=org.pk,
     )
 
 
@@ -84,7 +91,7 @@ def token_for(user: User, role: str | None = None) -> str:
         if role
         else account_services.primary_role(user)
     )
-    return account_services.issue_token(user, assignment).token
+    return account_services.issue_token(user, role=assignment).token
 
 
 @dataclass
@@ -234,7 +241,7 @@ def platform_change(data: dict):
 
 def in_time(year: int = 2025) -> dt.datetime:
     """An instant before the year's plan-filing deadline (15 September for 2025)."""
-    from policy.selectors import SHANGHAI
+    from core.dates import SHANGHAI
 
     return dt.datetime(year, 9, 1, 10, 0, tzinfo=SHANGHAI)
 
@@ -261,7 +268,12 @@ def accepted_platform(world: World, year: int = 2025, **fields):
     from filings import services as filing_services
 
     if world.base.supervisor_id is None:
-        upsert_organisation(SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority)
+        upsert_organisation(
+            SYSTEM,
+            organisation=OrganisationInput(
+                kind=Organisation.Kind.BASE, name=world.base.name, supervisor_id=world.authority.pk
+            ),
+        )
         world.base.refresh_from_db()
     filer = actor(world.base_user)
     filing = filing_services.create_platform_filing(

@@ -206,7 +206,7 @@ def policy_year_carry_forward(request):
         messages.error(request, _("年度：只能设置上一年、今年或明年的政策。"))
         return redirect("web:policy_years")
     try:
-        policy = policy_services.ensure_policy_year(actor, year)
+        policy = policy_services.ensure_policy_year(actor, year=year)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
@@ -223,7 +223,7 @@ def policy_year_carry_forward(request):
 def policy_year_confirm(request, year: int):
     actor = _bureau_actor(request)
     try:
-        policy = policy_services.confirm_policy_year(actor, year)
+        policy = policy_services.confirm_policy_year(actor, year=year)
     except Conflict as exc:
         messages.info(request, exc.detail)
     else:
@@ -271,9 +271,11 @@ def regional_figures(request, year: int, code: str):
             raise Forbidden(_("本市年度数字由该市人社局设置。"))
         form = RegionalFiguresForm(request.POST, initial=initial, allowed=allowed)
         if form.is_valid():
-            figures = {field: form.cleaned_data[field] for field in REGIONAL_FIGURES if field in allowed}
+            figures = policy_services.RegionalFiguresInput(
+                **{field: form.cleaned_data[field] for field in REGIONAL_FIGURES if field in allowed}
+            )
             try:
-                policy_services.set_regional_figures(actor, year, city, figures)
+                policy_services.set_regional_figures(actor, year=year, region_id=city.pk, figures=figures)
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
@@ -333,7 +335,11 @@ def calendar_year(request, year: int):
             data = form.cleaned_data
             try:
                 policy_services.enter_calendar_year(
-                    actor, year, data["holidays"], data["make_up_days"], note=data["note"]
+                    actor,
+                    year=year,
+                    holidays=data["holidays"],
+                    make_up_days=data["make_up_days"],
+                    note=data["note"],
                 )
             except DomainError as exc:
                 labels = {"holidays": _("放假的工作日："), "make_up_days": _("调休上班的周末：")}

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from core.actors import Actor, Role
+from core.dates import SHANGHAI
 from core.errors import Forbidden, Invalid
 from credits.models import Review
 from credits.rules import review_clock
@@ -19,7 +20,6 @@ from organisations.models import Organisation
 from organisations.selectors import organisations_in_scope
 from policy import selectors as policy_selectors
 from policy.models import Category, Method
-from policy.selectors import SHANGHAI
 
 REVIEW_STATES = ("pending", "overdue", "decided", "all")
 _LEVEL = {Role.UNIT: Review.Level.UNIT, Role.AUTHORITY: Review.Level.AUTHORITY}

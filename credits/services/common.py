@@ -63,7 +63,7 @@ def declaration_link(declaration_id: int) -> str:
 
 
 def notify_person(declaration: Declaration, title: str, body: str = "") -> None:
-    notify([declaration.person.user_id], title, body, declaration_link(declaration.pk))
+    notify([declaration.person.user_id], title=title, body=body, link=declaration_link(declaration.pk))
 
 
 def reviewer_user_ids(organisation_id: int, role: str) -> list[int]:

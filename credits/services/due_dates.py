@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from audit import actions
 from audit.services import record, record_many
 from core.actors import SYSTEM, Actor, Role
+from core.dates import SHANGHAI
 from credits.models import Review
 from credits.rules import review_clock
 from credits.services import common
 from notifications.services import notify
 from organisations.models import Region
 from policy import selectors as policy_selectors
-from policy.selectors import SHANGHAI
 
 
 def open_reviews_touching(year: int):
@@ -114,15 +114,18 @@ def notify_overdue_reviews(actor: Actor = SYSTEM) -> int:
             "n": review_clock.review_limit(first.year, first.unit.region_id),
         }
         notify(
-            common.reviewer_user_ids(organisation_id, role), title, body, common.link("credits:review_queue")
+            common.reviewer_user_ids(organisation_id, role),
+            title=title,
+            body=body,
+            link=common.link("credits:review_queue"),
         )
         if level == Review.Level.UNIT and reviews[0].organisation.supervisor_id:
             notify(
                 common.reviewer_user_ids(reviews[0].organisation.supervisor_id, Role.AUTHORITY),
-                _("下级单位“%(unit)s”有 %(n)s 条学时审核超期")
+                title=_("下级单位“%(unit)s”有 %(n)s 条学时审核超期")
                 % {"unit": reviews[0].organisation.name, "n": len(reviews)},
-                body,
-                common.link("credits:timeliness"),
+                body=body,
+                link=common.link("credits:timeliness"),
             )
     now = common.now()
     Review.objects.filter(pk__in=[r.pk for r in overdue]).update(overdue_notified_at=now)

@@ -20,7 +20,7 @@ from filings.services import common, credentials
 from filings.services.platform_filings import platform_of
 from filings.signals import plan_accepted, platform_filing_accepted
 from organisations.models import Organisation
-from organisations.services import upsert_organisation
+from organisations.services import OrganisationInput, upsert_organisation
 
 MODELS = {"plan": TrainingPlan, "platform": PlatformFiling}
 
@@ -137,18 +137,15 @@ def accept_platform_filing(actor: Actor, *, filing_id: int) -> tuple[PlatformFil
     before = common.state_of(filing)
     filer = filing.filer
     platform = platform_of(filing)
-    fields = {
-        "region": filer.region,
-        "supervisor": filer.supervisor if filer.kind == Organisation.Kind.BASE else filer,
-    }
+    wanted = OrganisationInput(
+        kind=Organisation.Kind.PLATFORM,
+        name=platform.name if platform else filing.site_name,
+        region_id=filer.region_id,
+        supervisor_id=filer.supervisor_id if filer.kind == Organisation.Kind.BASE else filer.pk,
+    )
     try:
         with transaction.atomic():
-            platform, _created = upsert_organisation(
-                actor,
-                kind=Organisation.Kind.PLATFORM,
-                name=platform.name if platform else filing.site_name,
-                **fields,
-            )
+            platform, _created = upsert_organisation(actor, organisation=wanted)
     except IntegrityError:  # another platform of that name was created meanwhile
         raise Invalid.field(
             "site_name",

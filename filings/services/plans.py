@@ -10,18 +10,17 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import actions
 from audit.services import record, snapshot
 from core.actors import Actor
+from core.dates import local_day
 from core.errors import Invalid
 from filings import rules
 from filings.models import AttendanceUpload, FilingException, PlanItem, TrainingPlan
 from filings.services import common
 from filings.signals import plan_items_removing
-from policy.selectors import SHANGHAI
 
 PLAN_FIELDS = ["year", "contact_name", "contact_phone", "filer_opinion"]
 ITEM_FIELDS = [
@@ -244,7 +243,7 @@ def submit_plan(actor: Actor, *, plan_id: int, now: dt.datetime | None = None) -
     plan.late_exception = exception
     plan.submitted_at = now
     plan.first_submitted_at = plan.first_submitted_at or now
-    plan.declared_on = timezone.localtime(now, SHANGHAI).date()
+    plan.declared_on = local_day(now)
     common.route_to_opinion(actor, plan, now, plan.filer_opinion)
     plan.save()
     record(

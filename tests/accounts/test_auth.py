@@ -53,7 +53,7 @@ def test_argon2_hash_is_what_production_stores(settings):
 def test_password_reset_by_unit_forces_change(api_as, world):
     from accounts.services import reset_password
 
-    temporary = reset_password(factories.actor(world.unit_user), world.person.pk)
+    temporary = reset_password(factories.actor(world.unit_user), person_id=world.person.pk)
     world.person.user.refresh_from_db()
     assert world.person.user.must_change_password
     assert world.person.user.check_password(temporary)
@@ -64,4 +64,4 @@ def test_unit_cannot_reset_password_of_another_units_person(world):
     from core.errors import NotFound
 
     with pytest.raises(NotFound):
-        reset_password(factories.actor(world.other_unit_user), world.person.pk)
+        reset_password(factories.actor(world.other_unit_user), person_id=world.person.pk)

@@ -67,44 +67,46 @@ def test_the_answer_never_tells_whether_an_account_or_phone_matches(world, today
 
 def test_a_code_dies_after_five_wrong_tries_and_after_ten_minutes(world, today, caplog):
     login = world.person.user.username
-    services.request_password_recovery(login, PHONE)
+    services.request_password_recovery(login=login, phone=PHONE)
     code = code_from(caplog)
     for _ in range(5):
         with pytest.raises(services.DomainError):
-            services.complete_password_recovery(login, PHONE, "000000" if code != "000000" else "111111", NEW)
+            services.complete_password_recovery(
+                login=login, phone=PHONE, code="000000" if code != "000000" else "111111", new_password=NEW
+            )
     with pytest.raises(services.DomainError) as refused:
-        services.complete_password_recovery(login, PHONE, code, NEW)
+        services.complete_password_recovery(login=login, phone=PHONE, code=code, new_password=NEW)
     assert refused.value.errors[0]["field"] == "code"
     today.set(today.now + dt.timedelta(minutes=2))
-    services.request_password_recovery(login, PHONE)
+    services.request_password_recovery(login=login, phone=PHONE)
     fresh = code_from(caplog)
     today.set(today.now + dt.timedelta(minutes=10, seconds=1))
     with pytest.raises(services.DomainError):
-        services.complete_password_recovery(login, PHONE, fresh, NEW)
+        services.complete_password_recovery(login=login, phone=PHONE, code=fresh, new_password=NEW)
     world.person.user.refresh_from_db()
     assert world.person.user.check_password(factories.PASSWORD)
 
 
 def test_one_code_a_minute_and_five_a_day_per_account(world, today, caplog):
     login = world.person.user.username
-    services.request_password_recovery(login, PHONE)
-    services.request_password_recovery(login, PHONE)  # within the minute: nothing new
+    services.request_password_recovery(login=login, phone=PHONE)
+    services.request_password_recovery(login=login, phone=PHONE)  # within the minute: nothing new
     assert PasswordRecovery.objects.count() == 1
     for _ in range(6):
         today.set(today.now + dt.timedelta(minutes=2))
-        services.request_password_recovery(login, PHONE)
+        services.request_password_recovery(login=login, phone=PHONE)
     assert PasswordRecovery.objects.count() == 5
     assert PasswordRecovery.objects.filter(used_at=None).count() == 1  # a new code ends the older
 
 
 def test_a_weak_new_password_is_refused_by_field_and_the_code_stays_usable(world, today, caplog):
     login = world.person.user.username
-    services.request_password_recovery(login, PHONE)
+    services.request_password_recovery(login=login, phone=PHONE)
     code = code_from(caplog)
     with pytest.raises(services.DomainError) as refused:
-        services.complete_password_recovery(login, PHONE, code, "12345678")
+        services.complete_password_recovery(login=login, phone=PHONE, code=code, new_password="12345678")
     assert refused.value.errors[0]["field"] == "new_password"
-    services.complete_password_recovery(login, PHONE, code, NEW)
+    services.complete_password_recovery(login=login, phone=PHONE, code=code, new_password=NEW)
 
 
 def test_requests_from_one_address_are_limited(world, today):
@@ -176,7 +178,7 @@ def fake_tencent():
 
 
 def test_the_tencent_cloud_adapter_sends_the_code_through_the_sdk(world, today, fake_tencent):
-    services.request_password_recovery(world.person.user.username, PHONE)
+    services.request_password_recovery(login=world.person.user.username, phone=PHONE)
     [sent] = fake_tencent.received
     assert sent["headers"]["X-TC-Action"] == "SendSms"
     assert sent["headers"]["Authorization"].startswith("TC3-HMAC-SHA256 Credential=AKIDtest/")
@@ -185,7 +187,9 @@ def test_the_tencent_cloud_adapter_sends_the_code_through_the_sdk(world, today, 
     assert body["SignName"] == "三门峡人社" and body["TemplateId"] == "100001"
     code, minutes = body["TemplateParamSet"]
     assert minutes == "10"
-    services.complete_password_recovery(world.person.user.username, PHONE, code, NEW)
+    services.complete_password_recovery(
+        login=world.person.user.username, phone=PHONE, code=code, new_password=NEW
+    )
 
 
 def test_a_refused_sms_withdraws_the_code_and_answers_as_always(world, today, fake_tencent, caplog):

@@ -96,7 +96,7 @@ def test_unit_change_ends_old_link_and_waits_for_new_unit(world):
     from accounts.services import request_unit_change
 
     actor = factories.actor(world.person.user)
-    request_unit_change(actor, world.sibling_unit.pk)
+    request_unit_change(actor, unit_id=world.sibling_unit.pk)
     states = dict(world.person.memberships.values_list("unit_id", "state"))
     assert states == {world.unit.pk: "ended", world.sibling_unit.pk: "pending"}
 

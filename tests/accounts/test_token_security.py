@@ -36,7 +36,7 @@ def test_withdrawing_a_role_ends_its_tokens(api, world):
 
 def test_a_reset_password_gives_no_token_until_changed(api, world):
     old = _token(api, world.person.user.username).json()["token"]
-    temporary = services.reset_password(factories.actor(world.unit_user), world.person.pk)
+    temporary = services.reset_password(factories.actor(world.unit_user), person_id=world.person.pk)
     assert ApiClient(old).get("me/progress").status_code == 401
     response = _token(api, world.person.user.username, password=temporary)
     assert response.status_code == 403 and "修改密码" in response.json()["detail"]
@@ -44,7 +44,9 @@ def test_a_reset_password_gives_no_token_until_changed(api, world):
 
 def test_changing_the_password_ends_existing_tokens(api, world):
     token = _token(api, world.person.user.username).json()["token"]
-    services.change_password(factories.actor(world.person.user), factories.PASSWORD, "NewPassw0rd99")
+    services.change_password(
+        factories.actor(world.person.user), old_password=factories.PASSWORD, new_password="NewPassw0rd99"
+    )
     assert ApiClient(token).get("me/progress").status_code == 401
     assert _token(api, world.person.user.username, password="NewPassw0rd99").status_code == 200
 
@@ -52,14 +54,14 @@ def test_changing_the_password_ends_existing_tokens(api, world):
 def test_a_unit_cannot_reset_an_account_that_also_holds_a_staff_role(world):
     RoleAssignment.objects.create(user=world.person.user, role=Role.BUREAU, organisation=world.bureau)
     with pytest.raises(Forbidden):
-        services.reset_password(factories.actor(world.unit_user), world.person.pk)
+        services.reset_password(factories.actor(world.unit_user), person_id=world.person.pk)
     assert world.person.user.check_password(factories.PASSWORD)
 
 
 def test_a_unit_cannot_reset_someone_who_only_registered_under_it(world):
     pending = factories.person(world.unit, confirmed=False)
     with pytest.raises(NotFound):
-        services.reset_password(factories.actor(world.unit_user), pending.pk)
+        services.reset_password(factories.actor(world.unit_user), person_id=pending.pk)
 
 
 def test_failed_logins_with_an_unregistered_id_number_never_store_it(api):

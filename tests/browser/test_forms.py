@@ -9,7 +9,7 @@ import pytest
 from accounts.models import Person
 from credits.models import Declaration, PendingEvidence
 from organisations.models import Organisation
-from organisations.services import upsert_organisation
+from organisations.services import OrganisationInput, upsert_organisation
 from tests import factories
 from tests.browser.conftest import certificate_pdf
 from tests.credits.helpers import declare
@@ -166,7 +166,12 @@ def test_no_password_reset_is_offered_on_a_pending_member(site, world):
 def test_the_base_attendance_pages_count_a_person_credited_from_the_class(site, world, running_today):
     from credits import services as credit_services
 
-    upsert_organisation(factories.SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority)
+    upsert_organisation(
+        factories.SYSTEM,
+        organisation=OrganisationInput(
+            kind=Organisation.Kind.BASE, name=world.base.name, supervisor_id=world.authority.pk
+        ),
+    )
     plan = factories.accepted_plan(
         world,
         world.base_user,

@@ -34,8 +34,8 @@ def make_notice(actor, publish=True, **fields):
         "is_public": False,
     }
     data.update(fields)
-    notice = services.create_notice(actor, data)
-    return services.publish_notice(actor, notice.pk) if publish else notice
+    notice = services.create_notice(actor, content=services.NoticeInput(**data))
+    return services.publish_notice(actor, notice_id=notice.pk) if publish else notice
 
 
 @pytest.fixture

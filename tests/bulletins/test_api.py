@@ -46,10 +46,11 @@ def test_with_a_token_by_role_and_region_with_read_marks(world, api_as, city, co
 
 def test_detail_has_body_and_attachments(world, api, api_as, county):
     n = services.create_notice(
-        county, {"title": "湖滨区通知", "body": "正文第一段\n\n第二段", "audience": ["unit"]}
+        county,
+        content=services.NoticeInput(title="湖滨区通知", body="正文第一段\n\n第二段", audience=["unit"]),
     )
-    item = services.attach_file(county, n.pk, pdf_upload("附件1.pdf"))
-    services.publish_notice(county, n.pk)
+    item = services.attach_file(county, notice_id=n.pk, uploaded=pdf_upload("附件1.pdf"))
+    services.publish_notice(county, notice_id=n.pk)
     client = api_as(world.unit_user)
     body = client.get(f"notices/{n.pk}").json()
     assert body["body"] == "正文第一段\n\n第二段"

@@ -41,8 +41,8 @@ def test_loading_again_neither_doubles_nor_revives_nor_rewords(world):
     entry = FaqEntry.objects.get(key="person-password")
     services.update_faq(
         editor,
-        entry.pk,
-        {"audience": "person", "question": "忘了密码？", "answer": "找单位。", "position": 5},
+        entry_id=entry.pk,
+        content=services.FaqInput(audience="person", question="忘了密码？", answer="找单位。", position=5),
     )
     count = FaqEntry.objects.count()
     assert services.load_faq(SYSTEM) == 0
@@ -95,7 +95,8 @@ def test_bad_input_names_the_field(world):
 
     with pytest.raises(DomainError) as refused:
         services.create_faq(
-            factories.actor(world.bureau_user), {"audience": "platform", "question": "", "answer": "x"}
+            factories.actor(world.bureau_user),
+            content=services.FaqInput(audience="platform", question="", answer="x"),
         )
     fields = {e["field"] for e in refused.value.errors}
     assert fields == {"audience", "question"}

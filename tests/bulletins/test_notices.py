@@ -76,9 +76,9 @@ def test_drafts_and_withdrawn_notices_reach_nobody_but_their_bureau(world, city,
     assert "草稿通知" not in _titles(None)
     assert login(world.unit_user).get(f"/notices/{draft.pk}/").status_code == 404
     assert login(world.bureau_user).get(f"/notices/{draft.pk}/").status_code == 200
-    published = services.publish_notice(city, draft.pk)
+    published = services.publish_notice(city, notice_id=draft.pk)
     assert "草稿通知" in _titles(_actor(world.unit_user))
-    services.withdraw_notice(city, published.pk)
+    services.withdraw_notice(city, notice_id=published.pk)
     assert "草稿通知" not in _titles(_actor(world.unit_user))
     assert login(world.unit_user).get(f"/notices/{draft.pk}/").status_code == 404
 
@@ -104,13 +104,16 @@ def test_county_bureau_cannot_address_the_city_nor_touch_the_citys_notices(world
     city_region = Region.objects.get(code="411200")
     with pytest.raises(DomainError) as refused:
         services.create_notice(
-            county, {"title": "越权", "body": "正文", "region_id": city_region.pk, "audience": ["unit"]}
+            county,
+            content=services.NoticeInput(
+                title="越权", body="正文", region_id=city_region.pk, audience=["unit"]
+            ),
         )
     assert refused.value.errors[0]["field"] == "region_id"
     assert not Notice.objects.filter(title="越权").exists()
     city_notice = notice(city, title="市局通知", audience=[Role.BUREAU])
     with pytest.raises(NotFound):
-        services.withdraw_notice(county, city_notice.pk)
+        services.withdraw_notice(county, notice_id=city_notice.pk)
     assert login(world.county_bureau_user).get(f"/notices/manage/{city_notice.pk}/").status_code == 404
     # the city bureau manages its counties' notices
     county_notice = notice(county, title="区局通知", audience=[Role.UNIT])
@@ -124,20 +127,22 @@ def test_only_bureaus_manage_notices(world, who):
     assert client.get("/notices/manage/").status_code == 403
     assert client.post("/notices/manage/new/", {"title": "x", "body": "y"}).status_code == 403
     with pytest.raises(Forbidden):
-        services.create_notice(_actor(user), {"title": "x", "body": "y", "is_public": True})
+        services.create_notice(
+            _actor(user), content=services.NoticeInput(title="x", body="y", is_public=True)
+        )
     assert login(world.person.user).get("/notices/manage/").status_code == 403
 
 
 def test_bad_input_names_the_field_and_writes_nothing(city):
     before = AuditEntry.objects.count()
     with pytest.raises(DomainError) as refused:
-        services.create_notice(city, {"title": " ", "body": "", "audience": []})
+        services.create_notice(city, content=services.NoticeInput(title=" ", body="", audience=[]))
     fields = {e["field"]: e["message"] for e in refused.value.errors}
     assert fields["title"] == "标题：必须填写。"
     assert fields["body"] == "正文：必须填写。"
     assert fields["audience"] == "发布对象：请选择公开或至少一类对象。"
     with pytest.raises(DomainError) as unknown:
-        services.create_notice(city, {"title": "t", "body": "b", "audience": ["platform"]})
+        services.create_notice(city, content=services.NoticeInput(title="t", body="b", audience=["platform"]))
     assert unknown.value.errors[0]["field"] == "audience"
     assert Notice.objects.count() == 0 and AuditEntry.objects.count() == before
 
@@ -146,18 +151,20 @@ def test_bad_input_names_the_field_and_writes_nothing(city):
 
 
 def test_every_state_change_is_audited_and_the_first_publication_date_kept(city, today):
-    n = services.create_notice(city, {"title": "通知", "body": "正文", "is_public": True})
-    first = services.publish_notice(city, n.pk).published_at
+    n = services.create_notice(city, content=services.NoticeInput(title="通知", body="正文", is_public=True))
+    first = services.publish_notice(city, notice_id=n.pk).published_at
     with pytest.raises(Conflict):
-        services.publish_notice(city, n.pk)
-    services.withdraw_notice(city, n.pk)
+        services.publish_notice(city, notice_id=n.pk)
+    services.withdraw_notice(city, notice_id=n.pk)
     with pytest.raises(Conflict):
-        services.withdraw_notice(city, n.pk)
+        services.withdraw_notice(city, notice_id=n.pk)
     today.set(2026, 11, 20, 9, 0, 0)
-    again = services.publish_notice(city, n.pk)
+    again = services.publish_notice(city, notice_id=n.pk)
     assert again.published_at == first and again.withdrawn_at is None
     services.update_notice(
-        city, n.pk, {"title": "通知（修订）", "body": "正文", "is_public": True, "pinned": True}
+        city,
+        notice_id=n.pk,
+        content=services.NoticeInput(title="通知（修订）", body="正文", is_public=True, pinned=True),
     )
     actions = list(
         AuditEntry.objects.filter(target_type="bulletins.notice", target_id=str(n.pk))
@@ -177,15 +184,17 @@ def test_every_state_change_is_audited_and_the_first_publication_date_kept(city,
 
 
 def test_only_a_never_published_draft_can_be_deleted(city):
-    n = services.create_notice(city, {"title": "草稿", "body": "正文", "is_public": True})
-    services.attach_file(city, n.pk, pdf_upload())
+    n = services.create_notice(city, content=services.NoticeInput(title="草稿", body="正文", is_public=True))
+    services.attach_file(city, notice_id=n.pk, uploaded=pdf_upload())
     stored = n.attachments.get().file.name
-    services.publish_notice(city, n.pk)
-    services.withdraw_notice(city, n.pk)
+    services.publish_notice(city, notice_id=n.pk)
+    services.withdraw_notice(city, notice_id=n.pk)
     with pytest.raises(Conflict):
-        services.delete_notice(city, n.pk)
-    draft = services.create_notice(city, {"title": "要删的草稿", "body": "正文", "is_public": True})
-    services.delete_notice(city, draft.pk)
+        services.delete_notice(city, notice_id=n.pk)
+    draft = services.create_notice(
+        city, content=services.NoticeInput(title="要删的草稿", body="正文", is_public=True)
+    )
+    services.delete_notice(city, notice_id=draft.pk)
     assert not Notice.objects.filter(pk=draft.pk).exists()
     assert AuditEntry.objects.filter(action="notice.deleted", target_id=str(draft.pk)).exists()
     assert (settings.PRIVATE_STORAGE_ROOT / stored).exists()  # the withdrawn notice keeps its file
@@ -263,8 +272,8 @@ def test_body_and_title_are_escaped_and_links_are_only_http(world, city, notice)
     ],
 )
 def test_office_attachments_are_recognised_by_content(city, name, data, mime, stored_name):
-    n = services.create_notice(city, {"title": "通知", "body": "正文", "is_public": True})
-    item = services.attach_file(city, n.pk, SimpleUploadedFile(name, data))
+    n = services.create_notice(city, content=services.NoticeInput(title="通知", body="正文", is_public=True))
+    item = services.attach_file(city, notice_id=n.pk, uploaded=SimpleUploadedFile(name, data))
     assert item.content_type == mime and item.original_name == stored_name
     path = settings.PRIVATE_STORAGE_ROOT / item.file.name
     assert path.read_bytes() == data and item.file.name.startswith(f"notices/{n.pk}/")
@@ -282,10 +291,10 @@ def test_office_attachments_are_recognised_by_content(city, name, data, mime, st
     ],
 )
 def test_other_files_are_refused_and_nothing_is_stored(city, data):
-    n = services.create_notice(city, {"title": "通知", "body": "正文", "is_public": True})
+    n = services.create_notice(city, content=services.NoticeInput(title="通知", body="正文", is_public=True))
     stored = set(settings.PRIVATE_STORAGE_ROOT.rglob("*"))
     with pytest.raises(DomainError) as refused:
-        services.attach_file(city, n.pk, SimpleUploadedFile("通知.pdf", data))
+        services.attach_file(city, notice_id=n.pk, uploaded=SimpleUploadedFile("通知.pdf", data))
     assert refused.value.errors[0]["field"] == "file"
     assert "PDF" in refused.value.detail
     assert not NoticeAttachment.objects.exists()
@@ -294,22 +303,24 @@ def test_other_files_are_refused_and_nothing_is_stored(city, data):
 
 def test_attachment_limits(city, settings):
     settings.NOTICE_ATTACHMENT_MAX_BYTES = 1000
-    n = services.create_notice(city, {"title": "通知", "body": "正文", "is_public": True})
+    n = services.create_notice(city, content=services.NoticeInput(title="通知", body="正文", is_public=True))
     with pytest.raises(DomainError, match="不能超过"):
-        services.attach_file(city, n.pk, pdf_upload())
+        services.attach_file(city, notice_id=n.pk, uploaded=pdf_upload())
     settings.NOTICE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     data = pdf_upload().read()
-    services.attach_file(city, n.pk, SimpleUploadedFile("a.pdf", data))
+    services.attach_file(city, notice_id=n.pk, uploaded=SimpleUploadedFile("a.pdf", data))
     with pytest.raises(DomainError, match="已经上传过"):
-        services.attach_file(city, n.pk, SimpleUploadedFile("b.pdf", data))
+        services.attach_file(city, notice_id=n.pk, uploaded=SimpleUploadedFile("b.pdf", data))
 
 
 def test_attachments_are_served_only_to_those_who_may_read_the_notice(world, city, county, notice):
-    n = services.create_notice(county, {"title": "湖滨区通知", "body": "正文", "audience": ["unit"]})
-    item = services.attach_file(county, n.pk, pdf_upload())
+    n = services.create_notice(
+        county, content=services.NoticeInput(title="湖滨区通知", body="正文", audience=["unit"])
+    )
+    item = services.attach_file(county, notice_id=n.pk, uploaded=pdf_upload())
     url = f"/notices/{n.pk}/files/{item.pk}/"
     assert login(world.unit_user).get(url).status_code == 404  # still a draft
-    services.publish_notice(county, n.pk)
+    services.publish_notice(county, notice_id=n.pk)
     response = login(world.unit_user).get(url + "?download=1")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
@@ -324,14 +335,16 @@ def test_attachments_are_served_only_to_those_who_may_read_the_notice(world, cit
 
 
 def test_removing_an_attachment_is_audited(world, county):
-    n = services.create_notice(county, {"title": "通知", "body": "正文", "audience": ["unit"]})
-    item = services.attach_file(county, n.pk, pdf_upload())
+    n = services.create_notice(
+        county, content=services.NoticeInput(title="通知", body="正文", audience=["unit"])
+    )
+    item = services.attach_file(county, notice_id=n.pk, uploaded=pdf_upload())
     assert login(world.bureau_user).post(f"/notices/manage/{n.pk}/files/{item.pk}/remove/").status_code == 302
     assert not NoticeAttachment.objects.exists()
     entry = AuditEntry.objects.get(action="notice.attachment_removed")
     assert entry.actor == world.bureau_user and entry.before["name"] == "通知.pdf"
     # the county bureau's page, another region's attachment id → 404
-    item = services.attach_file(county, n.pk, pdf_upload())
+    item = services.attach_file(county, notice_id=n.pk, uploaded=pdf_upload())
     assert (
         login(world.county_bureau_user)
         .post(f"/notices/manage/{n.pk}/files/{item.pk + 99}/remove/")
@@ -384,7 +397,7 @@ def test_bureau_writes_uploads_and_publishes_through_its_pages(world):
 
 def test_every_management_url_answers_404_for_another_scopes_notice_and_changes_nothing(world, city, notice):
     n = notice(city, title="市局通知", audience=[Role.BUREAU, Role.UNIT])
-    item = services.attach_file(city, n.pk, pdf_upload())
+    item = services.attach_file(city, notice_id=n.pk, uploaded=pdf_upload())
     before = AuditEntry.objects.count()
     client = login(world.county_bureau_user)  # reads it (addressed to bureaus), manages nothing of it
     assert client.get(f"/notices/{n.pk}/").status_code == 200

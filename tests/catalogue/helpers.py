@@ -85,4 +85,13 @@ def edit_kind(world, code: str, year: int = 2026, **fields):
         {"code": lv.code, "name": lv.name, "hours": lv.hours} for lv in k.levels.all()
     ]
     bureau = factories.actor(world.bureau_user, Role.BUREAU)
-    return catalogue_services.save_activity_type(bureau, year, code, values, slots, levels)
+    return catalogue_services.save_activity_type(
+        bureau,
+        year=year,
+        code=code,
+        content=catalogue_services.ActivityTypeInput(
+            **values,
+            slots=tuple(catalogue_services.SlotInput(**row) for row in slots),
+            levels=tuple(catalogue_services.LevelInput(**row) for row in levels),
+        ),
+    )

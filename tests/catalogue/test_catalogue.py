@@ -48,7 +48,7 @@ def test_the_measures_fix_no_hour_figure_so_every_standard_is_left_to_the_review
 
 def test_a_new_year_starts_from_the_catalogue_of_the_year_before_as_the_bureau_left_it(world):
     edit_kind(world, "paper", yearly_cap=Decimal("40"))
-    ensure_policy_year(SYSTEM, 2027)
+    ensure_policy_year(SYSTEM, year=2027)
     assert services.ensure_catalogue(2027) is True
     assert services.ensure_catalogue(2027) is False  # once
     carried = kind("paper", 2027)
@@ -77,10 +77,14 @@ def test_a_county_bureau_and_other_roles_cannot_change_the_catalogue(world):
     county = factories.actor(world.county_bureau_user, Role.BUREAU)
     k = kind("patent")
     with pytest.raises(Forbidden):
-        services.save_activity_type(county, 2026, "patent", {"yearly_cap": Decimal("1")}, [], [])
+        services.save_activity_type(
+            county, year=2026, code="patent", content=services.ActivityTypeInput(yearly_cap=Decimal("1"))
+        )
     unit = factories.actor(world.unit_user, Role.UNIT)
     with pytest.raises(Forbidden):
-        services.save_activity_type(unit, 2026, "patent", {"yearly_cap": Decimal("1")}, [], [])
+        services.save_activity_type(
+            unit, year=2026, code="patent", content=services.ActivityTypeInput(yearly_cap=Decimal("1"))
+        )
     assert kind("patent").yearly_cap is None and kind("patent").slots.count() == k.slots.count()
 
 
@@ -99,35 +103,31 @@ def test_bad_catalogue_edits_are_refused_naming_the_rule(world):
     with pytest.raises(DomainError) as exc:
         services.save_activity_type(
             bureau,
-            2026,
-            None,
-            {
-                "code": "paper",
-                "number": 6,
-                "name": "重复",
-                "method": "practice",
-                "category": "professional",
-                "hour_rule": "declared",
-            },
-            [],
-            [],
+            year=2026,
+            code=None,
+            content=services.ActivityTypeInput(
+                code="paper",
+                number=6,
+                name="重复",
+                method="practice",
+                category="professional",
+                hour_rule="declared",
+            ),
         )
     assert exc.value.errors[0]["field"] == "code"
     with pytest.raises(DomainError) as exc:
         services.save_activity_type(
             bureau,
-            2026,
-            None,
-            {
-                "code": "lecture",
-                "number": 14,
-                "name": "讲座",
-                "method": "training",
-                "category": "public",
-                "hour_rule": "per_item",
-            },
-            [],
-            [],
+            year=2026,
+            code=None,
+            content=services.ActivityTypeInput(
+                code="lecture",
+                number=14,
+                name="讲座",
+                method="training",
+                category="public",
+                hour_rule="per_item",
+            ),
         )
     assert exc.value.errors[0]["field"] == "levels"
     assert not ActivityType.objects.filter(code="lecture").exists()

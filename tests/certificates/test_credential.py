@@ -176,8 +176,16 @@ def test_an_audit_sample_revocation_revokes_the_credential_of_that_year(world, s
     vc = verify(client.get("/certificates/credentials/2026.jwt").content.decode())
     assert vc["credentialSubject"]["result"][1]["value"] == "16"
     assert status_bit(vc) is False
-    sample = sampling_services.draw_sample(authority(world), 2026, count=1, seed=1)
-    sampling_services.decide(authority(world), sample.pk, sample.items.get().pk, "revoked", "原件与申报不符")
+    sample = sampling_services.draw_sample(
+        authority(world), draw=sampling_services.DrawInput(year=2026, count=1, seed=1)
+    )
+    sampling_services.decide(
+        authority(world),
+        sample_id=sample.pk,
+        item_id=sample.items.get().pk,
+        outcome="revoked",
+        reason="原件与申报不符",
+    )
     assert status_bit(vc) is True
     assert "原件与申报不符" in YearCredential.objects.get().revoked_reason
 

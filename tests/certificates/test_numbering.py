@@ -25,9 +25,9 @@ def test_the_scheme_region_year_sequence_and_check_character():
 
 
 def test_one_number_per_person_assigned_once_and_audited(world):
-    first = services.ensure_certificate(SYSTEM, world.person)
-    again = services.ensure_certificate(SYSTEM, world.person)
-    other = services.ensure_certificate(SYSTEM, world.other_person)
+    first = services.ensure_certificate(SYSTEM, person_id=world.person.pk)
+    again = services.ensure_certificate(SYSTEM, person_id=world.person.pk)
+    other = services.ensure_certificate(SYSTEM, person_id=world.other_person.pk)
     assert first.pk == again.pk and first.number == again.number
     assert first.number == numbering.compose("411200", 2026, 1)  # the unit is in 湖滨区 → 三门峡市
     assert other.number == numbering.compose("411200", 2026, 2)
@@ -38,7 +38,7 @@ def test_one_number_per_person_assigned_once_and_audited(world):
 
 
 def test_the_number_survives_a_change_of_employer_and_city(world, today):
-    number = services.ensure_certificate(SYSTEM, world.person).number
+    number = services.ensure_certificate(SYSTEM, person_id=world.person.pk).number
     zhengzhou = Region.objects.create(
         code="410100", name="郑州市", level=Region.Level.CITY, parent=Region.objects.get(code="410000")
     )
@@ -46,9 +46,11 @@ def test_the_number_survives_a_change_of_employer_and_city(world, today):
     Membership.objects.filter(person=world.person).update(state=Membership.State.ENDED)
     Membership.objects.create(person=world.person, unit=new_unit, state=Membership.State.CONFIRMED)
     today.set(2027, 3, 1, 10, 0)
-    assert services.ensure_certificate(SYSTEM, world.person).number == number
+    assert services.ensure_certificate(SYSTEM, person_id=world.person.pk).number == number
     newcomer = factories.person(new_unit, name="王五")
-    assert services.ensure_certificate(SYSTEM, newcomer).number == numbering.compose("410100", 2027, 1)
+    assert services.ensure_certificate(SYSTEM, person_id=newcomer.pk).number == numbering.compose(
+        "410100", 2027, 1
+    )
 
 
 @pytest.mark.postgres_only
@@ -64,7 +66,7 @@ def test_concurrent_issuing_never_repeats_or_doubles():
         try:
             barrier.wait()
             # two threads per person: distinct people race for numbers, twins for one certificate
-            results[i] = services.ensure_certificate(SYSTEM, people[i % 8]).number
+            results[i] = services.ensure_certificate(SYSTEM, person_id=people[i % 8].pk).number
         except Exception as exc:  # asserted below
             results[i] = exc
         finally:

@@ -86,7 +86,7 @@ def test_a_printout_verifies_by_number_and_code_until_the_register_changes(world
 
 def test_unknown_number_wrong_code_and_another_certificates_code_answer_alike(world, hours):
     _response, printout = _print(world)
-    other = services.ensure_certificate(SYSTEM, world.other_person)
+    other = services.ensure_certificate(SYSTEM, person_id=world.other_person.pk)
     number = printout.certificate.number
     wrong_code = "ABCDEFGHJKLM" if printout.code != "ABCDEFGHJKLM" else "MLKJHGFEDCBA"
     unknown = numbering.compose("411200", 2026, 999)

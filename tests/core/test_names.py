@@ -34,7 +34,7 @@ def test_the_compliance_list_and_its_page_are_in_pinyin_order(world, today):
 @pytest.mark.django_db
 def test_a_corrected_name_moves_in_the_order(world, today):
     person = account_services.correct_person_name(
-        actor(world.bureau_user), world.person.pk, "艾张三", "身份证更正"
+        actor(world.bureau_user), person_id=world.person.pk, name="艾张三", reason="身份证更正"
     )
     person.refresh_from_db()
     assert person.name_sort == "ai4 zhang1 san1"

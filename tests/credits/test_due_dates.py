@@ -88,7 +88,7 @@ def test_a_due_date_in_a_year_not_yet_entered_is_provisional_then_recomputed(
     # The bureau enters 2027 (1 Jan a holiday): calendar_year_entered is sent on commit, and
     # the (eager) task gives the open review its official date.
     with django_capture_on_commit_callbacks(execute=True):
-        enter_calendar_year(SYSTEM, 2027, holidays=[D(2027, 1, 1)], make_up_days=[])
+        enter_calendar_year(SYSTEM, year=2027, holidays=[D(2027, 1, 1)], make_up_days=[])
     review.refresh_from_db()
     assert (review.due_on, review.due_provisional) == (D(2027, 1, 5), False)
 
@@ -101,7 +101,7 @@ def test_decided_reviews_keep_their_dates_when_a_year_is_entered(
     services.review_declaration(actor(world.unit_user), declaration_id=declaration.pk, decision="approve")
     decided = _unit_review(declaration)
     with django_capture_on_commit_callbacks(execute=True):
-        enter_calendar_year(SYSTEM, 2027, holidays=[D(2027, 1, 1)], make_up_days=[])
+        enter_calendar_year(SYSTEM, year=2027, holidays=[D(2027, 1, 1)], make_up_days=[])
     decided.refresh_from_db()
     assert (decided.due_on, decided.due_provisional) == (D(2027, 1, 4), True)
     authority = Review.objects.get(declaration=declaration, level="authority")
@@ -116,7 +116,7 @@ def _enter_2026(extra_holidays=(), extra_make_up_days=()):
     days = list(CalendarDay.objects.filter(date__year=2026))
     enter_calendar_year(
         SYSTEM,
-        2026,
+        year=2026,
         holidays=[d.date for d in days if not d.is_working_day] + list(extra_holidays),
         make_up_days=[d.date for d in days if d.is_working_day] + list(extra_make_up_days),
     )
@@ -163,7 +163,7 @@ def test_a_window_over_new_year_follows_corrections_of_its_first_year(
     clock, world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        enter_calendar_year(SYSTEM, 2027, holidays=[D(2027, 1, 1)], make_up_days=[])
+        enter_calendar_year(SYSTEM, year=2027, holidays=[D(2027, 1, 1)], make_up_days=[])
     clock.set(2026, 12, 28, 10, 0)
     review = _unit_review(declare(world.person, started_on=D(2026, 12, 21), ended_on=D(2026, 12, 22)))
     # 29, 30, 31 Dec, (1 Jan off) 4, 5 Jan — official, not provisional.

@@ -270,7 +270,9 @@ def test_a_name_that_differs_is_held_until_the_platform_resends_or_the_bureau_co
     assert platform.push([item(world.person, "n1")]).json()["accepted"] == ["n1"]
     # the bureau finds the registered name was wrong (the ID card says 张叁) and corrects it
     with django_capture_on_commit_callbacks(execute=True):
-        correct_person_name(actor(world.bureau_user), world.person.pk, "张叁", "核对身份证原件")
+        correct_person_name(
+            actor(world.bureau_user), person_id=world.person.pk, name="张叁", reason="核对身份证原件"
+        )
     assert platform.fate("n2").json()["state"] == "credited"
     assert HourRecord.objects.filter(person=world.person, state="credited").count() == 2
     entry = AuditEntry.objects.get(action="person.name_corrected")

@@ -10,10 +10,10 @@ from openpyxl import Workbook
 
 from audit.models import AuditEntry
 from core.actors import Role
+from core.dates import SHANGHAI
 from filings.models import FilingState, PlatformFiling, TrainingPlan
 from organisations.models import Organisation
-from organisations.services import upsert_organisation
-from policy.selectors import SHANGHAI
+from organisations.services import OrganisationInput, upsert_organisation
 from tests import factories
 from tests.factories import plan_data, plan_input, plan_item_data, platform_data
 from tests.filings.xlsx import PLAN_HEADER
@@ -40,7 +40,12 @@ def at(monkeypatch):
 
 @pytest.fixture
 def supervised_base(world):
-    upsert_organisation(factories.SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority)
+    upsert_organisation(
+        factories.SYSTEM,
+        organisation=OrganisationInput(
+            kind=Organisation.Kind.BASE, name=world.base.name, supervisor_id=world.authority.pk
+        ),
+    )
     world.base.refresh_from_db()
     return world.base
 

@@ -161,7 +161,7 @@ def test_the_city_bureau_records_exceptions_and_lists_late_filings_of_provincial
     plan = services.create_plan(actor, plan=plan_input(plan_data(), [plan_item_data()]))
     import datetime as dt
 
-    from policy.selectors import SHANGHAI
+    from core.dates import SHANGHAI
 
     services.submit_plan(actor, plan_id=plan.pk, now=dt.datetime(2025, 10, 8, 9, 0, tzinfo=SHANGHAI))
     result = bureau.get("filings/late-missing", year=2025).json()

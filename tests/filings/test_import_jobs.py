@@ -23,7 +23,7 @@ from credits.models import HourRecord
 from filings import imports, services
 from filings.models import AttendanceUpload, ImportJob
 from organisations.models import Organisation
-from organisations.services import upsert_organisation
+from organisations.services import OrganisationInput, upsert_organisation
 from reports.models import ExportJob
 from tests import factories
 from tests.factories import plan_data, plan_input, plan_item_data
@@ -33,7 +33,12 @@ from tests.filings import xlsx
 @pytest.fixture
 def klass(world, today):
     """A class of the base's accepted plan, taking attendance today."""
-    upsert_organisation(factories.SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority)
+    upsert_organisation(
+        factories.SYSTEM,
+        organisation=OrganisationInput(
+            kind=Organisation.Kind.BASE, name=world.base.name, supervisor_id=world.authority.pk
+        ),
+    )
     plan = factories.accepted_plan(
         world,
         world.base_user,

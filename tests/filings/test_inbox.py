@@ -8,9 +8,9 @@ from django.db.models.signals import post_init
 from django.test import Client
 from django.urls import reverse
 
+from core.dates import SHANGHAI
 from filings import selectors, services
 from filings.models import PlatformFiling, TrainingPlan
-from policy.selectors import SHANGHAI
 from tests import factories
 from tests.factories import plan_data, plan_input, plan_item_data, platform_data, platform_input
 

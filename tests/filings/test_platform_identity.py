@@ -35,7 +35,10 @@ def test_another_filers_platform_of_the_same_name_is_refused_at_acceptance(world
     _base, lingbao_user = lingbao
     # both submitted before either is accepted
     factories.upsert_organisation(
-        factories.SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority
+        factories.SYSTEM,
+        organisation=factories.OrganisationInput(
+            kind=Organisation.Kind.BASE, name=world.base.name, supervisor_id=world.authority.pk
+        ),
     )
     ours = _submit(world.base_user)
     services.give_opinion(

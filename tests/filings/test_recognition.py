@@ -12,10 +12,10 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEntry
+from core.dates import SHANGHAI
 from core.errors import DomainError
 from filings import services
 from filings.models import FilingState
-from policy.selectors import SHANGHAI
 from tests import factories
 from tests.factories import plan_data, plan_input, plan_item_data, platform_input
 

@@ -15,7 +15,7 @@ from filings import services
 from filings.models import AttendanceUpload, FilingState, PlatformCredential, PlatformFiling, TrainingPlan
 from filings.selectors import credential_for_token
 from organisations.models import Organisation
-from organisations.services import upsert_organisation
+from organisations.services import OrganisationInput, upsert_organisation
 from policy.selectors import today
 from tests import factories
 from tests.factories import in_time, plan_data, plan_input, plan_item_data
@@ -59,7 +59,12 @@ ROW = {
 
 @pytest.fixture
 def supervised_base(world):
-    upsert_organisation(factories.SYSTEM, Organisation.Kind.BASE, world.base.name, supervisor=world.authority)
+    upsert_organisation(
+        factories.SYSTEM,
+        organisation=OrganisationInput(
+            kind=Organisation.Kind.BASE, name=world.base.name, supervisor_id=world.authority.pk
+        ),
+    )
     world.base.refresh_from_db()
     return world.base
 

@@ -57,7 +57,7 @@ def test_the_source_gives_18_cities_and_156_counties_that_exist_today():
 
 
 def test_loading_henan_builds_the_tree_with_a_bureau_for_every_region():
-    load_province(SYSTEM, "henan")
+    load_province(SYSTEM, key="henan")
     province = Region.objects.get(code="410000")
     assert province.level == Region.Level.PROVINCE and province.parent is None
     cities = Region.objects.filter(level=Region.Level.CITY)
@@ -89,7 +89,7 @@ def test_loading_henan_builds_the_tree_with_a_bureau_for_every_region():
 
 
 def test_loading_again_adds_nothing_and_keeps_what_a_bureau_renamed():
-    first = load_province(SYSTEM, "henan")
+    first = load_province(SYSTEM, key="henan")
     assert first == (18 - 1 + 156 - 6) * 2  # regions and bureaus beyond Sanmenxia's
     zhengzhou = _bureau("410100")
     zhengzhou.name = "郑州市人力资源和社会保障局（市人才服务中心）"
@@ -99,7 +99,7 @@ def test_loading_again_adds_nothing_and_keeps_what_a_bureau_renamed():
         Organisation.objects.filter(kind=Organisation.Kind.BUREAU).count(),
         AuditEntry.objects.count(),
     )
-    assert load_province(SYSTEM, "henan") == 0
+    assert load_province(SYSTEM, key="henan") == 0
     assert Region.objects.count() == regions
     assert Organisation.objects.filter(kind=Organisation.Kind.BUREAU).count() == bureaus
     assert AuditEntry.objects.count() == entries
@@ -119,4 +119,4 @@ def test_the_command_and_the_setting_load_the_province_the_default_keeps_sanmenx
 
 def test_an_unknown_province_is_refused():
     with pytest.raises(ValueError, match="unknown province"):
-        load_province(SYSTEM, "hubei")
+        load_province(SYSTEM, key="hubei")

@@ -46,7 +46,7 @@ def test_year_not_entered_is_monday_to_friday_and_provisional():
 
 
 def test_entering_the_year_recomputes_and_clears_provisional():
-    enter_calendar_year(SYSTEM, 2027, holidays=[D(2027, 1, 1)], make_up_days=[])
+    enter_calendar_year(SYSTEM, year=2027, holidays=[D(2027, 1, 1)], make_up_days=[])
     result = add_working_days(D(2026, 12, 28), 5)
     assert result.date == D(2027, 1, 5)
     assert result.provisional is False
@@ -54,7 +54,7 @@ def test_entering_the_year_recomputes_and_clears_provisional():
 
 def test_entering_a_year_refuses_days_of_the_wrong_kind():
     with pytest.raises(DomainError) as exc:
-        enter_calendar_year(SYSTEM, 2027, holidays=[D(2027, 1, 2)], make_up_days=[])  # a Saturday
+        enter_calendar_year(SYSTEM, year=2027, holidays=[D(2027, 1, 2)], make_up_days=[])  # a Saturday
     assert exc.value.errors[0]["field"] == "holidays"
     assert not CalendarYear.objects.filter(year=2027).exists()
 

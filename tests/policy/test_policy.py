@@ -37,7 +37,7 @@ def test_current_year_is_carried_forward_from_2025(today):
 
 def test_carrying_forward_uses_the_latest_edited_year(today):
     Requirement.objects.filter(policy_year_id=2026).update(total_hours=Decimal(100))
-    policy = ensure_policy_year(SYSTEM, 2027)
+    policy = ensure_policy_year(SYSTEM, year=2027)
     assert policy.declaration_deadline == dt.date(2027, 12, 31)
     assert requirement_for(2027, None).total_hours == 100
 

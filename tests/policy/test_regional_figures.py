@@ -31,7 +31,7 @@ YEAR = 2026
 def province(world):
     """The world's Sanmenxia in a province install with every Henan city; a Luoyang unit with
     a confirmed person; bureau staff of the province, Sanmenxia (the world's) and Luoyang."""
-    load_province(SYSTEM, "henan")
+    load_province(SYSTEM, key="henan")
     with override_settings(CE_HOME_REGION="410000"):
         luoyang = Region.objects.get(code="410300")
         authority = factories.organisation(
@@ -60,7 +60,10 @@ def _allow(**flags):
 
 def _sanmenxia_sets(world, **figures):
     return services.set_regional_figures(
-        factories.actor(world.bureau_user), YEAR, Region.objects.get(code="411200"), figures
+        factories.actor(world.bureau_user),
+        year=YEAR,
+        region_id=Region.objects.get(code="411200").pk,
+        figures=services.RegionalFiguresInput(**figures),
     )
 
 
@@ -116,31 +119,42 @@ def test_setting_is_scoped_and_audited(world, province):
     luoyang_actor = factories.actor(province["luoyang_user"])
     with pytest.raises(NotFound):  # another city
         services.set_regional_figures(
-            luoyang_actor, YEAR, province["sanmenxia"], {"review_sla_working_days": 3}
+            luoyang_actor,
+            year=YEAR,
+            region_id=province["sanmenxia"].pk,
+            figures=services.RegionalFiguresInput(review_sla_working_days=3),
         )
     with pytest.raises(NotFound):  # a county bureau governs no city
         services.set_regional_figures(
             factories.actor(world.county_bureau_user),
-            YEAR,
-            province["sanmenxia"],
-            {"review_sla_working_days": 3},
+            year=YEAR,
+            region_id=province["sanmenxia"].pk,
+            figures=services.RegionalFiguresInput(review_sla_working_days=3),
         )
     with pytest.raises(Forbidden):  # the province reads the cities' figures, it does not set them
         services.set_regional_figures(
             factories.actor(province["province_user"]),
-            YEAR,
-            province["sanmenxia"],
-            {"review_sla_working_days": 3},
+            year=YEAR,
+            region_id=province["sanmenxia"].pk,
+            figures=services.RegionalFiguresInput(review_sla_working_days=3),
         )
     assert not RegionalFigures.objects.exists()
     row = services.set_regional_figures(
-        luoyang_actor, YEAR, province["luoyang"], {"review_sla_working_days": 7}
+        luoyang_actor,
+        year=YEAR,
+        region_id=province["luoyang"].pk,
+        figures=services.RegionalFiguresInput(review_sla_working_days=7),
     )
     entry = AuditEntry.objects.get(action="policy.regional_figures_set")
     assert entry.target_id == str(row.pk) and entry.actor == province["luoyang_user"]
     assert entry.before is None and entry.after["review_sla_working_days"] == 7
     # the same figures again change nothing and write no entry
-    services.set_regional_figures(luoyang_actor, YEAR, province["luoyang"], {"review_sla_working_days": 7})
+    services.set_regional_figures(
+        luoyang_actor,
+        year=YEAR,
+        region_id=province["luoyang"].pk,
+        figures=services.RegionalFiguresInput(review_sla_working_days=7),
+    )
     assert AuditEntry.objects.filter(action="policy.regional_figures_set").count() == 1
 
 
@@ -184,7 +198,9 @@ def test_open_reviews_follow_when_a_city_or_the_province_changes_the_limit(
     policy.cities_set_review_sla = False
     policy.save()
     with django_capture_on_commit_callbacks(execute=True):
-        policy_year_edited(factories.actor(province["province_user"]), policy, ["cities_set_review_sla"])
+        policy_year_edited(
+            factories.actor(province["province_user"]), year=policy.year, changed=["cities_set_review_sla"]
+        )
     in_sanmenxia.refresh_from_db()
     assert in_sanmenxia.due_on == D(2026, 11, 23)
 
@@ -245,9 +261,9 @@ def test_only_the_province_edits_the_years_rules_in_a_province_install(world, pr
     assert selectors.may_edit_policy(factories.actor(province["province_user"]))
     assert not selectors.may_edit_policy(factories.actor(world.bureau_user))
     assert selectors.may_set_regional_figures(factories.actor(world.bureau_user))
-    ensure_policy_year(SYSTEM, 2027)
+    ensure_policy_year(SYSTEM, year=2027)
     with pytest.raises(Forbidden):
-        services.confirm_policy_year(factories.actor(world.bureau_user), 2027)
+        services.confirm_policy_year(factories.actor(world.bureau_user), year=2027)
     client = Client()
     client.force_login(world.bureau_user)
     world.bureau_user.is_staff = True
@@ -264,7 +280,7 @@ def test_only_the_province_edits_the_years_rules_in_a_province_install(world, pr
 def test_carrying_a_year_forward_keeps_the_permissions_and_the_cities_figures(world, province):
     _allow(cities_set_plan_filing_deadline=True, cities_set_review_sla=True)
     _sanmenxia_sets(world, plan_filing_deadline=D(2026, 9, 30), review_sla_working_days=3)
-    policy = ensure_policy_year(SYSTEM, 2027)
+    policy = ensure_policy_year(SYSTEM, year=2027)
     assert policy.cities_set_plan_filing_deadline and policy.cities_set_review_sla
     figures = selectors.figures_for(province["sanmenxia"], 2027)
     assert (figures.plan_filing_deadline, figures.review_sla_working_days) == (D(2027, 9, 30), 3)

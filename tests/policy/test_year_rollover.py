@@ -63,11 +63,11 @@ def test_no_year_is_invented_for_the_future_or_before_the_first_policy(today):
 
 def test_a_carried_29_february_becomes_28_february():
     PolicyYear.objects.filter(year=2026).update(plan_filing_deadline=dt.date(2026, 2, 28))
-    ensure_policy_year(SYSTEM, 2027)
-    leap = ensure_policy_year(SYSTEM, 2028)
+    ensure_policy_year(SYSTEM, year=2027)
+    leap = ensure_policy_year(SYSTEM, year=2028)
     PolicyYear.objects.filter(year=2028).update(plan_filing_deadline=dt.date(2028, 2, 29))
     assert leap.year == 2028
-    after = ensure_policy_year(SYSTEM, 2029)
+    after = ensure_policy_year(SYSTEM, year=2029)
     assert after.plan_filing_deadline == dt.date(2029, 2, 28)
 
 

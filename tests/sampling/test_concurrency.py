@@ -24,11 +24,14 @@ pytestmark = [
 def test_two_reviewers_deciding_one_item_at_once_decide_it_once(world):
     person = factories.person(world.unit)
     approved(world, person)
-    sample = services.draw_sample(authority(world), 2026, count=1, seed=1)
+    sample = services.draw_sample(authority(world), draw=services.DrawInput(year=2026, count=1, seed=1))
     item = sample.items.get()
     outcomes = ["revoked", "confirmed", "revoked", "confirmed"]
     results = run_together(
-        4, lambda i: services.decide(authority(world), sample.pk, item.pk, outcomes[i], "原件不符")
+        4,
+        lambda i: services.decide(
+            authority(world), sample_id=sample.pk, item_id=item.pk, outcome=outcomes[i], reason="原件不符"
+        ),
     )
     assert sum(isinstance(r, SampledDeclaration) for r in results) == 1
     assert all(isinstance(r, (SampledDeclaration, Conflict)) for r in results), results
@@ -41,7 +44,12 @@ def test_two_reviewers_deciding_one_item_at_once_decide_it_once(world):
 def test_a_double_submitted_draw_does_not_draw_a_declaration_twice(world):
     for _ in range(3):
         approved(world)
-    results = run_together(2, lambda i: services.draw_sample(authority(world), 2026, share=100, seed=i))
+    results = run_together(
+        2,
+        lambda i: services.draw_sample(
+            authority(world), draw=services.DrawInput(year=2026, share=100, seed=i)
+        ),
+    )
     drawn = list(SampledDeclaration.objects.values_list("declaration_id", flat=True))
     assert len(drawn) == len(set(drawn)) == 3
     assert sum(isinstance(r, DomainError) for r in results) == 1  # nothing left for the second

@@ -30,7 +30,9 @@ def test_the_same_seed_over_the_same_data_draws_the_same_sample(world):
     drawn = []
     for _ in range(2):
         with transaction.atomic():
-            sample = services.draw_sample(authority(world), 2026, count=3, seed=20261116)
+            sample = services.draw_sample(
+                authority(world), draw=services.DrawInput(year=2026, count=3, seed=20261116)
+            )
             drawn.append(_drawn(sample))
             transaction.set_rollback(True)  # the same data again for the second draw
     assert len(drawn[0]) == 3 and drawn[0] == drawn[1]
@@ -77,7 +79,7 @@ def test_the_sample_keeps_seed_weights_and_risks_and_flags_count(world):
     IntegrityFlag.objects.create(
         person=person, year=2026, kind=IntegrityFlag.Kind.PACE, message="学习强度异常"
     )
-    sample = services.draw_sample(authority(world), 2026, share=100, seed=7)
+    sample = services.draw_sample(authority(world), draw=services.DrawInput(year=2026, share=100, seed=7))
     item = sample.items.get()
     assert item.declaration_id == declaration.pk
     assert item.risks == ["self_study", "flagged"] and item.weight == Decimal(12)
@@ -89,7 +91,7 @@ def test_the_sample_keeps_seed_weights_and_risks_and_flags_count(world):
 
 def test_a_seed_is_made_and_stored_when_none_is_given(world):
     approved(world)
-    sample = services.draw_sample(authority(world), 2026, count=1)
+    sample = services.draw_sample(authority(world), draw=services.DrawInput(year=2026, count=1))
     assert 0 <= sample.seed < services.MAX_SEED
 
 
@@ -97,16 +99,26 @@ def test_share_rounds_up_and_count_is_capped_by_the_population(world):
     for _ in range(3):
         approved(world)
     with transaction.atomic():
-        assert services.draw_sample(authority(world), 2026, share=10, seed=1).items.count() == 1
+        assert (
+            services.draw_sample(
+                authority(world), draw=services.DrawInput(year=2026, share=10, seed=1)
+            ).items.count()
+            == 1
+        )
         transaction.set_rollback(True)
-    assert services.draw_sample(authority(world), 2026, count=50, seed=1).items.count() == 3
+    assert (
+        services.draw_sample(
+            authority(world), draw=services.DrawInput(year=2026, count=50, seed=1)
+        ).items.count()
+        == 3
+    )
 
 
 def test_a_declaration_waiting_in_a_sample_is_not_drawn_again(world):
     approved(world)
-    services.draw_sample(authority(world), 2026, count=1, seed=1)
+    services.draw_sample(authority(world), draw=services.DrawInput(year=2026, count=1, seed=1))
     with pytest.raises(DomainError) as exc:
-        services.draw_sample(authority(world), 2026, count=1, seed=2)
+        services.draw_sample(authority(world), draw=services.DrawInput(year=2026, count=1, seed=2))
     assert exc.value.errors[0]["field"] == "year"
 
 
@@ -125,14 +137,14 @@ def test_a_declaration_waiting_in_a_sample_is_not_drawn_again(world):
 def test_bad_input_names_the_field_and_writes_nothing(world, kwargs, field):
     approved(world)
     with pytest.raises(DomainError) as exc:
-        services.draw_sample(authority(world), 2026, **kwargs)
+        services.draw_sample(authority(world), draw=services.DrawInput(year=2026, **kwargs))
     assert field in [e["field"] for e in exc.value.errors]
     assert not SampledDeclaration.objects.exists()
 
 
 def test_the_due_date_defaults_to_ten_working_days(world):
     approved(world)
-    sample = services.draw_sample(authority(world), 2026, count=1, seed=1)
+    sample = services.draw_sample(authority(world), draw=services.DrawInput(year=2026, count=1, seed=1))
     assert sample.evidence_due_on == dt.date(2026, 11, 30)  # from Monday 16 November
 
 
@@ -140,7 +152,10 @@ def test_people_and_their_units_are_told_to_bring_the_originals(world):
     person = factories.person(world.unit)
     approved(world, person)
     before = Notification.objects.count()
-    services.draw_sample(authority(world), 2026, count=1, seed=1, evidence_due_on=dt.date(2026, 12, 4))
+    services.draw_sample(
+        authority(world),
+        draw=services.DrawInput(year=2026, count=1, seed=1, evidence_due_on=dt.date(2026, 12, 4)),
+    )
     to_person = Notification.objects.get(user=person.user, title__startswith="学时抽查")
     assert "2026-12-04" in to_person.title and "原件" in to_person.body
     to_unit = Notification.objects.get(user=world.unit_user, title__startswith="学时抽查")
@@ -154,13 +169,13 @@ def test_people_and_their_units_are_told_to_bring_the_originals(world):
 def test_a_unit_cannot_draw(world):
     approved(world)
     with pytest.raises(Forbidden):
-        services.draw_sample(factories.actor(world.unit_user), 2026, count=1)
+        services.draw_sample(factories.actor(world.unit_user), draw=services.DrawInput(year=2026, count=1))
 
 
 def test_an_authority_draws_only_from_its_own_units(world):
     ours = {approved(world).pk, approved(world, factories.person(world.sibling_unit)).pk}
     approved(world, factories.person(world.other_unit))
-    sample = services.draw_sample(authority(world), 2026, share=100, seed=3)
+    sample = services.draw_sample(authority(world), draw=services.DrawInput(year=2026, share=100, seed=3))
     assert set(_drawn(sample)) == ours
 
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def drawn(world):
     person = factories.person(world.unit)
     declaration = approved(world, person, hours=Decimal("16"))
-    sample = services.draw_sample(authority(world), 2026, count=1, seed=1)
+    sample = services.draw_sample(authority(world), draw=services.DrawInput(year=2026, count=1, seed=1))
     return person, declaration, sample, sample.items.get()
 
 
@@ -31,7 +31,7 @@ def test_revocation_removes_the_hours_through_the_ledger(world, drawn):
     who = authority(world)
     before = credit_selectors.progress_of(person, 2026)
     assert before.professional_hours == Decimal("16")
-    services.decide(who, sample.pk, item.pk, "revoked", "原件与申报不符")
+    services.decide(who, sample_id=sample.pk, item_id=item.pk, outcome="revoked", reason="原件与申报不符")
     after = credit_selectors.progress_of(person, 2026)
     assert after.professional_hours == Decimal("0") and after.total_hours < before.total_hours
     assert ledger.summary_mismatches() == []
@@ -51,7 +51,9 @@ def test_revocation_removes_the_hours_through_the_ledger(world, drawn):
 def test_a_revocation_needs_its_reason_and_changes_nothing_without(world, drawn):
     _person, declaration, sample, item = drawn
     with pytest.raises(DomainError) as exc:
-        services.decide(authority(world), sample.pk, item.pk, "revoked", "  ")
+        services.decide(
+            authority(world), sample_id=sample.pk, item_id=item.pk, outcome="revoked", reason="  "
+        )
     assert exc.value.errors[0]["field"] == "reason"
     item.refresh_from_db()
     assert item.outcome == "pending"
@@ -60,11 +62,13 @@ def test_a_revocation_needs_its_reason_and_changes_nothing_without(world, drawn)
 
 def test_a_confirmation_keeps_the_hours_and_is_final(world, drawn):
     person, declaration, sample, item = drawn
-    services.decide(authority(world), sample.pk, item.pk, "confirmed")
+    services.decide(authority(world), sample_id=sample.pk, item_id=item.pk, outcome="confirmed")
     assert credit_selectors.progress_of(person, 2026).professional_hours == Decimal("16")
     assert AuditEntry.objects.filter(action="sampling.confirmed", target_id=str(item.pk)).exists()
     with pytest.raises(Conflict):
-        services.decide(authority(world), sample.pk, item.pk, "revoked", "再查")
+        services.decide(
+            authority(world), sample_id=sample.pk, item_id=item.pk, outcome="revoked", reason="再查"
+        )
     assert HourRecord.objects.get(declaration=declaration).state == RecordState.CREDITED
     rates = selectors.rates_of(selectors.sample_for(authority(world), sample.pk))
     assert (rates.confirmed, rates.revoked, rates.revocation_rate) == (1, 0, 0.0)
@@ -73,7 +77,7 @@ def test_a_confirmation_keeps_the_hours_and_is_final(world, drawn):
 def test_a_bad_outcome_names_the_field(world, drawn):
     _p, _d, sample, item = drawn
     with pytest.raises(DomainError) as exc:
-        services.decide(authority(world), sample.pk, item.pk, "maybe")
+        services.decide(authority(world), sample_id=sample.pk, item_id=item.pk, outcome="maybe")
     assert exc.value.errors[0]["field"] == "outcome"
 
 
@@ -83,7 +87,7 @@ def test_another_authority_gets_404_and_a_unit_403(world, drawn):
     with pytest.raises(NotFound):
         selectors.sample_for(other, sample.pk)
     with pytest.raises(NotFound):
-        services.decide(other, sample.pk, item.pk, "confirmed")
+        services.decide(other, sample_id=sample.pk, item_id=item.pk, outcome="confirmed")
     assert list(selectors.samples(other)) == []
     with pytest.raises(Forbidden):
         selectors.samples(factories.actor(world.unit_user))
@@ -92,9 +96,13 @@ def test_another_authority_gets_404_and_a_unit_403(world, drawn):
 def test_an_item_of_another_sample_is_404(world, drawn):
     _p, _d, sample, _item = drawn
     approved(world, factories.person(world.other_unit))
-    theirs = services.draw_sample(factories.actor(world.other_authority_user), 2026, count=1, seed=1)
+    theirs = services.draw_sample(
+        factories.actor(world.other_authority_user), draw=services.DrawInput(year=2026, count=1, seed=1)
+    )
     with pytest.raises(NotFound):
-        services.decide(authority(world), sample.pk, theirs.items.get().pk, "confirmed")
+        services.decide(
+            authority(world), sample_id=sample.pk, item_id=theirs.items.get().pk, outcome="confirmed"
+        )
 
 
 def test_the_city_bureau_sees_an_authoritys_sample_but_only_the_drawer_decides(world, drawn):
@@ -102,6 +110,6 @@ def test_the_city_bureau_sees_an_authoritys_sample_but_only_the_drawer_decides(w
     city = factories.actor(world.bureau_user)
     assert selectors.sample_for(city, sample.pk).pk == sample.pk
     with pytest.raises(Forbidden):
-        services.decide(city, sample.pk, item.pk, "confirmed")
+        services.decide(city, sample_id=sample.pk, item_id=item.pk, outcome="confirmed")
     with pytest.raises(NotFound):
         selectors.sample_for(factories.actor(world.county_bureau_user), sample.pk)

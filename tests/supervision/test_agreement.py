@@ -87,17 +87,21 @@ def generated_year(world, today, rng: random.Random):
 
     # An audit sample revokes one approved declaration.
     authority = factories.actor(world.authority_user)
-    sample = sampling_services.draw_sample(authority, 2026, count=2, seed=11)
+    sample = sampling_services.draw_sample(
+        authority, draw=sampling_services.DrawInput(year=2026, count=2, seed=11)
+    )
     first = sample.items.order_by("rank").first()
-    sampling_services.decide(authority, sample.pk, first.pk, "revoked", "原件与申报不符")
+    sampling_services.decide(
+        authority, sample_id=sample.pk, item_id=first.pk, outcome="revoked", reason="原件与申报不符"
+    )
 
     # The waiting person is confirmed; a person moves unit; another changes title series.
-    account_services.confirm_membership(factories.actor(world.unit_user), waiting.pk)
+    account_services.confirm_membership(factories.actor(world.unit_user), person_id=waiting.pk)
     mover = people[3]
     current = Membership.objects.get(person=mover, state=Membership.State.CONFIRMED).unit_id
     target = next(u for u in units if u.pk != current)
-    account_services.request_unit_change(person_actor(mover), target.pk)
-    account_services.confirm_membership(reviewers[target.pk], mover.pk)
+    account_services.request_unit_change(person_actor(mover), unit_id=target.pk)
+    account_services.confirm_membership(reviewers[target.pk], person_id=mover.pk)
     changer = people[4]
     changer.profession = Profession.objects.get(
         code="accounting" if changer.profession.code != "accounting" else "engineering"
@@ -105,7 +109,9 @@ def generated_year(world, today, rng: random.Random):
     changer.save()
     leaver = people[5]
     current = Membership.objects.get(person=leaver, state=Membership.State.CONFIRMED).unit_id
-    account_services.request_unit_change(person_actor(leaver), next(u for u in units if u.pk != current).pk)
+    account_services.request_unit_change(
+        person_actor(leaver), unit_id=next(u for u in units if u.pk != current).pk
+    )
     return people
 
 

@@ -111,10 +111,14 @@ def test_a_revocation_by_audit_sampling_moves_the_figures(world, year):
     from sampling import services as sampling_services
 
     authority = factories.actor(world.authority_user)
-    sample = sampling_services.draw_sample(authority, 2026, count=1, seed=7)
+    sample = sampling_services.draw_sample(
+        authority, draw=sampling_services.DrawInput(year=2026, count=1, seed=7)
+    )
     item = sample.items.get()
     assert item.declaration_id == year.approved.pk
-    sampling_services.decide(authority, sample.pk, item.pk, "revoked", "原件与申报不符")
+    sampling_services.decide(
+        authority, sample_id=sample.pk, item_id=item.pk, outcome="revoked", reason="原件与申报不符"
+    )
     bureau = factories.actor(world.bureau_user)
     assert rows(selectors.completion(bureau, 2026))["湖滨区"]["compliant"] == 0
     source = {r.key: r.values for r in selectors.hours(bureau, 2026).table("by_source").rows}

@@ -9,7 +9,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from supervision import selectors
-from supervision.templatetags.statistics_ui import format_cell
+from supervision.cells import format_cell
 from tests import factories
 from tests.supervision import scenario
 from web import nav

@@ -127,7 +127,7 @@ def test_refused_person_sees_the_reason_and_chooses_another_unit(world):
     from tests.factories import actor
 
     newcomer = factories.person(world.unit, confirmed=False, name="被拒者")
-    services.reject_membership(actor(world.unit_user), newcomer.pk, "查无此人")
+    services.reject_membership(actor(world.unit_user), person_id=newcomer.pk, reason="查无此人")
     client = client_for(newcomer.user)
     html = client.get("/dashboard/").content.decode()
     assert "未予确认：查无此人" in html and "选择工作单位" in html
@@ -143,7 +143,12 @@ def test_messages_page_lists_and_marks_read(world):
     from notifications.models import Notification
     from notifications.services import notify
 
-    notify([world.person.user.pk], "学时申报已通过：测试", "16 学时已计入 2026 年度。", "/dashboard/")
+    notify(
+        [world.person.user.pk],
+        title="学时申报已通过：测试",
+        body="16 学时已计入 2026 年度。",
+        link="/dashboard/",
+    )
     client = client_for(world.person.user)
     html = client.get("/dashboard/").content.decode()
     assert 'data-testid="unread">1<' in html
