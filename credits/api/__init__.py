@@ -1,7 +1,7 @@
 """Credit hours in the public API (DESIGN §5), a module per use case on one router: progress and
 hour records, declarations with evidence, the two-level review, compliance and title readiness.
-me/progress has a router of its own (see `routers`); learning-platform pushes and attendance
-reports are `credits.intake_api` and `credits.attendance_api`."""
+me/progress has a router of its own (see `routers`); learning-platform pushes (`intake`) and
+attendance reports (`attendance`) have theirs, with their own tags, added to the API apart."""
 
 # isort: off
 # Importing a module adds its operations to the router: this order is their order in the
