@@ -12,8 +12,8 @@ from core.openapi import PlatformAPI
 from core.schemas import Schema
 from credits.api import progress_router as credits_progress_router
 from credits.api import router as credits_router
-from credits.attendance_api import router as attendance_router
-from credits.intake_api import router as intake_router
+from credits.api.attendance import router as attendance_router
+from credits.api.intake import router as intake_router
 from filings.api import router as filings_router
 from organisations.api import router as organisations_router
 from policy.api import router as policy_router

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, RoleAssignment
 from core.actors import Role
 from credits import selectors
-from credits.api import _progress_out
+from credits.api.progress import _progress_out
 from tests import factories
 from tests.credits.helpers import person_actor
 from tests.credits.test_progress import credit
