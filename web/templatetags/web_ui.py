@@ -1,11 +1,13 @@
-"""Template helpers shared by every page: role navigation, hour figures."""
+"""Template helpers shared by every page: role navigation, hour figures, days."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
+from core.dates import format_day, local_day
 from core.hours import format_hours
 from credits.rules import compliance
 from web import nav
@@ -29,6 +31,14 @@ def site_owner():
 def hours(value):
     """45.0 → 45, 12.5 → 12.5 (core.hours.format_hours, the one formatter of hour figures)."""
     return format_hours(value)
+
+
+@register.filter
+def day(value):
+    """2025年12月31日 (core.dates.format_day); an instant gives its day in Shanghai, nothing gives ""."""
+    if value in (None, ""):
+        return ""
+    return format_day(local_day(value) if isinstance(value, dt.datetime) else value)
 
 
 @register.filter
