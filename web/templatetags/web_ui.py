@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.utils.translation import gettext_lazy
 
 from core.dates import format_day, local_day
 from core.hours import format_hours
@@ -78,18 +77,10 @@ def page_query(context, number):
     return "?" + query.urlencode()
 
 
-_SHORT_OF = {
-    compliance.PUBLIC: gettext_lazy("公需差 %(h)s"),
-    compliance.PROFESSIONAL: gettext_lazy("专业差 %(h)s"),
-    compliance.TOTAL: gettext_lazy("总学时差 %(h)s"),
-}
-
-
 @register.simple_tag
 def short_of(row):
     """What a staff-compliance row is short of: 公需差 x，专业差 y (or the total)."""
-    missing = compliance.shortfall_of_row(row).missing()
-    return "，".join(str(_SHORT_OF[name]) % {"h": format_hours(hours)} for name, hours in missing)
+    return compliance.shortfall_of_row(row).in_short()
 
 
 @register.filter
