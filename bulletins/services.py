@@ -30,6 +30,7 @@ from bulletins.models import AUDIENCE_ROLES, FaqEntry, Notice, NoticeAttachment,
 from core.actors import Actor
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.media import DOCX, PDF, XLSX
+from core.sizes import format_megabytes
 
 MAX_ATTACHMENTS = 10
 TITLE_MAX = 200
@@ -224,15 +225,11 @@ def sniff(data: bytes) -> str | None:
     return next((mime for mime, main in _OOXML_MAIN.items() if main in types), None)
 
 
-def _mb(limit: int) -> str:
-    return f"{limit / 1024 / 1024:g}"
-
-
 @transaction.atomic
 def attach_file(actor: Actor, *, notice_id: int, uploaded) -> NoticeAttachment:
     notice = _locked(actor, notice_id)
     limit = settings.NOTICE_ATTACHMENT_MAX_BYTES
-    too_big = _("附件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)}
+    too_big = _("附件：不能超过 %(mb)s MB。") % {"mb": format_megabytes(limit)}
     if getattr(uploaded, "size", 0) and uploaded.size > limit:
         raise Invalid.field("file", too_big)
     data = uploaded.read(limit + 1)

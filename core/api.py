@@ -17,6 +17,7 @@ from core import crypto
 from core.actors import Actor
 from core.errors import DomainError, Forbidden, status_of
 from core.schemas import INT64_MAX
+from core.sizes import format_megabytes
 from core.text import has_forbidden_characters
 
 logger = logging.getLogger("core.api")
@@ -255,7 +256,7 @@ def install_error_handlers(api) -> None:
 def status_detail(request, status: int) -> str:
     """The Chinese detail for an answer with this status, with the request id and body limit."""
     detail = HTTP_STATUS_DETAILS.get(status, _("请求无法处理。"))
-    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g}"
+    limit = format_megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     return detail % {"id": getattr(request, "request_id", "-"), "limit": limit}
 
 

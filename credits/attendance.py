@@ -20,7 +20,7 @@ from credits.rules import recognition
 from filings import imports
 from filings import selectors as filing_selectors
 from filings import services as filing_services
-from filings.models import AttendanceUpload, FilingState, ImportJob, PlanItem, TrainingPlan
+from filings.models import AttendanceUpload, ImportJob, PlanItem, TrainingPlan
 
 _CREDITED_FROM_CLASS = Q(hour_records__source="attendance", hour_records__state="credited")
 
@@ -78,7 +78,7 @@ def register() -> None:
 def attendance_classes(actor: Actor) -> QuerySet[PlanItem]:
     """The classes of the actor's accepted plans, with the number of people credited from each."""
     return (
-        PlanItem.objects.filter(plan__filer=actor.organisation, plan__state=FilingState.ACCEPTED)
+        PlanItem.objects.filter(recognition.filed_plan_q("plan__"), plan__filer=actor.organisation)
         .select_related("plan")
         .annotate(
             upload_count=Count("attendance_uploads", distinct=True),

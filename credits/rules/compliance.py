@@ -29,6 +29,11 @@ _MISSING_WORDS = {
     PROFESSIONAL: gettext_lazy("专业科目 %(h)s 学时"),
     TOTAL: gettext_lazy("总学时 %(h)s 学时"),
 }
+_GAP_WORDS = {
+    PUBLIC: gettext_lazy("公需差 %(h)s"),
+    PROFESSIONAL: gettext_lazy("专业差 %(h)s"),
+    TOTAL: gettext_lazy("总学时差 %(h)s"),
+}
 
 
 def _decimal(value) -> Decimal:
@@ -68,6 +73,10 @@ class Shortfall:
         return "、".join(
             str(_MISSING_WORDS[name]) % {"h": format_hours(hours)} for name, hours in self.missing()
         )
+
+    def in_short(self) -> str:
+        """'公需差 6，专业差 20', as the compliance list says it beside a name."""
+        return "，".join(str(_GAP_WORDS[name]) % {"h": format_hours(hours)} for name, hours in self.missing())
 
 
 def shortfall(public, professional, required_public, required_professional, required_total) -> Shortfall:

@@ -5,14 +5,17 @@ its plan is accepted. Online learning pushed by a platform counts once the platf
 that year and subject category is accepted.
 
 Whether a plan is filed is filings' answer (`filings.selectors.recognised_plan_item`); this
-module says where credits needs it.
+module says where credits needs it. The predicate (`plan_is_filed`) and its queryset form
+(`filed_plan_q`) sit side by side so that a list of classes and a check of one class agree.
 """
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from catalogue.models import ActivityType
 from filings import selectors as filing_selectors
-from filings.models import PlanItem, TrainingPlan
+from filings.models import FilingState, PlanItem, TrainingPlan
 from policy.models import Method
 
 NOT_RECOGNISED_REASON = "培训未按规定备案，学时不予认可"
@@ -26,6 +29,12 @@ def needs_filed_plan(kind: ActivityType | None, method: str | None) -> bool:
 
 def plan_is_filed(plan: TrainingPlan) -> bool:
     return plan.is_accepted
+
+
+def filed_plan_q(prefix: str = "") -> Q:
+    """`plan_is_filed` over plans, or over rows that reach a plan through `prefix`
+    ("plan__" from a class)."""
+    return Q(**{f"{prefix}state": FilingState.ACCEPTED})
 
 
 def filed_plan_item(plan_item_id: int | None) -> PlanItem | None:

@@ -17,6 +17,7 @@ from audit import actions
 from audit.services import record
 from core.actors import Actor
 from core.errors import Conflict, DomainError, Invalid, NotFound
+from core.sizes import format_megabytes
 from credits.models import Declaration, Evidence, PendingEvidence
 from credits.services import common
 
@@ -38,12 +39,12 @@ def _read_evidence(uploaded) -> tuple[bytes, str, str]:
     """The file's bytes, its type (by content) and a safe name; a field error otherwise."""
     limit = settings.EVIDENCE_MAX_BYTES
     if getattr(uploaded, "size", 0) and uploaded.size > limit:
-        raise Invalid.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)})
+        raise Invalid.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": format_megabytes(limit)})
     data = uploaded.read(limit + 1)
     if not data:
         raise Invalid.field("file", _("文件：文件为空。"))
     if len(data) > limit:
-        raise Invalid.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": _mb(limit)})
+        raise Invalid.field("file", _("文件：不能超过 %(mb)s MB。") % {"mb": format_megabytes(limit)})
     mime = _sniff(data[:8192])
     if mime is None:
         raise Invalid.field("file", _("文件：只接受 PDF、JPG 或 PNG 格式（按文件内容识别）。"))
@@ -197,10 +198,6 @@ def purge_pending_evidence(*, now: dt.datetime | None = None) -> int:
         PendingEvidence.file.field.storage.delete(pending.file.name)
         pending.delete()
     return len(stale)
-
-
-def _mb(limit: int) -> str:
-    return f"{limit / 1024 / 1024:g}"
 
 
 @transaction.atomic

@@ -33,6 +33,13 @@ def test_only_the_total_is_named_when_both_categories_are_met():
     assert compliance.shortfall(30, 60, 30, 60, 90).missing() == []
 
 
+def test_the_short_text_names_the_same_figures_as_the_words():
+    assert compliance.shortfall(40, 60, 30, 60, 110).in_short() == "总学时差 10"
+    assert compliance.shortfall(0, 0, 30, 60, 90).in_short() == "公需差 30，专业差 60"
+    assert compliance.shortfall(30, 59.5, 30, 60, 90).in_short() == "专业差 0.5"
+    assert compliance.shortfall(30, 60, 30, 60, 90).in_short() == ""
+
+
 @pytest.mark.django_db
 def test_the_sql_form_agrees_with_the_python_form(world):
     expected = {world.person.name: False}

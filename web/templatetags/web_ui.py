@@ -1,11 +1,12 @@
-"""Template helpers shared by every page: role navigation, hour figures."""
+"""Template helpers shared by every page: role navigation, hour figures, days."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.utils.translation import gettext_lazy
 
+from core.dates import format_day, local_day
 from core.hours import format_hours
 from credits.rules import compliance
 from web import nav
@@ -29,6 +30,14 @@ def site_owner():
 def hours(value):
     """45.0 → 45, 12.5 → 12.5 (core.hours.format_hours, the one formatter of hour figures)."""
     return format_hours(value)
+
+
+@register.filter
+def day(value):
+    """2025年12月31日 (core.dates.format_day); an instant gives its day in Shanghai, nothing gives ""."""
+    if value in (None, ""):
+        return ""
+    return format_day(local_day(value) if isinstance(value, dt.datetime) else value)
 
 
 @register.filter
@@ -68,18 +77,10 @@ def page_query(context, number):
     return "?" + query.urlencode()
 
 
-_SHORT_OF = {
-    compliance.PUBLIC: gettext_lazy("公需差 %(h)s"),
-    compliance.PROFESSIONAL: gettext_lazy("专业差 %(h)s"),
-    compliance.TOTAL: gettext_lazy("总学时差 %(h)s"),
-}
-
-
 @register.simple_tag
 def short_of(row):
     """What a staff-compliance row is short of: 公需差 x，专业差 y (or the total)."""
-    missing = compliance.shortfall_of_row(row).missing()
-    return "，".join(str(_SHORT_OF[name]) % {"h": format_hours(hours)} for name, hours in missing)
+    return compliance.shortfall_of_row(row).in_short()
 
 
 @register.filter
