@@ -1,17 +1,21 @@
 """What the credit-hour pages share: the actor each page is for, paging and the year asked for,
-domain errors placed on the form, a declaration's review timeline and catalogue facts."""
+domain errors placed on the form, a declaration's review timeline and catalogue facts, and the
+review time limit the pages state."""
 
 from __future__ import annotations
+
+import contextlib
 
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
 from catalogue import display as catalogue_display
 from core.actors import Role
-from core.errors import DomainError, Forbidden, Invalid
+from core.errors import DomainError, Forbidden, Invalid, NotFound
 from core.forms import apply_domain_error
 from credits import selectors, services
 from credits.forms import DeclarationForm
+from credits.rules import review_clock
 from policy import selectors as policy_selectors
 from policy.models import PolicyYear
 
@@ -67,6 +71,19 @@ def reviewer_actor(request, *roles):
     if actor is None or not actor.is_role(*roles):
         raise Forbidden(_("当前身份不能使用此页面。"))
     return actor
+
+
+def stated_review_limit(year: int, region_id: int | None) -> int | None:
+    """The review time limit (working days per level) a page states for `year` in the region;
+    None for a year without a policy, whose page then names no figure instead of failing."""
+    with contextlib.suppress(NotFound):
+        return review_clock.review_limit(year, region_id)
+    return None
+
+
+def reviewer_region(actor) -> int | None:
+    """The region of the reviewer's organisation: the limit its pages state is that region's."""
+    return actor.organisation.region_id if actor.organisation is not None else None
 
 
 def review_timeline(declaration):

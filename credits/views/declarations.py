@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import current_membership
 from catalogue import display as catalogue_display
 from catalogue import selectors as catalogue_selectors
 from core.errors import Conflict, DomainError, Forbidden, Invalid
@@ -28,6 +29,7 @@ from credits.views._common import (
     place_errors,
     policy_years,
     review_timeline,
+    stated_review_limit,
 )
 from filings import selectors as filing_selectors
 from policy import selectors as policy_selectors
@@ -220,6 +222,7 @@ def declare(request):
             "catalogue_year": year,
             "choosing": request.method == "GET" and "type" not in request.GET,
             "cannot_submit": services.why_cannot_submit(actor),
+            "review_limit": _review_limit(actor, year),
         },
         status=422 if request.method == "POST" else 200,
     )
@@ -283,9 +286,17 @@ def declaration_edit(request, declaration_id: int):
             "choosing": False,
             "returned_by": _last_decision(declaration),
             "cannot_submit": services.why_cannot_submit(actor),
+            "review_limit": _review_limit(actor, declaration.year),
         },
         status=422 if request.method == "POST" else 200,
     )
+
+
+def _review_limit(actor, year: int) -> int | None:
+    """The limit the form states: that of the region of the unit a submit sends the declaration
+    to (the person's current one)."""
+    membership = current_membership(actor.person)
+    return stated_review_limit(year, membership.unit.region_id if membership else None)
 
 
 def _last_decision(declaration):

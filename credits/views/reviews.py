@@ -29,6 +29,8 @@ from credits.views._common import (
     policy_years,
     review_timeline,
     reviewer_actor,
+    reviewer_region,
+    stated_review_limit,
 )
 from policy import selectors as policy_selectors
 from policy.models import Category, Method
@@ -78,6 +80,7 @@ def review_queue(request):
             "categories": Category.choices,
             "methods": Method.choices,
             "counts": counts,
+            "review_limit": stated_review_limit(today.year, reviewer_region(actor)),
             "level_label": Review.Level(
                 Review.Level.UNIT if actor.is_role(Role.UNIT) else Review.Level.AUTHORITY
             ).label,
@@ -218,5 +221,10 @@ def timeliness(request):
     return render(
         request,
         "credits/timeliness.html",
-        {"page": paginate(request, rows, 50), "year": year, "years": policy_years()},
+        {
+            "page": paginate(request, rows, 50),
+            "year": year,
+            "years": policy_years(),
+            "review_limit": stated_review_limit(year, reviewer_region(actor)),
+        },
     )
