@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, Forbidden, Invalid
 from core.forms import Form, apply_domain_error
-from credits.views import _page, _year, _years
+from credits.views import asked_year, paginate, policy_years
 from policy import selectors as policy_selectors
 from sampling import selectors, services
 from sampling.models import SampledDeclaration
@@ -69,7 +69,7 @@ class DecisionForm(Form):
 @login_required
 def sample_list(request):
     actor = _actor(request)
-    year = _year(request)
+    year = asked_year(request)
     form = DrawForm(
         initial={
             "year": year,
@@ -109,8 +109,8 @@ def sample_list(request):
         "sampling/list.html",
         {
             "year": year,
-            "years": _years(),
-            "page": _page(request, rows, 20),
+            "years": policy_years(),
+            "page": paginate(request, rows, 20),
             "rates": selectors.rates_of(rows),
             "form": form,
             "weights": services.weights(),
@@ -132,7 +132,7 @@ def sample_detail(request, sample_id: int):
         {
             "sample": sample,
             "rates": selectors.rates_of(sample),
-            "page": _page(request, items, 50),
+            "page": paginate(request, items, 50),
             "outcome": outcome,
             "outcomes": [("", _("全部")), *Outcome.choices],
             "may_decide": selectors.may_decide(actor, sample),
