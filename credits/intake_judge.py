@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Person
 from core import dates
-from credits import plausibility, rules
+from credits import rules
 from credits.models import COUNTING_STATES, CompletionState, HoldReason, HourRecord, YearSummary
-from credits.rules import recognition
+from credits.rules import plausibility, recognition
 from policy.models import Category
 
 
@@ -133,7 +133,7 @@ class Judge:
             )
 
     def _judge_plausibility(self, items: list[Item]) -> None:
-        """The daily limit per person and day across sources (credits.plausibility). Most items
+        """The daily limit per person and day across sources (credits.rules.plausibility). Most items
         fit whatever else the person learned (`quick_fit` on the year's summary); only the
         others read the person's records, in one query for the batch."""
         groups: dict[tuple[int, int], list[Item]] = defaultdict(list)

@@ -1,7 +1,7 @@
 """The integrity list (诚信核查): cases the rules cannot decide alone, for a person to look at.
 
 A flag names a person's year, what looks wrong and the records and declarations involved:
-- pace, over_daily_limit — credits.plausibility: a span that fits only at an unusual pace, or
+- pace, over_daily_limit — credits.rules.plausibility: a span that fits only at an unusual pace, or
   hours beyond the daily limit across sources (base attendance is credited and flagged; a
   declaration that enters review when its plan is accepted is flagged here too, since nobody
   is there to correct its dates);
@@ -47,7 +47,7 @@ from core.actors import SYSTEM, Actor, Role
 from core.dates import format_day
 from core.errors import Conflict, Forbidden, Invalid
 from core.hours import format_hours
-from credits import intake_selectors, plausibility, rules, selectors
+from credits import intake_selectors, rules, selectors
 from credits.models import (
     COUNTING_STATES,
     Declaration,
@@ -58,7 +58,8 @@ from credits.models import (
     Review,
     Source,
 )
-from credits.plausibility import Verdict
+from credits.rules import plausibility
+from credits.rules.plausibility import Verdict
 from policy.models import PolicyYear
 
 # Titles this alike (0–1, see `similarity`) name the same learning on their own; titles at

@@ -2,6 +2,10 @@
 
 - `year`: the year window, the declaration and reporting deadlines, hours and dates of one
   piece of learning.
+- `compliance`: 90 hours of which 公需 and 专业 each their own figure; what is still short.
+- `review_clock`: each level's review time limit in working days, the due date, overdue.
+- `recognition`: training outside a filed plan (or on an unfiled platform) is not recognised.
+- `plausibility`: the daily limit per person and day, across every source of hours.
 
 Callers may import the module that holds the rule (`from credits.rules import year`); the
 names of `year` are re-exported here for the callers that predate the package.

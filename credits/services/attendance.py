@@ -16,10 +16,10 @@ from audit import actions
 from audit.services import record_many
 from core.actors import Actor, Role
 from core.errors import Forbidden, Invalid, NotFound
-from credits import ledger, plausibility, rules
+from credits import ledger, rules
 from credits.integrity import check_credited, raise_flag
 from credits.models import COUNTING_STATES, HourRecord, IntegrityFlag, RecordState, Source
-from credits.rules import recognition
+from credits.rules import plausibility, recognition
 from filings import selectors as filing_selectors
 from filings.models import PlanItem, TrainingPlan
 from policy import selectors as policy_selectors

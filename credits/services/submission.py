@@ -18,7 +18,7 @@ from catalogue.models import ActivityType
 from core.actors import Actor
 from core.errors import Conflict, DomainError, Invalid
 from core.hours import format_hours
-from credits import ledger, plausibility, rules
+from credits import ledger, rules
 from credits.integrity import check_declaration
 from credits.models import (
     COUNTING_STATES,
@@ -29,6 +29,7 @@ from credits.models import (
     Review,
     Source,
 )
+from credits.rules import plausibility
 from credits.rules import recognition as recognition_rules
 from credits.services import common, declarations, recognition
 
@@ -213,7 +214,7 @@ def _require_within_cap(declaration: Declaration, kind: ActivityType) -> None:
 
 def _require_plausible(declaration: Declaration) -> None:
     """The declared days must hold the hours beside the person's other records of the year
-    (credits.plausibility: the daily limit per person and day across sources); otherwise a 422
+    (credits.rules.plausibility: the daily limit per person and day across sources); otherwise a 422
     on `hours` saying which days are over the limit, so the person can correct the dates."""
     policy = rules.policy_for(declaration.year)
     others = [

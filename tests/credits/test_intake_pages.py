@@ -171,7 +171,7 @@ def test_a_reviewer_sees_a_flag_on_the_declaration_it_concerns(world, today):
     """A platform item and a declaration of the same days: the attendance-like overlap is shown
     to the reviewer when the declaration itself is flagged."""
     from credits.integrity import raise_flag
-    from credits.plausibility import Verdict
+    from credits.rules.plausibility import Verdict
     from tests.credits.helpers import declare
 
     declaration = declare(world.person)
