@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from accounts.services.common import active_unit
 from audit import actions
 from audit.services import record
 from core.actors import Actor, Role
 from core.errors import Forbidden, Invalid, NotFound
+from organisations.selectors import units
 
 
 def _unit_membership(actor: Actor, person_id: int) -> Membership:
@@ -76,7 +76,7 @@ def request_unit_change(actor: Actor, *, unit_id: int) -> Membership:
     person = actor.person
     if person is None:
         raise Forbidden()
-    unit = active_unit(unit_id)
+    unit = units().filter(pk=unit_id).first()
     if unit is None:
         raise Invalid.field("unit_id", _("工作单位：所选单位不存在，请从单位列表中选择。"))
     active = Membership.objects.select_for_update().filter(person=person, state__in=Membership.ACTIVE_STATES)

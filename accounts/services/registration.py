@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Person, RoleAssignment, User
-from accounts.services.common import active_unit
 from accounts.signals import person_identified
 from audit import actions
 from audit.services import record
@@ -19,6 +18,7 @@ from core import crypto, idnumber
 from core.actors import Actor, Role
 from core.errors import DomainError, Invalid
 from organisations.models import Organisation, phone_validator
+from organisations.selectors import units
 from policy.models import Profession
 
 
@@ -58,7 +58,7 @@ def _validate_registration(data: Registration) -> tuple[str, Organisation, Profe
         errors.append(
             {"field": "phone", "message": _("手机号码：格式不正确，手机号为11位，固定电话如 0398-2850937。")}
         )
-    unit = active_unit(data.unit_id)
+    unit = units().filter(pk=data.unit_id).first()
     if unit is None:
         errors.append({"field": "unit_id", "message": _("工作单位：所选单位不存在，请从单位列表中选择。")})
     profession = Profession.objects.filter(code=data.profession).first()
