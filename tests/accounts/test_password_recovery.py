@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 from accounts import services
 from accounts.models import ApiToken, PasswordRecovery
 from audit.models import AuditEntry
+from core.errors import DomainError
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -70,18 +71,18 @@ def test_a_code_dies_after_five_wrong_tries_and_after_ten_minutes(world, today, 
     services.request_password_recovery(login=login, phone=PHONE)
     code = code_from(caplog)
     for _ in range(5):
-        with pytest.raises(services.DomainError):
+        with pytest.raises(DomainError):
             services.complete_password_recovery(
                 login=login, phone=PHONE, code="000000" if code != "000000" else "111111", new_password=NEW
             )
-    with pytest.raises(services.DomainError) as refused:
+    with pytest.raises(DomainError) as refused:
         services.complete_password_recovery(login=login, phone=PHONE, code=code, new_password=NEW)
     assert refused.value.errors[0]["field"] == "code"
     today.set(today.now + dt.timedelta(minutes=2))
     services.request_password_recovery(login=login, phone=PHONE)
     fresh = code_from(caplog)
     today.set(today.now + dt.timedelta(minutes=10, seconds=1))
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.complete_password_recovery(login=login, phone=PHONE, code=fresh, new_password=NEW)
     world.person.user.refresh_from_db()
     assert world.person.user.check_password(factories.PASSWORD)
@@ -103,7 +104,7 @@ def test_a_weak_new_password_is_refused_by_field_and_the_code_stays_usable(world
     login = world.person.user.username
     services.request_password_recovery(login=login, phone=PHONE)
     code = code_from(caplog)
-    with pytest.raises(services.DomainError) as refused:
+    with pytest.raises(DomainError) as refused:
         services.complete_password_recovery(login=login, phone=PHONE, code=code, new_password="12345678")
     assert refused.value.errors[0]["field"] == "new_password"
     services.complete_password_recovery(login=login, phone=PHONE, code=code, new_password=NEW)
