@@ -4,7 +4,9 @@ unit, authority or bureau in scope sees them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from django.http import HttpResponse
 from ninja import Field
 
 from core.api import BearerAuth
@@ -96,8 +98,34 @@ def _record_out(r: HourRecord) -> HourRecordOut:
     "me/progress", response=ProgressOut, auth=BearerAuth(deferred=True), summary="本人年度学时进度"
 )
 def my_progress(request, year: int | None = None):
-    # The busiest read of December: the token is checked in the progress statement itself.
-    return _progress_out(selectors.progress_for_token(request.auth, year))
+    # The busiest read of December: the token is checked in the progress statement itself, and
+    # the answer is written without a model (`progress_json`).
+    return progress_json(selectors.progress_for_token(request.auth, year))
+
+
+def _three(total, public, professional) -> dict:
+    return {"total": hours_out(total), "public": hours_out(public), "professional": hours_out(professional)}
+
+
+def progress_json(p: selectors.Progress) -> HttpResponse:
+    """`ProgressOut` of `p` as the bytes ninja would write for it (a test compares the two for
+    every kind of answer), built without validating a model whose every value the statement
+    already typed: pydantic and its JSON step were a fifth of a progress read's CPU."""
+    r, short = p.required, p.shortfall
+    deadline = p.declaration_deadline
+    body = {
+        "year": p.year,
+        "public_hours": hours_out(p.public_hours),
+        "professional_hours": hours_out(p.professional_hours),
+        "total_hours": hours_out(p.total_hours),
+        "pending_hours": hours_out(p.pending_hours),
+        "required": _three(r.total, r.public, r.professional),
+        "compliant": p.compliant,
+        "short": _three(short.total, short.public, short.professional),
+        "year_closed": p.year_closed,
+        "declaration_deadline": deadline.isoformat() if deadline else None,
+    }
+    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
 
 
 @router.get("me/hours", response=list[HourRecordOut], auth=auth, summary="本人学时档案（含不计入的原因）")

@@ -2,15 +2,17 @@
 is the one BearerAuth + selectors.progress give, for every kind of caller, and never stale."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.utils import timezone
+from ninja.renderers import JSONRenderer
 
 from accounts.models import ApiToken, RoleAssignment
 from core.actors import Role
 from credits import selectors
-from credits.api.progress import _progress_out
+from credits.api.progress import _progress_out, progress_json
 from tests import factories
 from tests.credits.helpers import person_actor
 from tests.credits.test_progress import credit
@@ -84,3 +86,39 @@ def test_other_people_never_see_one_another(world, api_as):
     mine = api_as(world.person.user).get("me/progress", year=2026).json()
     theirs = api_as(other.user).get("me/progress", year=2026).json()
     assert mine["professional_hours"] == 0 and theirs["professional_hours"] == 40
+
+
+@pytest.mark.parametrize(
+    ("public", "professional", "pending", "deadline"),
+    [
+        ("0", "0", "0", None),
+        ("12.5", "3", "4.5", dt.date(2026, 12, 31)),
+        ("30", "60", "0", dt.date(2027, 1, 15)),
+        ("45.5", "10.1", "0.5", dt.date(2026, 12, 31)),
+    ],
+)
+def test_the_hand_written_answer_is_the_bytes_ninja_writes_from_the_schema(
+    public, professional, pending, deadline
+):
+    p = selectors.Progress(
+        person_id=1,
+        year=2026,
+        public_hours=Decimal(public),
+        professional_hours=Decimal(professional),
+        pending_hours=Decimal(pending),
+        required=selectors.Required(total=Decimal(90), public=Decimal(30), professional=Decimal(60)),
+        declaration_deadline=deadline,
+    )
+    by_schema = JSONRenderer().render(None, _progress_out(p).model_dump(), response_status=200)
+    answer = progress_json(p)
+    assert answer.content == by_schema.encode()
+    assert answer["Content-Type"] == "application/json; charset=utf-8"
+
+
+def test_me_progress_answers_as_the_person_s_progress_read_by_staff(world, api_as):
+    credit(world.person, "professional", 7.5)
+    mine = api_as(world.person.user).get("me/progress", year=2026)
+    theirs = api_as(world.unit_user).get(f"persons/{world.person.pk}/progress", year=2026)
+    assert mine.status_code == theirs.status_code == 200
+    assert mine.content == theirs.content
+    assert mine["Content-Type"] == theirs["Content-Type"]
