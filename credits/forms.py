@@ -5,10 +5,12 @@ are placed on the same fields."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form
 from core.hours import format_hours
+from core.sizes import format_megabytes
 from credits.rules import recognition
 from credits.services import DeclarationChange, DeclarationInput
 from policy.models import Category, Method
@@ -119,7 +121,6 @@ class DeclarationForm(Form):
     file = MultipleFileField(
         label=_("证明材料"),
         required=False,
-        help_text=_("PDF、JPG 或 PNG，每个不超过 10 MB，可一次选择多个文件。提交审核前至少上传一份。"),
     )
 
     # Files kept from a refused submit of this form (PendingEvidence ids; ticked = attach them).
@@ -144,6 +145,10 @@ class DeclarationForm(Form):
 
     def __init__(self, *args, plan_items=(), activity_type=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Read at each form: the limit is a setting (EVIDENCE_MAX_BYTES), not a figure of the text.
+        self.fields["file"].help_text = _(
+            "PDF、JPG 或 PNG，每个不超过 %(mb)s MB，可一次选择多个文件。提交审核前至少上传一份。"
+        ) % {"mb": format_megabytes(settings.EVIDENCE_MAX_BYTES)}
         self.kind = activity_type
         self.slot_names = []
         if activity_type is not None:
@@ -186,7 +191,9 @@ class DeclarationForm(Form):
             self.fields[name].slot = slot
             self.slot_names.append(name)
         self.fields["file"].label = _("其他材料（可选）")
-        self.fields["file"].help_text = _("PDF、JPG 或 PNG，每个不超过 10 MB。")
+        self.fields["file"].help_text = _("PDF、JPG 或 PNG，每个不超过 %(mb)s MB。") % {
+            "mb": format_megabytes(settings.EVIDENCE_MAX_BYTES)
+        }
 
     @property
     def slot_fields(self):

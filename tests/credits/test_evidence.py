@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from credits.forms import DeclarationForm
 from credits.models import Evidence
 from tests.credits.helpers import JPG, PDF, PNG, declare
 
@@ -122,3 +123,9 @@ def test_evidence_of_a_draft_can_be_removed(api_as, world, draft, django_capture
     assert response.status_code == 204
     assert not Evidence.objects.filter(pk=evidence_id).exists()
     assert not path.exists()  # the file goes once the transaction has committed
+
+
+def test_the_declare_form_states_the_configured_size_limit(settings):
+    assert "每个不超过 10 MB" in str(DeclarationForm().fields["file"].help_text)
+    settings.EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+    assert "每个不超过 5 MB" in str(DeclarationForm().fields["file"].help_text)
