@@ -67,7 +67,7 @@ def compliance(
     q: str = Query("", max_length=60, description="姓名或账号"),
     **kwargs,
 ):
-    filters = selectors.ComplianceFilter.from_query(request.GET)
+    filters = selectors.ComplianceFilter(year=year, unit_id=unit_id, only_short=short, q=q.strip())
     rows = selectors.filtered_staff_compliance(request.auth, filters, using=reporting_alias())
     return Mapped(rows, _compliance_row)
 

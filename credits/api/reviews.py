@@ -94,10 +94,10 @@ def review_queue(
     category: Literal["", "public", "professional"] = "",
     method: Literal["", "training", "practice", "grassroots", "online", "self_study"] = "",
 ):
-    # The parameters above are the schema's and are validated by it; the filter reads them from
-    # the query string as the page's filter bar does, so both narrow the queue alike.
     limit = max(1, min(limit, 500))
-    filters = selectors.ReviewQueueFilter.from_query(request.GET)
+    filters = selectors.ReviewQueueFilter(
+        state=state, year=year, q=q.strip(), category=category, method=method
+    )
     rows = selectors.filtered_review_queue(request.auth, filters)
     rows = rows[offset : offset + limit]
     return [_queue_item(r) for r in rows]

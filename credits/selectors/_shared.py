@@ -1,12 +1,11 @@
 """What the selector modules share: this year (every read's default year) and the reader
-of list filters out of query parameters."""
+of the pages' list filters out of query parameters."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-from core.errors import Invalid
 from policy import selectors as policy_selectors
 
 
@@ -15,51 +14,29 @@ def current_year() -> int:
 
 
 class QueryReader:
-    """Typed values out of query parameters (a QueryDict or a plain mapping). Strict, a bad
-    value is noted with its field and Chinese message and `done` raises them all; lenient (the
-    pages' filter bars, where a hand-edited link shows the default list), it is dropped."""
+    """Typed values out of the query parameters of a page's filter bar (a QueryDict or a plain
+    mapping). A value that is not one the bar offers (a hand-edited link) is dropped for the
+    default, as the page shows its default list; the API's parameters are typed by its schema."""
 
-    def __init__(self, params: Mapping, lenient: bool):
-        self.params, self.lenient, self.errors = params, lenient, []
+    def __init__(self, params: Mapping):
+        self.params = params
 
-    def _raw(self, name: str) -> str:
+    def text(self, name: str) -> str:
         value = self.params.get(name)
         return "" if value is None else str(value).strip()
 
-    def _bad(self, name: str, message: str, default):
-        if not self.lenient:
-            self.errors.append({"field": name, "message": message})
-        return default
+    def choice(self, name: str, allowed, default: str = "") -> str:
+        value = self.text(name)
+        return value if value in allowed else default
 
-    def text(self, name: str) -> str:
-        return self._raw(name)
-
-    def choice(self, name: str, allowed, message: str, default: str = "") -> str:
-        value = self._raw(name)
-        if not value:
-            return default
-        return value if value in allowed else self._bad(name, message, default)
-
-    def integer(self, name: str, message: str) -> int | None:
-        value = self._raw(name)
-        if not value:
-            return None
+    def integer(self, name: str) -> int | None:
         try:
-            number = Decimal(value)
+            number = Decimal(self.text(name))
         except InvalidOperation:
-            return self._bad(name, message, None)
+            return None
         if not number.is_finite() or number != number.to_integral_value():
-            return self._bad(name, message, None)
+            return None
         return int(number)
 
-    def flag(self, name: str, message: str) -> bool:
-        value = self._raw(name).lower()
-        if value in ("", "0", "f", "false", "n", "no", "off"):
-            return False
-        if value in ("1", "t", "true", "y", "yes", "on"):
-            return True
-        return self._bad(name, message, False)
-
-    def done(self) -> None:
-        if self.errors:
-            raise Invalid(self.errors[0]["message"], self.errors)
+    def flag(self, name: str) -> bool:
+        return self.text(name).lower() in ("1", "t", "true", "y", "yes", "on")

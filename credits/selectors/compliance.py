@@ -115,23 +115,18 @@ class ComplianceFilter:
     q: str = ""  # a name (part of it) or an exact account name
 
     @classmethod
-    def from_query(cls, params: Mapping, *, lenient: bool = False) -> ComplianceFilter:
-        """`year`, `unit` (the API: `unit_id`), `short` and `q`; a bad value → Invalid naming
-        it. With `lenient` (the page) a bad value gives the default, and the year is always
-        one the page can show (this year when none or one outside 2000–2100 is asked)."""
-        read = QueryReader(params, lenient)
-        unit_key = "unit_id" if "unit_id" in params else "unit"
-        year = read.integer("year", _("年度：应为整数。"))
-        if lenient and not (year and 2000 <= year <= 2100):
-            year = current_year()
-        filters = cls(
-            year=year,
-            unit_id=read.integer(unit_key, _("工作单位：应为整数。")) or None,
-            only_short=read.flag("short", _("只看未达标：应为是或否（true/false）。")),
+    def from_query(cls, params: Mapping) -> ComplianceFilter:
+        """The page's filter bar: `year`, `unit`, `short` and `q`. A value the bar does not offer
+        gives the default, and the year is always one the page can show (this year when none or
+        one outside 2000–2100 is asked)."""
+        read = QueryReader(params)
+        year = read.integer("year")
+        return cls(
+            year=year if year and 2000 <= year <= 2100 else current_year(),
+            unit_id=read.integer("unit") or None,
+            only_short=read.flag("short"),
             q=read.text("q"),
         )
-        read.done()
-        return filters
 
 
 def filtered_staff_compliance(

@@ -25,10 +25,6 @@ REVIEW_STATES = ("pending", "overdue", "decided", "all")
 _LEVEL = {Role.UNIT: Review.Level.UNIT, Role.AUTHORITY: Review.Level.AUTHORITY}
 
 
-def _state_problem() -> str:
-    return _("状态：应为 pending、overdue、decided 或 all。")
-
-
 @dataclass(frozen=True)
 class ReviewQueueFilter:
     """What narrows a reviewer's queue: the page's tabs and filter bar, the API's parameters."""
@@ -40,26 +36,18 @@ class ReviewQueueFilter:
     method: str = ""
 
     @classmethod
-    def from_query(cls, params: Mapping, *, lenient: bool = False) -> ReviewQueueFilter:
-        """`state` (the home's "overdue=1" link says overdue), `year`, `q`, `category` and
-        `method`; a bad value → Invalid naming it, or with `lenient` the default."""
-        read = QueryReader(params, lenient)
+    def from_query(cls, params: Mapping) -> ReviewQueueFilter:
+        """The page's tabs and filter bar: `state` (the home's "overdue=1" link says overdue),
+        `year`, `q`, `category` and `method`; a value the bar does not offer gives the default."""
+        read = QueryReader(params)
         default_state = "overdue" if read.text("overdue") == "1" else "pending"
-        filters = cls(
-            state=read.choice("state", REVIEW_STATES, _state_problem(), default_state),
-            year=read.integer("year", _("年度：应为整数。")),
+        return cls(
+            state=read.choice("state", REVIEW_STATES, default_state),
+            year=read.integer("year"),
             q=read.text("q"),
-            category=read.choice(
-                "category", Category.values, _("科目类别：取值应为 public 或 professional。")
-            ),
-            method=read.choice(
-                "method",
-                Method.values,
-                _("学习方式：取值应为 training、practice、grassroots、online 或 self_study。"),
-            ),
+            category=read.choice("category", Category.values),
+            method=read.choice("method", Method.values),
         )
-        read.done()
-        return filters
 
     def as_query(self) -> dict[str, str]:
         """The parameters that give this filter back (the page's links keep them)."""
@@ -91,7 +79,7 @@ def review_queue(
         raise Forbidden(_("只有用人单位和行业主管部门的审核人员有审核队列。"))
     state = state or "pending"
     if state not in REVIEW_STATES:
-        raise Invalid.field("state", _state_problem())
+        raise Invalid.field("state", _("状态：应为 pending、overdue、decided 或 all。"))
     qs = Review.objects.filter(organisation_id=actor.organisation.pk, level=_LEVEL[actor.role]).exclude(
         declaration__person__user_id=actor.user.pk
     )

@@ -23,7 +23,7 @@ from organisations.selectors import units_in_scope
 def compliance_filters(request, actor):
     """Year, unit, "only those short" and a name search, as the page and its export read them;
     the rows are read on the reporting database (core.replica)."""
-    filters = selectors.ComplianceFilter.from_query(request.GET, lenient=True)
+    filters = selectors.ComplianceFilter.from_query(request.GET)
     return filters, selectors.filtered_staff_compliance(actor, filters, using=reporting_alias())
 
 

@@ -49,7 +49,7 @@ QUEUE_PAGE_SIZES = (20, 50, 100, 200)
 @login_required
 def review_queue(request):
     actor = reviewer_actor(request)
-    filters = selectors.ReviewQueueFilter.from_query(request.GET, lenient=True)
+    filters = selectors.ReviewQueueFilter.from_query(request.GET)
     qs = selectors.filtered_review_queue(actor, filters)
     try:
         per_page = int(request.GET.get("per_page", PAGE_SIZE))
@@ -167,7 +167,7 @@ def batch_approve(request):
     """Approve the ticked declarations, or every one matching the filter the reviewer saw —
     only if it still counts what the reviewer confirmed (nothing arrived or left meanwhile)."""
     actor = reviewer_actor(request)
-    filters = selectors.ReviewQueueFilter.from_query(request.POST, lenient=True)
+    filters = selectors.ReviewQueueFilter.from_query(request.POST)
     back = redirect(f"{reverse('credits:review_queue')}?{urlencode(filters.as_query())}")
     data = request.POST.copy()
     if data.get("scope") == "matching":
