@@ -435,22 +435,27 @@ def check_credited(records: list[HourRecord]) -> list[IntegrityFlag]:
     return _raise(cases)
 
 
-def check_daily_limit(declaration: Declaration) -> list[IntegrityFlag]:
-    """A declaration entered review without its person (its plan was accepted): where its days
-    no longer hold its hours beside the person's other records, it is flagged, not refused."""
-    policy = rules.policy_for(declaration.year)
-    own = HourRecord.objects.filter(declaration=declaration).values_list("pk", flat=True).first()
+def daily_limit_verdict(declaration: Declaration) -> plausibility.Verdict:
+    """Whether the declared days hold the hours beside the person's other counting records of
+    the year (the daily limit per person and day across sources)."""
     others = [
         plausibility.record_span(r.source, r.hours, r.started_on, r.completed_on, r.pk)
         for r in HourRecord.objects.filter(
             person_id=declaration.person_id, year=declaration.year, state__in=COUNTING_STATES
         ).exclude(declaration=declaration)
     ]
-    verdict = plausibility.judge(
+    return plausibility.judge(
         plausibility.span(declaration.hours, declaration.started_on, declaration.ended_on),
         others,
-        policy.max_daily_hours,
+        rules.policy_for(declaration.year).max_daily_hours,
     )
+
+
+def check_daily_limit(declaration: Declaration) -> list[IntegrityFlag]:
+    """A declaration entered review without its person (its plan was accepted): where its days
+    no longer hold its hours beside the person's other records, it is flagged, not refused."""
+    own = HourRecord.objects.filter(declaration=declaration).values_list("pk", flat=True).first()
+    verdict = daily_limit_verdict(declaration)
     if verdict.possible:
         return []
     involved = tuple(r for r in (own, *verdict.involved) if r)

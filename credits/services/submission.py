@@ -18,8 +18,8 @@ from catalogue.models import ActivityType
 from core.actors import Actor
 from core.errors import Conflict, DomainError, Invalid
 from core.hours import format_hours
-from credits import ledger, rules
-from credits.integrity import check_declaration
+from credits import ledger
+from credits.integrity import check_declaration, daily_limit_verdict
 from credits.models import (
     COUNTING_STATES,
     Declaration,
@@ -29,7 +29,6 @@ from credits.models import (
     Review,
     Source,
 )
-from credits.rules import plausibility
 from credits.rules import recognition as recognition_rules
 from credits.services import common, declarations, recognition
 
@@ -216,17 +215,6 @@ def _require_plausible(declaration: Declaration) -> None:
     """The declared days must hold the hours beside the person's other records of the year
     (credits.rules.plausibility: the daily limit per person and day across sources); otherwise a 422
     on `hours` saying which days are over the limit, so the person can correct the dates."""
-    policy = rules.policy_for(declaration.year)
-    others = [
-        plausibility.record_span(r.source, r.hours, r.started_on, r.completed_on, r.pk)
-        for r in HourRecord.objects.filter(
-            person_id=declaration.person_id, year=declaration.year, state__in=COUNTING_STATES
-        ).exclude(declaration=declaration)
-    ]
-    verdict = plausibility.judge(
-        plausibility.span(declaration.hours, declaration.started_on, declaration.ended_on),
-        others,
-        policy.max_daily_hours,
-    )
+    verdict = daily_limit_verdict(declaration)
     if not verdict.possible:
         raise Invalid.field("hours", verdict.message)
