@@ -3,15 +3,16 @@
 Django's bulk_create prepares each value of each object through the field API (for the 1,000
 hour records of a platform push, half of the push's Python time) and psycopg then adapts every
 array element one by one. Sending the rows as one JSON text, typed by the table's own row type
-(`jsonb_populate_recordset`), costs one `json.dumps`; `WITH ORDINALITY … ORDER BY` keeps the
-rows in the order given (the lock order callers chose) and RETURNING answers in that order.
+(`json_populate_recordset`; plain `json`, parsed once, costs a fifth less here than `jsonb`),
+costs one `json.dumps`; `WITH ORDINALITY … ORDER BY` keeps the rows in the order given (the
+lock order callers chose) and RETURNING answers in that order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.db import connection
@@ -26,20 +27,25 @@ def _json_value(value):
 
 
 def insert_json(
-    table: str, columns: Sequence[str], rows: Sequence[Sequence], suffix: str = ""
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Mapping],
+    suffix: str = "",
+    base: Mapping | None = None,
 ) -> list[tuple]:
-    """INSERT the rows (tuples in `columns` order) into `table` (PostgreSQL only); `suffix`
-    is appended (ON CONFLICT …, RETURNING …) and the returned rows come back."""
+    """INSERT the rows ({column: value}) into `table` (PostgreSQL only); a column a row leaves
+    out takes its value from `base` (sent once, not once per row), else NULL. `suffix` is
+    appended (ON CONFLICT …, RETURNING …) and the returned rows come back."""
     assert connection.vendor == "postgresql", "insert_json is the PostgreSQL path"
     quoted = connection.ops.quote_name(table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    batch = json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=_json_value)
+    batch = json.dumps(rows, default=_json_value)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quoted} ({names}) SELECT {names} FROM "
-            f"ROWS FROM (jsonb_populate_recordset(NULL::{quoted}, %s::jsonb)) WITH ORDINALITY "
-            f"ORDER BY ordinality {suffix}",
-            [batch],
+            f"ROWS FROM (json_populate_recordset(json_populate_record(NULL::{quoted}, %s::json), "
+            f"%s::json)) WITH ORDINALITY ORDER BY ordinality {suffix}",
+            [json.dumps(base or {}, default=_json_value), batch],
         )
         return cursor.fetchall() if "RETURNING" in suffix.upper() else []
 
@@ -61,7 +67,7 @@ def create_many(model, objs: list) -> list:
     for start in range(0, len(objs), BATCH):
         batch = objs[start : start + BATCH]
         rows = [
-            tuple(f.pre_save(obj, True) if f in stamped else getattr(obj, f.attname) for f in fields)
+            {f.column: f.pre_save(obj, True) if f in stamped else getattr(obj, f.attname) for f in fields}
             for obj in batch
         ]
         returned = insert_json(
@@ -76,28 +82,28 @@ def create_many(model, objs: list) -> list:
 def insert_values(model, rows: Sequence[dict]) -> list[int]:
     """INSERT new rows given as {field attname: value}, without building model instances; the
     fields left out take their default (evaluated once for the batch: constant defaults
-    only) and auto_now(_add) fields the current time. Returns the new primary keys in order.
-    PostgreSQL only (callers keep a model path for SQLite)."""
+    only) and auto_now(_add) fields the current time (rows leave them out), sent once as the
+    batch's base row.
+    Returns the new primary keys in order. PostgreSQL only (callers keep a model path for
+    SQLite)."""
     from django.utils import timezone
 
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    renamed = {f.attname: f.column for f in fields if f.attname != f.column}
+    assert not renamed, f"insert_values sends attnames as columns: {renamed}"
     now = timezone.now()
     stamped = {
         f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     }
-    defaults = {f.attname: now if f.attname in stamped else f.get_default() for f in fields}
-    names = [f.attname for f in fields]
+    base = {f.attname: now if f.attname in stamped else f.get_default() for f in fields}
     ids = []
     for start in range(0, len(rows), BATCH):
-        values = [
-            tuple(now if a in stamped else row.get(a, defaults[a]) for a in names)
-            for row in rows[start : start + BATCH]
-        ]
         returned = insert_json(
             model._meta.db_table,
             [f.column for f in fields],
-            values,
+            rows[start : start + BATCH],
             f"RETURNING {model._meta.pk.column}",
+            base=base,
         )
         ids += [value for (value,) in returned]
     return ids

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.db import connection
 
 from core import bulk, dates
 from credits import ledger
 from credits.intake_judge import Item
-from credits.integrity import check_credited, raise_flag
+from credits.integrity import check_credited_values, raise_flag
 from credits.models import (
     CompletionState,
     HourRecord,
@@ -69,27 +68,24 @@ _COLUMNS = [
 ]
 
 
-def _row(platform_id: int, credential_id: int | None, item: Item, now) -> tuple:
-    return (
-        platform_id,
-        item.external_id,
-        item.person_id,
-        item.id_hash,
-        item.id_masked,
-        item.name,
-        item.course,
-        item.category,
-        item.hours,
-        item.started_on,
-        item.completed_on,
-        item.year,
-        item.state,
-        item.hold_reason,
-        item.reason,
-        now,
-        now,
-        credential_id,
-    )
+def _row(item: Item) -> dict:
+    """The columns of an item's own; the batch's (platform, credential, time) are added."""
+    return {
+        "external_id": item.external_id,
+        "person_id": item.person_id,
+        "id_number_hash": item.id_hash,
+        "id_number_masked": item.id_masked,
+        "name": item.name,
+        "course": item.course,
+        "category": item.category,
+        "hours": item.hours,
+        "started_on": item.started_on,
+        "completed_on": item.completed_on,
+        "year": item.year,
+        "state": item.state,
+        "hold_reason": item.hold_reason,
+        "reason": item.reason,
+    }
 
 
 def _insert(platform_id: int, credential_id: int | None, items: list[Item], now) -> dict[str, int]:
@@ -97,10 +93,17 @@ def _insert(platform_id: int, credential_id: int | None, items: list[Item], now)
     this transaction really inserted come back; the others were already there."""
     if not items:
         return {}
-    rows = sorted(_row(platform_id, credential_id, i, now) for i in items)  # one lock order
+    # One lock order for concurrent pushes of one platform: by external_id.
+    rows = [_row(i) for i in sorted(items, key=lambda i: i.external_id)]
+    batch = {
+        "platform_id": platform_id,
+        "received_at": now,
+        "updated_at": now,
+        "credential_id": credential_id,
+    }
     conflict = "ON CONFLICT (platform_id, external_id) DO NOTHING RETURNING id, external_id"
     if connection.vendor == "postgresql":
-        returned = bulk.insert_json(PlatformCompletion._meta.db_table, _COLUMNS, rows, conflict)
+        returned = bulk.insert_json(PlatformCompletion._meta.db_table, _COLUMNS, rows, conflict, base=batch)
         return {external_id: pk for pk, external_id in returned}
     table = connection.ops.quote_name(PlatformCompletion._meta.db_table)
     columns = ", ".join(_COLUMNS)
@@ -108,8 +111,8 @@ def _insert(platform_id: int, credential_id: int | None, items: list[Item], now)
     with connection.cursor() as cursor:
         ops = connection.ops
         for start in range(0, len(rows), 50):
-            chunk = rows[start : start + 50]
-            params = [_sqlite_value(ops, value) for row in chunk for value in row]
+            chunk = [{**batch, **row} for row in rows[start : start + 50]]
+            params = [_sqlite_value(ops, row[column]) for row in chunk for column in _COLUMNS]
             placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(chunk))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders} {conflict}", params)
             inserted.update({external_id: pk for pk, external_id in cursor.fetchall()})
@@ -174,11 +177,9 @@ def _credit(platform: Organisation, items: list[Item]) -> None:
     for item, pk, v in zip(items, ids, values, strict=True):
         if item.flag is not None:
             raise_flag(HourRecord(pk=pk, **v), IntegrityFlag.Kind.PACE, item.flag)
-    # The cross-source check reads plain attributes only: building 1,000 HourRecord instances
+    # The cross-source check reads the values as they are: building 1,000 HourRecord instances
     # for it was a tenth of a push's Python time.
-    check_credited(
-        [SimpleNamespace(pk=pk, plan_item_id=None, **v) for pk, v in zip(ids, values, strict=True)]
-    )
+    check_credited_values([{**v, "pk": pk} for pk, v in zip(ids, values, strict=True)])
 
 
 def count_day(platform_id: int, now: dt.datetime, **counts: int) -> None:

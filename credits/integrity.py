@@ -281,7 +281,7 @@ def _credited(rows: list[dict]) -> list[Credited]:
             r["title"],
             r["organizer"],
             *_days(r["source"], r["hours"], r["started_on"], r["completed_on"], daily[r["year"]]),
-            r["plan_item_id"],
+            r.get("plan_item_id"),
         )
         for r in rows
     ]
@@ -412,10 +412,16 @@ def check_declaration(declaration: Declaration) -> list[IntegrityFlag]:
 def check_credited(records: list[HourRecord]) -> list[IntegrityFlag]:
     """Attendance or platform records were just credited: the declarations of the same class or
     course by the same people. One query reads the candidates of the whole batch."""
-    records = [r for r in records if r.source in (Source.ATTENDANCE, Source.PLATFORM)]
-    if not records:
+    return check_credited_values([{f: getattr(r, f) for f in _SOURCE_FIELDS} for r in records])
+
+
+def check_credited_values(rows: list[dict]) -> list[IntegrityFlag]:
+    """`check_credited` for records given as dicts of their fields (pk included; plan_item_id
+    may be left out), as the ledger's bulk insert of a platform push has them."""
+    rows = [r for r in rows if r["source"] in (Source.ATTENDANCE, Source.PLATFORM)]
+    if not rows:
         return []
-    sources = _credited([{f: getattr(r, f) for f in _SOURCE_FIELDS} for r in records])
+    sources = _credited(rows)
     first, last = min(s.first for s in sources), max(s.last for s in sources)
     items = {s.plan_item_id for s in sources if s.plan_item_id is not None}
     candidates = Declaration.objects.filter(

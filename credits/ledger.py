@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from credits.signals import ledger_changed
 from policy.models import Category
 
 ZERO = Decimal(0)
+TENTH = Decimal("0.1")
 
 
 def _contribution(record: HourRecord, state: str) -> tuple[Decimal, Decimal, Decimal]:
@@ -41,21 +41,27 @@ def _amounts(category: str, hours: Decimal, state: str) -> tuple[Decimal, Decima
 
 def _apply(deltas: dict[tuple[int, int], list[Decimal]], hours: dict | None = None) -> None:
     """Apply the summary deltas, then tell the statistics (`credits.signals.ledger_changed`)
-    in the same transaction what changed: the summaries and the credited records (`hours`)."""
-    _apply_summaries(deltas)
-    ledger_changed.send(sender=HourRecord, summary_deltas=deltas, hour_deltas=hours or {})
+    in the same transaction what changed: the summaries (with their new totals, so the
+    statistics need not read them again) and the credited records (`hours`)."""
+    totals = _apply_summaries(deltas)
+    ledger_changed.send(sender=HourRecord, summary_deltas=deltas, hour_deltas=hours or {}, totals=totals)
 
 
 def _hours_key(record: HourRecord) -> tuple:
-    return (
+    return _statistics_key(
         record.person_id,
         record.year,
         record.source,
         record.method,
         record.category,
-        record.completed_on.month,
+        record.completed_on,
         record.plan_item_id,
     )
+
+
+def _statistics_key(person_id, year, source, method, category, completed_on, plan_item_id) -> tuple:
+    """The key the statistics count credited records under (supervision.tally)."""
+    return (person_id, year, source, method, category, completed_on.month, plan_item_id)
 
 
 def _count_credit(hours: dict, record: HourRecord, state: str, sign: int) -> None:
@@ -66,16 +72,17 @@ def _count_credit(hours: dict, record: HourRecord, state: str, sign: int) -> Non
         row[1] += sign * record.hours
 
 
-def _apply_summaries(deltas: dict[tuple[int, int], list[Decimal]]) -> None:
+def _apply_summaries(deltas: dict[tuple[int, int], list[Decimal]]) -> dict[tuple[int, int], tuple]:
     """Add the deltas to the summaries with INSERT … ON CONFLICT DO UPDATE, rows in
     (person_id, year) order (PostgreSQL: one statement over UNNEST arrays; SQLite: 500 rows each).
+    Returns {(person, year): (public, professional)} as they are now (RETURNING).
 
     Creating a missing summary and locking an existing one happen in the same statement, row
     by row in key order, so concurrent transactions always meet on summary rows in the same
     order and cannot deadlock on them."""
     keys = sorted(k for k, v in deltas.items() if any(v))
     if not keys:
-        return
+        return {}
     ops = connection.ops
     table = ops.quote_name(YearSummary._meta.db_table)
     now = ops.adapt_datetimefield_value(timezone.now())
@@ -84,7 +91,7 @@ def _apply_summaries(deltas: dict[tuple[int, int], list[Decimal]]) -> None:
         f"public_hours = {table}.public_hours + excluded.public_hours, "
         f"professional_hours = {table}.professional_hours + excluded.professional_hours, "
         f"pending_hours = {table}.pending_hours + excluded.pending_hours, "
-        "updated_at = excluded.updated_at"
+        "updated_at = excluded.updated_at RETURNING person_id, year, public_hours, professional_hours"
     )
     if connection.vendor == "postgresql":
         columns = [[], [], [], [], []]
@@ -99,7 +106,8 @@ def _apply_summaries(deltas: dict[tuple[int, int], list[Decimal]]) -> None:
                 f"ORDER BY n {update}",
                 [now, *columns],
             )
-        return
+            return {(p, y): (pu, pr) for p, y, pu, pr in cursor.fetchall()}
+    totals = {}
     with connection.cursor() as cursor:
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
@@ -120,6 +128,13 @@ def _apply_summaries(deltas: dict[tuple[int, int], list[Decimal]]) -> None:
                 f"updated_at) VALUES {values} {update}",
                 params,
             )
+            # SQLite hands the numeric columns back as floats: read them as the field does.
+            totals.update({(p, y): (_tenths(pu), _tenths(pr)) for p, y, pu, pr in cursor.fetchall()})
+    return totals
+
+
+def _tenths(value) -> Decimal:
+    return Decimal(str(value)).quantize(TENTH)
 
 
 def _add(deltas, key: tuple[int, int], amounts: tuple[Decimal, Decimal, Decimal], sign: int) -> None:
@@ -158,10 +173,27 @@ def add_record_values(rows: list[dict]) -> list[int]:
     deltas: dict = {}
     hours: dict = {}
     for row in rows:
-        _add(
-            deltas, (row["person_id"], row["year"]), _amounts(row["category"], row["hours"], row["state"]), +1
+        person_id, year, category, amount, state = (
+            row["person_id"],
+            row["year"],
+            row["category"],
+            row["hours"],
+            row["state"],
         )
-        _count_credit(hours, SimpleNamespace(plan_item_id=None, **row), row["state"], +1)
+        _add(deltas, (person_id, year), _amounts(category, amount, state), +1)
+        if state == RecordState.CREDITED:
+            key = _statistics_key(
+                person_id,
+                year,
+                row["source"],
+                row["method"],
+                category,
+                row["completed_on"],
+                row.get("plan_item_id"),
+            )
+            counted = hours.setdefault(key, [0, ZERO])
+            counted[0] += 1
+            counted[1] += amount
     _apply(deltas, hours)
     return ids
 

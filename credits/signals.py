@@ -5,7 +5,8 @@ writes commit or roll back with it."""
 from django.dispatch import Signal
 
 # The year summaries moved: `summary_deltas` {(person id, year): [public, professional,
-# pending]}, `hour_deltas` the credited records' hours by their statistics key.
+# pending]}, `totals` {(person id, year): (public, professional)} as they are after it,
+# `hour_deltas` the credited records' hours by their statistics key.
 ledger_changed = Signal()
 
 # A review was decided: `review` (a credits.Review), `year` the declaration's year.

@@ -104,8 +104,8 @@ def calendar_entered(sender, year: int, **kwargs):
 
 
 @receiver(ledger_changed, dispatch_uid="supervision.ledger_changed")
-def on_ledger_changed(sender, summary_deltas: dict, hour_deltas: dict, **kwargs):
-    tally.ledger_changed(summary_deltas, hour_deltas)
+def on_ledger_changed(sender, summary_deltas: dict, hour_deltas: dict, totals: dict, **kwargs):
+    tally.ledger_changed(summary_deltas, hour_deltas, totals)
 
 
 @receiver(review_decided, dispatch_uid="supervision.review_decided")

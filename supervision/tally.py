@@ -19,6 +19,7 @@ hours needs no row at all and a new year needs no rows to be right.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import ExtractMonth
 
 from accounts.models import Membership
+from core import bulk
 from core.dates import local_day
 from credits.models import HourRecord, RecordState, Review, YearSummary
 from credits.rules import compliance, review_clock
@@ -81,13 +83,18 @@ def standing(public: Decimal, professional: Decimal, req: Req) -> tuple:
 def relative_standing(public: Decimal, professional: Decimal, req: Req | None) -> tuple:
     if req is None:
         return (0,) * len(STANDING)
-    now, nothing = standing(public, professional, req), standing(ZERO, ZERO, req)
+    now, nothing = standing(public, professional, req), _standing_of_nothing(req)
     return tuple(a - b for a, b in zip(now, nothing, strict=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _standing_of_nothing(req: Req) -> tuple:
+    return standing(ZERO, ZERO, req)
 
 
 def _staff(person_ids) -> dict[int, tuple[int, int]]:
     """person id → (unit id, profession id) of those with a confirmed unit."""
-    rows = Membership.objects.filter(person_id__in=list(person_ids), state=Membership.State.CONFIRMED)
+    rows = Membership.objects.filter(person_id__any_of=list(person_ids), state=Membership.State.CONFIRMED)
     return {p: (u, prof) for p, u, prof in rows.values_list("person_id", "unit_id", "person__profession_id")}
 
 
@@ -99,12 +106,18 @@ def _add(acc: dict, key, values, sign: int = 1) -> None:
 
 def _insert(model, fields: tuple[str, ...], keys: tuple[str, ...], acc: dict) -> None:
     rows = [
-        model(**dict(zip(keys, key, strict=True)), **dict(zip(fields, values, strict=True)))
+        {**dict(zip(keys, key, strict=True)), **dict(zip(fields, values, strict=True))}
         for key, values in acc.items()
         if any(values)
     ]
-    if rows:
-        model.objects.bulk_create(rows, batch_size=500)
+    if not rows:
+        return
+    # On PostgreSQL without model instances: for the rows of a 1,000-item push, building and
+    # preparing them through the field API was a sixth of the push's Python time.
+    if connection.vendor == "postgresql":
+        bulk.insert_values(model, rows)
+    else:
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=500)
 
 
 STANDING_KEYS = ("year", "unit_id", "profession_id")
@@ -120,10 +133,11 @@ REVIEW_SUMS = ("decided", "on_time")
 # kept in step
 
 
-def ledger_changed(summary_deltas: dict, hour_deltas: dict) -> None:
+def ledger_changed(summary_deltas: dict, hour_deltas: dict, totals: dict) -> None:
     """After the ledger changed summaries by `summary_deltas` ({(person, year): [public,
-    professional, pending]}, already applied) and credited records by `hour_deltas`
-    ({(person, year, source, method, category, month, plan_item): [records, hours]})."""
+    professional, pending]}, already applied; `totals` {(person, year): (public, professional)}
+    as they are now) and credited records by `hour_deltas` ({(person, year, source, method,
+    category, month, plan_item): [records, hours]})."""
     people = {k[0] for k, v in summary_deltas.items() if any(v)} | {
         k[0] for k, v in hour_deltas.items() if any(v)
     }
@@ -137,17 +151,11 @@ def ledger_changed(summary_deltas: dict, hour_deltas: dict) -> None:
     if keys:
         years = {y for _p, y in keys}
         reqs = {y: requirements(y) for y in years}
-        now = {
-            (p, y): (pu, pr)
-            for p, y, pu, pr in YearSummary.objects.filter(
-                person_id__in=[p for p, _y in keys], year__in=years
-            ).values_list("person_id", "year", "public_hours", "professional_hours")
-        }
         for key in keys:
             person_id, year = key
             unit_id, profession_id = staff[person_id]
             d_public, d_professional, d_pending = summary_deltas[key]
-            public, professional = now.get(key, (ZERO, ZERO))
+            public, professional = totals.get(key, (ZERO, ZERO))
             req = reqs[year].get(profession_id)
             after = relative_standing(public, professional, req)
             before = relative_standing(public - d_public, professional - d_professional, req)
