@@ -64,6 +64,7 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative", help="cumulative or tottime")
     parser.add_argument("--push", type=int, default=0, help="profile this many pushes of 1,000 items")
     parser.add_argument("--resend", action="store_true", help="with --push: profile re-sending them")
+    parser.add_argument("--save", help="also write the profile to this file (pstats, snakeviz)")
     args = parser.parse_args()
     os.environ.update(BENCH_ENV)
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -152,6 +153,8 @@ def main() -> None:
     profiler.enable()
     profiled = run(args.requests)
     profiler.disable()
+    if args.save:
+        profiler.dump_stats(args.save)
     print(
         f"{args.path}: {plain * 1000:.3f} ms per request in-process "
         f"({profiled * 1000:.3f} ms under cProfile), of which {db_ms:.3f} ms in "

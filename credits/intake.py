@@ -158,6 +158,10 @@ _TEXT_FIELDS = {
 }
 
 
+# Read once: `Category.values` builds its list anew on every access.
+_CATEGORIES = frozenset(Category.values)
+
+
 class _Reader:
     """Reads the items of one batch. Text fields are searched for forbidden characters in one
     pass over the batch (item by item only if that finds any), and the dates and hours, which
@@ -194,7 +198,7 @@ class _Reader:
         item.name = _text(raw.get("name"))[:60]
         item.course = _text(raw.get("course"))[:200]
         category = raw.get("category")
-        item.category = category if category in Category.values else ""
+        item.category = category if category in _CATEGORIES else ""
         item.completed_on = self.date(raw.get("completed_on"))
         started_on = raw.get("started_on")
         item.started_on = self.date(started_on) if started_on else None

@@ -157,9 +157,13 @@ def ledger_changed(summary_deltas: dict, hour_deltas: dict, totals: dict) -> Non
             d_public, d_professional, d_pending = summary_deltas[key]
             public, professional = totals.get(key, (ZERO, ZERO))
             req = reqs[year].get(profession_id)
-            after = relative_standing(public, professional, req)
-            before = relative_standing(public - d_public, professional - d_professional, req)
-            diff = tuple(a - b for a, b in zip(after, before, strict=True))
+            # The change of the standing relative to no hours: the no-hours part cancels out.
+            if req is None:
+                diff = (0,) * len(STANDING)
+            else:
+                after = standing(public, professional, req)
+                before = standing(public - d_public, professional - d_professional, req)
+                diff = tuple(a - b for a, b in zip(after, before, strict=True))
             _add(standing_acc, (year, unit_id, profession_id), (*diff, d_public, d_professional, d_pending))
     _insert(StandingTally, STANDING_SUMS, STANDING_KEYS, standing_acc)
     hours = {k: v for k, v in hour_deltas.items() if k[0] in staff and any(v)}
