@@ -45,6 +45,13 @@ def current_membership(person: Person) -> Membership | None:
     )
 
 
+def confirmed_units(person_ids) -> dict[int, tuple[int, int]]:
+    """person id → (unit id, title series id) of those with a confirmed unit (the statistics
+    count them under it)."""
+    rows = Membership.objects.filter(person_id__any_of=list(person_ids), state=Membership.State.CONFIRMED)
+    return {p: (u, prof) for p, u, prof in rows.values_list("person_id", "unit_id", "person__profession_id")}
+
+
 def unit_members(actor: Actor, state: str | None = None) -> QuerySet[Membership]:
     if not actor.is_role(Role.UNIT):
         return Membership.objects.none()

@@ -65,33 +65,55 @@ def main() -> None:
     parser.add_argument("--push", type=int, default=0, help="profile this many pushes of 1,000 items")
     parser.add_argument("--resend", action="store_true", help="with --push: profile re-sending them")
     parser.add_argument("--save", help="also write the profile to this file (pstats, snakeviz)")
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="print when each statement of the last request began and ended (ms from its start)",
+    )
     args = parser.parse_args()
     os.environ.update(BENCH_ENV)
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     os.environ.pop("REDIS_URL", None)
-    from django.core.wsgi import get_wsgi_application
     from django.db.backends.utils import CursorWrapper
 
-    app = get_wsgi_application()
+    from config.wsgi import application as app  # as gunicorn loads it
+
     rng = random.Random(7)
     waited = [0.0, 0]
     execute = CursorWrapper.execute
 
     by_statement: dict[str, list[float]] = {}
+    timeline: list[tuple[float, float, str]] = []  # the current request's (began, ended, what)
 
     def timed_execute(self, sql, params=None):
         began = time.perf_counter()
         try:
             return execute(self, sql, params)
         finally:
-            took = time.perf_counter() - began
+            ended = time.perf_counter()
+            took = ended - began
             waited[0] += took
             waited[1] += 1
-            entry = by_statement.setdefault(" ".join(str(sql).split())[:110], [0.0, 0])
+            text = " ".join(str(sql).split())[:110]
+            entry = by_statement.setdefault(text, [0.0, 0])
             entry[0] += took
             entry[1] += 1
+            timeline.append((began, ended, text))
 
     CursorWrapper.execute = timed_execute
+
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    commit = BaseDatabaseWrapper.commit
+
+    def timed_commit(self):
+        began = time.perf_counter()
+        try:
+            return commit(self)
+        finally:
+            timeline.append((began, time.perf_counter(), "COMMIT"))
+
+    BaseDatabaseWrapper.commit = timed_commit
 
     bodies = []
     if args.push:
@@ -129,6 +151,8 @@ def main() -> None:
     def run(n: int) -> float:
         began = time.perf_counter()
         for _ in range(n):
+            timeline.clear()
+            timeline.append((time.perf_counter(), time.perf_counter(), "(request begins)"))
             status = []
             token = platform_token if bodies else token_of(rng.randrange(TOKENS))
             body = bodies.pop(0) if bodies else b""
@@ -165,6 +189,14 @@ def main() -> None:
     print("database statements by wall time per request (mean ms, calls per request):")
     for sql, (took, calls) in slowest:
         print(f"  {took / args.requests * 1000:8.3f} ms  {calls / args.requests:4.1f}×  {sql}")
+    if args.timeline:
+        start = timeline[0][0]
+        print("the last request's statements (ms from its start: began – ended, took):")
+        for began, ended, text in timeline[1:]:
+            print(
+                f"  {(began - start) * 1000:8.2f} – {(ended - start) * 1000:8.2f}  "
+                f"{(ended - began) * 1000:7.2f}  {text}"
+            )
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
     text = out.getvalue()

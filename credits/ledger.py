@@ -10,14 +10,18 @@ concurrent transactions touching overlapping people queue behind each other, nev
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts.models import Membership, Person
+from accounts.selectors import confirmed_units
 from core import bulk
 from credits.models import HourRecord, RecordState, YearSummary
-from credits.signals import ledger_changed
+from credits.signals import ledger_changed, records_counted
 from policy.models import Category
 
 ZERO = Decimal(0)
@@ -39,12 +43,52 @@ def _amounts(category: str, hours: Decimal, state: str) -> tuple[Decimal, Decima
     return ZERO, ZERO, ZERO
 
 
+# The changes kept for the end of a `summaries_last` block: (summary deltas, hour deltas).
+_held_back: ContextVar[tuple[dict, dict] | None] = ContextVar("ledger_held_back", default=None)
+
+
 def _apply(deltas: dict[tuple[int, int], list[Decimal]], hours: dict | None = None) -> None:
-    """Apply the summary deltas, then tell the statistics (`credits.signals.ledger_changed`)
-    in the same transaction what changed: the summaries (with their new totals, so the
-    statistics need not read them again) and the credited records (`hours`)."""
-    totals = _apply_summaries(deltas)
-    ledger_changed.send(sender=HourRecord, summary_deltas=deltas, hour_deltas=hours or {}, totals=totals)
+    """Tell the statistics (`credits.signals`) in the same transaction what changed: first the
+    credited records (`hours`), then — once the deltas are applied — the summaries, with their
+    new totals and their people's units, so the statistics need not read them again. Inside
+    a `summaries_last` block both are kept for its end."""
+    held_back = _held_back.get()
+    if held_back is not None:
+        for key, amounts in deltas.items():
+            _add(held_back[0], key, amounts, +1)
+        for key, (records, amount) in (hours or {}).items():
+            counted = held_back[1].setdefault(key, [0, ZERO])
+            counted[0] += records
+            counted[1] += amount
+        return
+    # The counts of records need no summary: told first, before the summary rows are locked.
+    if hours:
+        records_counted.send(sender=HourRecord, hour_deltas=hours)
+    totals, staff = _apply_summaries(deltas)
+    if totals:
+        ledger_changed.send(sender=HourRecord, summary_deltas=deltas, totals=totals, staff=staff)
+
+
+@contextmanager
+def summaries_last():
+    """Within the block, the ledger's writes add and move records at once but keep their
+    summary and statistics changes for the end of the block, where they are applied together,
+    still inside the caller's transaction.
+
+    Why: the summary upsert locks each person's row until the commit, and two platform
+    batches almost always share a person, so whatever runs between that upsert and the commit
+    runs one transaction at a time. Nothing inside the block may read the summaries it
+    changes (they are the old figures until the block ends)."""
+    if _held_back.get() is not None:  # nested: the outer block applies
+        yield
+        return
+    held_back: tuple[dict, dict] = ({}, {})
+    token = _held_back.set(held_back)
+    try:
+        yield
+    finally:
+        _held_back.reset(token)
+    _apply(*held_back)
 
 
 def _hours_key(record: HourRecord) -> tuple:
@@ -72,17 +116,18 @@ def _count_credit(hours: dict, record: HourRecord, state: str, sign: int) -> Non
         row[1] += sign * record.hours
 
 
-def _apply_summaries(deltas: dict[tuple[int, int], list[Decimal]]) -> dict[tuple[int, int], tuple]:
+def _apply_summaries(deltas: dict[tuple[int, int], list[Decimal]]) -> tuple[dict, dict]:
     """Add the deltas to the summaries with INSERT … ON CONFLICT DO UPDATE, rows in
     (person_id, year) order (PostgreSQL: one statement over UNNEST arrays; SQLite: 500 rows each).
-    Returns {(person, year): (public, professional)} as they are now (RETURNING).
+    Returns the totals {(person, year): (public, professional)} as they are now (RETURNING) and
+    the staff {person: (unit, title series)} of those with a confirmed unit.
 
     Creating a missing summary and locking an existing one happen in the same statement, row
     by row in key order, so concurrent transactions always meet on summary rows in the same
     order and cannot deadlock on them."""
     keys = sorted(k for k, v in deltas.items() if any(v))
     if not keys:
-        return {}
+        return {}, {}
     ops = connection.ops
     table = ops.quote_name(YearSummary._meta.db_table)
     now = ops.adapt_datetimefield_value(timezone.now())
@@ -98,15 +143,26 @@ def _apply_summaries(deltas: dict[tuple[int, int], list[Decimal]]) -> dict[tuple
         for key in keys:
             for i, value in enumerate((*key, *deltas[key])):
                 columns[i].append(value)
+        # The people's units are read in the same statement: once the rows are locked, every
+        # further statement before the commit holds up the pushes waiting for them.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (person_id, year, public_hours, professional_hours, pending_hours, "
-                "updated_at) SELECT p, y, pu, pr, pe, %s FROM unnest(%s::bigint[], %s::int[], "
-                "%s::numeric[], %s::numeric[], %s::numeric[]) WITH ORDINALITY AS u(p, y, pu, pr, pe, n) "
-                f"ORDER BY n {update}",
-                [now, *columns],
+                f"WITH changed AS (INSERT INTO {table} (person_id, year, public_hours, "
+                "professional_hours, pending_hours, updated_at) SELECT p, y, pu, pr, pe, %s FROM "
+                "unnest(%s::bigint[], %s::int[], %s::numeric[], %s::numeric[], %s::numeric[]) "
+                f"WITH ORDINALITY AS u(p, y, pu, pr, pe, n) ORDER BY n {update}) "
+                f"SELECT c.*, m.unit_id, person.profession_id FROM changed c "
+                f"JOIN {ops.quote_name(Person._meta.db_table)} person ON person.id = c.person_id "
+                f"LEFT JOIN {ops.quote_name(Membership._meta.db_table)} m "
+                "ON m.person_id = c.person_id AND m.state = %s",
+                [now, *columns, Membership.State.CONFIRMED],
             )
-            return {(p, y): (pu, pr) for p, y, pu, pr in cursor.fetchall()}
+            totals, staff = {}, {}
+            for p, y, pu, pr, unit_id, profession_id in cursor.fetchall():
+                totals[(p, y)] = (pu, pr)
+                if unit_id is not None:
+                    staff[p] = (unit_id, profession_id)
+            return totals, staff
     totals = {}
     with connection.cursor() as cursor:
         for start in range(0, len(keys), 500):
@@ -130,7 +186,7 @@ def _apply_summaries(deltas: dict[tuple[int, int], list[Decimal]]) -> dict[tuple
             )
             # SQLite hands the numeric columns back as floats: read them as the field does.
             totals.update({(p, y): (_tenths(pu), _tenths(pr)) for p, y, pu, pr in cursor.fetchall()})
-    return totals
+    return totals, confirmed_units({p for p, _y in totals})
 
 
 def _tenths(value) -> Decimal:

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from accounts.models import Membership, Person
 from credits.models import Review
-from credits.signals import ledger_changed, review_decided
+from credits.signals import ledger_changed, records_counted, review_decided
 from policy.models import Requirement
 from policy.signals import calendar_year_entered
 from supervision import tally
@@ -103,9 +103,14 @@ def calendar_entered(sender, year: int, **kwargs):
     transaction.on_commit(lambda: run_soon(recompute_review_times))
 
 
+@receiver(records_counted, dispatch_uid="supervision.records_counted")
+def on_records_counted(sender, hour_deltas: dict, **kwargs):
+    tally.records_counted(hour_deltas)
+
+
 @receiver(ledger_changed, dispatch_uid="supervision.ledger_changed")
-def on_ledger_changed(sender, summary_deltas: dict, hour_deltas: dict, totals: dict, **kwargs):
-    tally.ledger_changed(summary_deltas, hour_deltas, totals)
+def on_ledger_changed(sender, summary_deltas: dict, totals: dict, staff: dict, **kwargs):
+    tally.ledger_changed(summary_deltas, totals, staff)
 
 
 @receiver(review_decided, dispatch_uid="supervision.review_decided")

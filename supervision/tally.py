@@ -2,7 +2,8 @@
 
 The services call in here inside their own transaction:
 
-    ledger_changed(summary_deltas, hour_deltas)   credits.ledger, whenever records change
+    records_counted(hour_deltas)                  credits.ledger, whenever credited records change
+    ledger_changed(summary_deltas, totals, staff) credits.ledger, after it changed summaries
     review_decided(review)                        credits.services, when a level decides
     person_moved(person_id, old, new)             membership and title-series changes (receivers)
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +30,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import ExtractMonth
 
 from accounts.models import Membership
+from accounts.selectors import confirmed_units
 from core import bulk
 from core.dates import local_day
 from credits.models import HourRecord, RecordState, Review, YearSummary
@@ -76,8 +79,16 @@ def standing(public: Decimal, professional: Decimal, req: Req) -> tuple:
     """(compliant, short of public, short of professional, short of the total — each 0 or 1 —,
     and the hours missing in each): the rule of credits.rules.compliance."""
     short = compliance.shortfall(public, professional, req.public, req.professional, req.total)
-    missing = (short.public, short.professional, short.total)
-    return (int(short.compliant), *(int(bool(m)) for m in missing), *missing)
+    public_gap, professional_gap, total_gap = short
+    return (
+        int(short.compliant),
+        int(bool(public_gap)),
+        int(bool(professional_gap)),
+        int(bool(total_gap)),
+        public_gap,
+        professional_gap,
+        total_gap,
+    )
 
 
 def relative_standing(public: Decimal, professional: Decimal, req: Req | None) -> tuple:
@@ -92,16 +103,11 @@ def _standing_of_nothing(req: Req) -> tuple:
     return standing(ZERO, ZERO, req)
 
 
-def _staff(person_ids) -> dict[int, tuple[int, int]]:
-    """person id → (unit id, profession id) of those with a confirmed unit."""
-    rows = Membership.objects.filter(person_id__any_of=list(person_ids), state=Membership.State.CONFIRMED)
-    return {p: (u, prof) for p, u, prof in rows.values_list("person_id", "unit_id", "person__profession_id")}
-
-
 def _add(acc: dict, key, values, sign: int = 1) -> None:
-    row = acc.setdefault(key, [0] * len(values))
-    for i, value in enumerate(values):
-        row[i] += sign * value
+    row = acc.get(key)
+    if sign < 0:
+        values = [-value for value in values]
+    acc[key] = list(values) if row is None else list(map(operator.add, row, values))
 
 
 def _insert(model, fields: tuple[str, ...], keys: tuple[str, ...], acc: dict) -> None:
@@ -133,49 +139,47 @@ REVIEW_SUMS = ("decided", "on_time")
 # kept in step
 
 
-def ledger_changed(summary_deltas: dict, hour_deltas: dict, totals: dict) -> None:
+def records_counted(hour_deltas: dict) -> None:
+    """The ledger changed credited records by `hour_deltas` ({(person, year, source, method,
+    category, month, plan_item): [records, hours]}): the hours rows of their units."""
+    hours = {k: v for k, v in hour_deltas.items() if any(v)}
+    staff = confirmed_units({k[0] for k in hours}) if hours else {}
+    hours = {k: v for k, v in hours.items() if k[0] in staff}
+    if not hours:
+        return
+    plan_of = dict(PlanItem.objects.filter(pk__in={k[6] for k in hours if k[6]}).values_list("pk", "plan_id"))
+    acc: dict = {}
+    for (person_id, year, source, method, category, month, item), values in hours.items():
+        unit_id = staff[person_id][0]
+        _add(acc, (year, unit_id, source, method, category, month, plan_of.get(item)), values)
+    _insert(HoursTally, HOURS_SUMS, HOURS_KEYS, acc)
+
+
+def ledger_changed(summary_deltas: dict, totals: dict, staff: dict) -> None:
     """After the ledger changed summaries by `summary_deltas` ({(person, year): [public,
     professional, pending]}, already applied; `totals` {(person, year): (public, professional)}
-    as they are now) and credited records by `hour_deltas` ({(person, year, source, method,
-    category, month, plan_item): [records, hours]})."""
-    people = {k[0] for k, v in summary_deltas.items() if any(v)} | {
-        k[0] for k, v in hour_deltas.items() if any(v)
-    }
-    if not people:
-        return
-    staff = _staff(people)
-    if not staff:
-        return
+    as they are now, `staff` {person: (unit, title series)} of the confirmed among them): the
+    standing rows of their units."""
     keys = [k for k, v in summary_deltas.items() if k[0] in staff and any(v)]
+    if not keys:
+        return
+    reqs = {y: requirements(y) for y in {y for _p, y in keys}}
     standing_acc: dict = {}
-    if keys:
-        years = {y for _p, y in keys}
-        reqs = {y: requirements(y) for y in years}
-        for key in keys:
-            person_id, year = key
-            unit_id, profession_id = staff[person_id]
-            d_public, d_professional, d_pending = summary_deltas[key]
-            public, professional = totals.get(key, (ZERO, ZERO))
-            req = reqs[year].get(profession_id)
-            # The change of the standing relative to no hours: the no-hours part cancels out.
-            if req is None:
-                diff = (0,) * len(STANDING)
-            else:
-                after = standing(public, professional, req)
-                before = standing(public - d_public, professional - d_professional, req)
-                diff = tuple(a - b for a, b in zip(after, before, strict=True))
-            _add(standing_acc, (year, unit_id, profession_id), (*diff, d_public, d_professional, d_pending))
+    for key in keys:
+        person_id, year = key
+        unit_id, profession_id = staff[person_id]
+        d_public, d_professional, d_pending = summary_deltas[key]
+        public, professional = totals[key]
+        req = reqs[year].get(profession_id)
+        # The change of the standing relative to no hours: the no-hours part cancels out.
+        if req is None:
+            diff = (0,) * len(STANDING)
+        else:
+            after = standing(public, professional, req)
+            before = standing(public - d_public, professional - d_professional, req)
+            diff = tuple(map(operator.sub, after, before))
+        _add(standing_acc, (year, unit_id, profession_id), (*diff, d_public, d_professional, d_pending))
     _insert(StandingTally, STANDING_SUMS, STANDING_KEYS, standing_acc)
-    hours = {k: v for k, v in hour_deltas.items() if k[0] in staff and any(v)}
-    if hours:
-        plan_of = dict(
-            PlanItem.objects.filter(pk__in={k[6] for k in hours if k[6]}).values_list("pk", "plan_id")
-        )
-        acc: dict = {}
-        for (person_id, year, source, method, category, month, item), values in hours.items():
-            unit_id = staff[person_id][0]
-            _add(acc, (year, unit_id, source, method, category, month, plan_of.get(item)), values)
-        _insert(HoursTally, HOURS_SUMS, HOURS_KEYS, acc)
 
 
 def _person_rows(person_id: int, unit_id: int, profession_id: int, sign: int) -> None:
